@@ -1,0 +1,198 @@
+//! The `Codec` trait, the registry of built-in implementations, and one module
+//! per format. Code shared by formats lives here, never sideways between two
+//! format modules.
+
+pub mod cbor;
+pub mod json;
+pub mod msgpack;
+pub mod pickle;
+pub mod protobuf;
+pub mod serde_value;
+
+use crate::caps::Caps;
+use crate::value::Value;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// A serialization format. Implementations of the same format are compared
+/// byte for byte by the differential check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    MsgPack,
+    Cbor,
+    Json,
+    Pickle,
+    Protobuf,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::MsgPack,
+        Format::Cbor,
+        Format::Json,
+        Format::Pickle,
+        Format::Protobuf,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::MsgPack => "msgpack",
+            Format::Cbor => "cbor",
+            Format::Json => "json",
+            Format::Pickle => "pickle",
+            Format::Protobuf => "protobuf",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!("unknown format {s:?}; expected one of {}", names.join(", "))
+            })
+    }
+}
+
+/// Why a codec refused to encode or decode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The bytes are not valid in the format (includes truncation).
+    Syntax,
+    /// Valid bytes, but the implementation's data model cannot hold them.
+    Unsupported,
+    /// A resource limit (depth, size) was reached.
+    Limit,
+    /// Encoding failed.
+    Encode,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodecError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl CodecError {
+    pub fn syntax(m: impl fmt::Display) -> Self {
+        CodecError {
+            kind: ErrorKind::Syntax,
+            message: m.to_string(),
+        }
+    }
+    pub fn unsupported(m: impl fmt::Display) -> Self {
+        CodecError {
+            kind: ErrorKind::Unsupported,
+            message: m.to_string(),
+        }
+    }
+    pub fn limit(m: impl fmt::Display) -> Self {
+        CodecError {
+            kind: ErrorKind::Limit,
+            message: m.to_string(),
+        }
+    }
+    pub fn encode(m: impl fmt::Display) -> Self {
+        CodecError {
+            kind: ErrorKind::Encode,
+            message: m.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for CodecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}: {}", self.kind, self.message)
+    }
+}
+
+impl std::error::Error for CodecError {}
+
+/// An implementation of a format, seen through `Value`.
+///
+/// `encode` is only called with values `caps().supports(..)` accepts; `decode`
+/// is called with any bytes, and must return an error (never panic) on bytes
+/// that are not a single complete value of the format.
+pub trait Codec: Send + Sync {
+    /// `"<format>/<implementation>"`, e.g. `"msgpack/rmp-serde"`.
+    fn id(&self) -> &str;
+    fn format(&self) -> Format;
+    fn caps(&self) -> Caps;
+    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError>;
+    fn decode(&self, b: &[u8]) -> Result<Value, CodecError>;
+}
+
+pub type CodecRef = Arc<dyn Codec>;
+
+/// The set of codecs a run works with.
+#[derive(Clone)]
+pub struct Registry {
+    codecs: Vec<CodecRef>,
+}
+
+impl Registry {
+    /// Every built-in codec.
+    pub fn builtin() -> Registry {
+        let codecs: Vec<CodecRef> = vec![
+            Arc::new(msgpack::RmpSerde),
+            Arc::new(msgpack::Rmpv),
+            Arc::new(cbor::Ciborium),
+            Arc::new(json::SerdeJson),
+            Arc::new(pickle::SerdePickle),
+            Arc::new(protobuf::Prost),
+        ];
+        Registry { codecs }
+    }
+
+    pub fn new(codecs: Vec<CodecRef>) -> Registry {
+        Registry { codecs }
+    }
+
+    pub fn push(&mut self, c: CodecRef) {
+        self.codecs.push(c);
+    }
+
+    pub fn all(&self) -> &[CodecRef] {
+        &self.codecs
+    }
+
+    pub fn get(&self, id: &str) -> Option<CodecRef> {
+        self.codecs.iter().find(|c| c.id() == id).cloned()
+    }
+
+    pub fn of_format(&self, f: Format) -> Vec<CodecRef> {
+        self.codecs.iter().filter(|c| c.format() == f).cloned().collect()
+    }
+
+    /// Keeps only the codecs whose id is in `ids` (in registry order), or
+    /// explains which id is unknown.
+    pub fn select(&self, ids: &[String]) -> Result<Registry, String> {
+        if ids.is_empty() {
+            return Ok(self.clone());
+        }
+        for id in ids {
+            if self.get(id).is_none() {
+                let known: Vec<_> = self.codecs.iter().map(|c| c.id().to_string()).collect();
+                return Err(format!("unknown codec {id:?}; known: {}", known.join(", ")));
+            }
+        }
+        let codecs = self
+            .codecs
+            .iter()
+            .filter(|c| ids.iter().any(|i| i == c.id()))
+            .cloned()
+            .collect();
+        Ok(Registry { codecs })
+    }
+}

@@ -1,0 +1,1 @@
+//! serde Serialize/Deserialize for Value, shared by serde-based codecs. (Placeholder.)
