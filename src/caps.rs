@@ -289,7 +289,12 @@ impl Caps {
         xs.iter().map(|x| self.normalise(x)).collect()
     }
 
-    fn collection(&self, repr: CollectionRepr, xs: &[Value], native: fn(Vec<Value>) -> Value) -> Value {
+    fn collection(
+        &self,
+        repr: CollectionRepr,
+        xs: &[Value],
+        native: fn(Vec<Value>) -> Value,
+    ) -> Value {
         let items = self.normalise_all(xs);
         match repr {
             CollectionRepr::Array => Value::Array(items),
@@ -394,7 +399,10 @@ impl Caps {
             ("map", yes(self.map)),
             ("map keys", format!("{:?}", self.map_keys).to_lowercase()),
             ("map order kept", yes(self.map_order)),
-            ("duplicate keys", format!("{:?}", self.duplicates).to_lowercase()),
+            (
+                "duplicate keys",
+                format!("{:?}", self.duplicates).to_lowercase(),
+            ),
             ("tags", yes(self.tags)),
             ("ext", yes(self.ext)),
             ("tuple", coll(self.tuple)),

@@ -1,1 +1,7 @@
-fn main() {}
+//! The `crossfmt` command line; see `cli` for the commands.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

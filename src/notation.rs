@@ -21,5 +21,11 @@ pub fn print_short(v: &Value) -> String {
     print(v)
 }
 pub fn parse(_text: &str) -> Result<Value, ParseError> {
-    Err(ParseError { offset: 0, message: "not yet implemented".into() })
+    Err(ParseError {
+        offset: 0,
+        message: "not yet implemented".into(),
+    })
+}
+pub fn print_pretty(v: &Value) -> String {
+    print(v)
 }

@@ -153,7 +153,9 @@ impl Float {
             }
             FloatWidth::F32 => {
                 if self.is_nan() {
-                    let Float::F64(b) = self.widen(FloatWidth::F64) else { unreachable!() };
+                    let Float::F64(b) = self.widen(FloatWidth::F64) else {
+                        unreachable!()
+                    };
                     let sign = ((b >> 63) as u32) << 31;
                     let payload = ((b >> 29) & 0x007f_ffff) as u32;
                     Float::F32(sign | 0x7f80_0000 | payload)
@@ -388,11 +390,23 @@ mod tests {
 
     #[test]
     fn widening_keeps_value_and_nan_payload() {
-        assert_eq!(Float::from_f32(1.5).widen(FloatWidth::F64), Float::from_f64(1.5));
-        assert_eq!(Float::F16(0x7e00).widen(FloatWidth::F64), FloatWidth::F64.canonical_nan());
+        assert_eq!(
+            Float::from_f32(1.5).widen(FloatWidth::F64),
+            Float::from_f64(1.5)
+        );
+        assert_eq!(
+            Float::F16(0x7e00).widen(FloatWidth::F64),
+            FloatWidth::F64.canonical_nan()
+        );
         // sNaN with payload 1 becomes a quiet NaN whose payload sits in the top bits.
-        assert_eq!(Float::F32(0x7f80_0001).widen(FloatWidth::F64), Float::F64(0x7ff8_0000_2000_0000));
-        assert_eq!(Float::F16(0x8000).widen(FloatWidth::F64), Float::from_f64(-0.0));
+        assert_eq!(
+            Float::F32(0x7f80_0001).widen(FloatWidth::F64),
+            Float::F64(0x7ff8_0000_2000_0000)
+        );
+        assert_eq!(
+            Float::F16(0x8000).widen(FloatWidth::F64),
+            Float::from_f64(-0.0)
+        );
     }
 
     #[test]

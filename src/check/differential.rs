@@ -1,1 +1,107 @@
-//! (Placeholder.)
+//! The same bytes through every implementation of one format: all reject, or
+//! all accept with equal values (compared in the normal form of what they have
+//! in common). Anything else is a finding that shows every outcome.
+//!
+//! One exception keeps data-model differences apart from bugs: an
+//! implementation that rejects the bytes as valid-but-unsupported (or over a
+//! resource limit) while another decoded a value the first one declares it
+//! cannot represent is consistent with its capabilities; that is a skip.
+
+use super::{decode, describe, CheckResult, Finding, Input, Outcome, Verdict, DIFFERENTIAL};
+use crate::caps::Caps;
+use crate::codec::{Codec, ErrorKind};
+use crate::notation;
+
+pub fn same_bytes(codecs: &[&dyn Codec], bytes: &[u8]) -> CheckResult {
+    let Some(first) = codecs.first() else {
+        return Ok(Verdict::Skip("no implementation".into()));
+    };
+    if codecs.len() < 2 {
+        return Ok(Verdict::Skip(format!(
+            "{} has no other implementation",
+            first.format()
+        )));
+    }
+    let outcomes: Vec<_> = codecs.iter().map(|c| decode(*c, bytes)).collect();
+    let meet = codecs
+        .iter()
+        .skip(1)
+        .fold(first.caps(), |m, c| m.meet(&c.caps()));
+    let table = || {
+        codecs
+            .iter()
+            .zip(&outcomes)
+            .map(|(c, o)| format!("{}: {}", c.id(), describe(o, notation::print)))
+            .collect::<Vec<_>>()
+    };
+    let finding = |detail: &str| {
+        let rows = table();
+        Box::new(
+            Finding::new(
+                DIFFERENTIAL,
+                codecs,
+                Input::Bytes {
+                    format: first.format(),
+                    bytes: bytes.to_vec(),
+                },
+            )
+            .detail(detail)
+            .expected(rows[0].clone())
+            .actual(rows[1..].join("; ")),
+        )
+    };
+
+    if outcomes.iter().any(|o| matches!(o, Outcome::Panicked(_))) {
+        return Err(finding("an implementation panicked"));
+    }
+    let accepted: Vec<_> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Ok(v) => Some(v),
+            _ => None,
+        })
+        .collect();
+    if accepted.is_empty() {
+        return Ok(Verdict::Pass);
+    }
+    if accepted.len() < outcomes.len() {
+        if let Some(why) = consistent_refusal(codecs, &outcomes) {
+            return Ok(Verdict::Skip(why));
+        }
+        return Err(finding("one implementation accepts what another rejects"));
+    }
+    let normal: Vec<_> = accepted.iter().map(|v| meet.normalise(v)).collect();
+    if normal.windows(2).all(|w| w[0] == w[1]) {
+        Ok(Verdict::Pass)
+    } else {
+        Err(finding(
+            "implementations decode the same bytes to different values",
+        ))
+    }
+}
+
+/// Every refusal is an `Unsupported`/`Limit` error from a codec whose caps
+/// exclude every value the others decoded.
+fn consistent_refusal(codecs: &[&dyn Codec], outcomes: &[Outcome<crate::Value>]) -> Option<String> {
+    let values: Vec<_> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Ok(v) => Some(v),
+            _ => None,
+        })
+        .collect();
+    let mut reasons = Vec::new();
+    for (c, o) in codecs.iter().zip(outcomes) {
+        let Outcome::Rejected(e) = o else { continue };
+        if !matches!(e.kind, ErrorKind::Unsupported | ErrorKind::Limit) {
+            return None;
+        }
+        let caps: Caps = c.caps();
+        let why: Vec<_> = values.iter().filter_map(|v| caps.unsupported(v)).collect();
+        if why.len() < values.len() {
+            return None;
+        }
+        reasons.push(format!("{} cannot represent it ({})", c.id(), why[0]));
+    }
+    Some(reasons.join("; "))
+}

@@ -8,7 +8,7 @@ pub mod differential;
 pub mod guard;
 pub mod roundtrip;
 
-use crate::codec::{Codec, CodecError, Format};
+use crate::codec::{Codec, Format};
 use crate::notation;
 use crate::value::Value;
 use std::fmt;
@@ -113,7 +113,9 @@ impl Finding {
             cmd.push_str(&format!(" --codec {c}"));
         }
         match &self.input {
-            Input::Value(v) => cmd.push_str(&format!(" --value {}", shell_quote(&notation::print(v)))),
+            Input::Value(v) => {
+                cmd.push_str(&format!(" --value {}", shell_quote(&notation::print(v))))
+            }
             Input::Bytes { format, bytes } => {
                 cmd.push_str(&format!(" --format {format} --hex {}", hex::encode(bytes)))
             }
@@ -123,7 +125,12 @@ impl Finding {
 
     /// A stable key for matching against the expected-findings list.
     pub fn key(&self) -> String {
-        format!("{} {} {}", self.check, self.codecs.join("+"), self.input_key())
+        format!(
+            "{} {} {}",
+            self.check,
+            self.codecs.join("+"),
+            self.input_key()
+        )
     }
 
     /// The input as one token: notation for values, `hex:` for bytes.
@@ -137,7 +144,13 @@ impl Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{} [{}]: {}", self.check, self.codecs.join(", "), self.detail)?;
+        writeln!(
+            f,
+            "{} [{}]: {}",
+            self.check,
+            self.codecs.join(", "),
+            self.detail
+        )?;
         writeln!(f, "  input:    {}", truncate(&self.input_diag(), 300))?;
         if !self.bytes.is_empty() {
             writeln!(f, "  hex:      {}", truncate(&self.input_hex(), 300))?;
@@ -162,8 +175,7 @@ fn truncate(s: &str, max: usize) -> String {
 /// Quotes a string for a POSIX shell.
 pub fn shell_quote(s: &str) -> String {
     if !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./:=+,@".contains(c))
     {
         s.to_string()
@@ -179,8 +191,4 @@ pub fn describe<T>(o: &Outcome<T>, show: impl Fn(&T) -> String) -> String {
         Outcome::Rejected(e) => format!("error ({e})"),
         Outcome::Panicked(p) => format!("panic: {p}"),
     }
-}
-
-pub(crate) fn error_text(e: &CodecError) -> String {
-    format!("error ({e})")
 }

@@ -6,9 +6,19 @@ use crate::value::Value;
 pub struct SerdeJson;
 
 impl Codec for SerdeJson {
-    fn id(&self) -> &str { "json/serde_json" }
-    fn format(&self) -> Format { Format::Json }
-    fn caps(&self) -> Caps { Caps::NONE }
-    fn encode(&self, _v: &Value) -> Result<Vec<u8>, CodecError> { Err(CodecError::encode("placeholder")) }
-    fn decode(&self, _b: &[u8]) -> Result<Value, CodecError> { Err(CodecError::syntax("placeholder")) }
+    fn id(&self) -> &str {
+        "json/serde_json"
+    }
+    fn format(&self) -> Format {
+        Format::Json
+    }
+    fn caps(&self) -> Caps {
+        Caps::NONE
+    }
+    fn encode(&self, _v: &Value) -> Result<Vec<u8>, CodecError> {
+        Err(CodecError::encode("placeholder"))
+    }
+    fn decode(&self, _b: &[u8]) -> Result<Value, CodecError> {
+        Err(CodecError::syntax("placeholder"))
+    }
 }

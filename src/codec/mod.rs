@@ -172,7 +172,11 @@ impl Registry {
     }
 
     pub fn of_format(&self, f: Format) -> Vec<CodecRef> {
-        self.codecs.iter().filter(|c| c.format() == f).cloned().collect()
+        self.codecs
+            .iter()
+            .filter(|c| c.format() == f)
+            .cloned()
+            .collect()
     }
 
     /// Keeps only the codecs whose id is in `ids` (in registry order), or

@@ -1,0 +1,508 @@
+//! The clap front end. Commands parse arguments, call the library, and map
+//! results to exit codes: 0 nothing unexpected, 1 findings, 2 usage or input
+//! errors. No check logic lives here.
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Parser, Subcommand};
+use crossfmt::check::{self, Finding, Input, Verdict};
+use crossfmt::codec::{CodecRef, Format, Registry};
+use crossfmt::expected::Expected;
+use crossfmt::run::{Observer, Plan, Recorded};
+use crossfmt::{corpus, notation, report, run};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const AFTER_HELP: &str = "\
+Exit status: 0 when nothing unexpected was found, 1 when something was, 2 on
+usage or input errors.
+
+Values are written in CBOR diagnostic notation (RFC 8949 §8), e.g.
+  {1: h'00ff', \"a\": [1.5, NaN, -Infinity], \"t\": 65300([1, 2])}
+See the README for the notation's float widths and the tags that carry
+Python's tuple, set and frozenset and MessagePack's ext.";
+
+#[derive(Parser)]
+#[command(
+    name = "crossfmt",
+    version,
+    about = "Cross-format fuzzing and conformance harness for binary serialization codecs",
+    long_about = "Runs round-trip, cross-format and differential checks over a shared corpus \
+                  for MessagePack, CBOR, JSON, pickle and protobuf implementations, and reports \
+                  every value a codec loses, every disagreement between formats and every \
+                  difference between implementations of one format.",
+    after_help = AFTER_HELP
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every check over a corpus and summarise (the main job).
+    #[command(after_help = AFTER_HELP)]
+    Run(RunArgs),
+    /// List the registered codecs with their format and capabilities.
+    Codecs {
+        /// Show every capability, not just the summary line.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Hex-dump a file and show what every implementation of its format makes of it.
+    Inspect {
+        /// The format of the file (msgpack, cbor, json, pickle, protobuf).
+        #[arg(long, short)]
+        format: Format,
+        /// The file to read; `-` for standard input.
+        file: PathBuf,
+        /// The file holds hex text rather than raw bytes.
+        #[arg(long)]
+        hex: bool,
+    },
+    /// Convert between value notation and any codec's bytes.
+    ///
+    /// FROM and TO are `diag` (diagnostic notation), a codec id
+    /// (`msgpack/rmpv`) or a format name (its first implementation).
+    Convert {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// Input file; standard input when absent.
+        input: Option<PathBuf>,
+        /// Read and write bytes as hex text instead of raw bytes.
+        #[arg(long)]
+        hex: bool,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Run one check on one input (the command printed as `repro:` in findings).
+    Check {
+        /// roundtrip, roundtrip-bytes, cross_format or differential.
+        check: String,
+        /// The codec(s): one for roundtrip, two for cross_format, two or more for differential.
+        #[arg(long = "codec", required = true)]
+        codecs: Vec<String>,
+        /// The input value, in diagnostic notation.
+        #[arg(long, conflicts_with = "hex")]
+        value: Option<String>,
+        /// The input bytes, as hex.
+        #[arg(long)]
+        hex: Option<String>,
+        /// The format of --hex bytes (defaults to the codecs' format).
+        #[arg(long)]
+        format: Option<Format>,
+    },
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// A corpus directory of the built-in layout (values/, bytes/<format>/,
+    /// regressions/). Default: the built-in corpus.
+    #[arg(long)]
+    corpus: Option<PathBuf>,
+    /// Only these codecs (repeatable). Default: all registered codecs.
+    #[arg(long = "codec", value_name = "ID")]
+    codecs: Vec<String>,
+    /// Only these checks (repeatable): roundtrip, roundtrip-bytes, cross_format, differential.
+    #[arg(long = "check", value_name = "NAME")]
+    checks: Vec<String>,
+    /// Write the results as JSON to this file.
+    #[arg(long, value_name = "PATH")]
+    json: Option<PathBuf>,
+    /// The expected-findings list. Default: expected-findings.txt in the corpus directory.
+    #[arg(long, value_name = "FILE")]
+    expected: Option<PathBuf>,
+    /// Print known (expected) findings in full, not just unexpected ones.
+    #[arg(long)]
+    show_known: bool,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => cmd_run(args),
+        Command::Codecs { verbose } => cmd_codecs(verbose),
+        Command::Inspect { format, file, hex } => cmd_inspect(format, &file, hex),
+        Command::Convert {
+            from,
+            to,
+            input,
+            hex,
+            output,
+        } => cmd_convert(&from, &to, input.as_deref(), hex, output.as_deref()),
+        Command::Check {
+            check,
+            codecs,
+            value,
+            hex,
+            format,
+        } => cmd_check(&check, &codecs, value, hex, format),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("crossfmt: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints findings above the progress bar as they are made.
+struct Console {
+    bar: ProgressBar,
+    show_known: bool,
+}
+
+impl Observer for Console {
+    fn progress(&mut self, done: u64, total: u64) {
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+    }
+
+    fn finding(&mut self, r: &Recorded) {
+        if r.expected.is_none() || self.show_known {
+            let tag = match &r.expected {
+                Some(e) => format!("known: {}", e.reason),
+                None => "UNEXPECTED".to_string(),
+            };
+            self.bar
+                .suspend(|| println!("[{tag}] case {}\n{}\n", r.case, r.finding));
+        }
+    }
+}
+
+fn cmd_run(args: RunArgs) -> Result<ExitCode> {
+    let registry = Registry::builtin()
+        .select(&args.codecs)
+        .map_err(|e| anyhow!(e))?;
+    let checks = select_checks(&args.checks)?;
+    let root = args.corpus.clone().unwrap_or_else(corpus::builtin_root);
+    let corpus =
+        corpus::load(&root).with_context(|| format!("loading corpus {}", root.display()))?;
+    let expected_path = args
+        .expected
+        .clone()
+        .unwrap_or_else(|| root.join("expected-findings.txt"));
+    let expected = Expected::load(&expected_path)?;
+    let (values, bytes) = run::cases(&corpus);
+    eprintln!(
+        "crossfmt: {} codecs, {} values, {} byte inputs from {}",
+        registry.all().len(),
+        values.len(),
+        bytes.len(),
+        root.display()
+    );
+
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} checks {elapsed}")
+            .expect("a valid template"),
+    );
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let mut console = Console {
+        bar,
+        show_known: args.show_known,
+    };
+    let plan = Plan {
+        checks,
+        focus: None,
+    };
+    let started = std::time::Instant::now();
+    let out = run::run(&registry, &values, &bytes, &plan, &expected, &mut console);
+    console.bar.finish_and_clear();
+
+    print!("{}", report::summary_table(&out));
+    println!();
+    print!("{}", report::verdict(&out));
+    eprintln!("crossfmt: finished in {:.2?}", started.elapsed());
+    if let Some(path) = &args.json {
+        report::json::write(&out, path).with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("crossfmt: wrote {}", path.display());
+    }
+    Ok(if out.unexpected() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn select_checks(names: &[String]) -> Result<Vec<&'static str>> {
+    if names.is_empty() {
+        return Ok(check::ALL.to_vec());
+    }
+    names
+        .iter()
+        .map(|n| {
+            check::ALL
+                .iter()
+                .find(|c| **c == n)
+                .copied()
+                .ok_or_else(|| {
+                    anyhow!(
+                        "unknown check {n:?}; expected one of {}",
+                        check::ALL.join(", ")
+                    )
+                })
+        })
+        .collect()
+}
+
+fn cmd_codecs(verbose: bool) -> Result<ExitCode> {
+    for c in Registry::builtin().all() {
+        let caps = c.caps();
+        if verbose {
+            println!("{}  ({})", c.id(), c.format());
+            for (k, v) in caps.describe() {
+                println!("    {k:<16} {v}");
+            }
+        } else {
+            let yes: Vec<_> = caps
+                .describe()
+                .into_iter()
+                .filter(|(_, v)| v != "no")
+                .map(|(k, v)| {
+                    if v == "yes" {
+                        k.to_string()
+                    } else {
+                        format!("{k}={v}")
+                    }
+                })
+                .collect();
+            println!("{:<20} {:<9} {}", c.id(), c.format(), yes.join(", "));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_input(path: Option<&Path>) -> Result<Vec<u8>> {
+    match path {
+        None => read_stdin(),
+        Some(p) if p == Path::new("-") => read_stdin(),
+        Some(p) => std::fs::read(p).with_context(|| format!("reading {}", p.display())),
+    }
+}
+
+fn read_stdin() -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut buf)
+        .context("reading standard input")?;
+    Ok(buf)
+}
+
+fn parse_hex(text: &[u8], what: &str) -> Result<Vec<u8>> {
+    let clean: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    hex::decode(&clean).map_err(|e| anyhow!("{what} is not valid hex: {e}"))
+}
+
+fn cmd_inspect(format: Format, file: &Path, is_hex: bool) -> Result<ExitCode> {
+    let raw = read_input(Some(file))?;
+    let bytes = if is_hex {
+        parse_hex(&raw, &file.display().to_string())?
+    } else {
+        raw
+    };
+    println!("{} ({} bytes, {format})", file.display(), bytes.len());
+    print!("{}", hex_dump(&bytes));
+    let registry = Registry::builtin();
+    for c in registry.of_format(format) {
+        let shown = match check::decode(c.as_ref(), &bytes) {
+            check::Outcome::Ok(v) => notation::print_pretty(&v),
+            other => check::describe(&other, notation::print),
+        };
+        println!("\n{}:\n{}", c.id(), indent(&shown));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn indent(s: &str) -> String {
+    s.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+/// Offset, 16 bytes of hex, and their printable ASCII.
+fn hex_dump(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for (i, chunk) in bytes.chunks(16).enumerate() {
+        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+        let ascii: String = chunk
+            .iter()
+            .map(|&b| {
+                if (0x20..0x7f).contains(&b) {
+                    b as char
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        out.push_str(&format!(
+            "{:08x}  {:<47}  |{ascii}|\n",
+            i * 16,
+            hex.join(" ")
+        ));
+    }
+    out
+}
+
+/// `diag`, a codec id, or a format name (its first implementation).
+fn endpoint(registry: &Registry, name: &str) -> Result<Option<CodecRef>> {
+    if name == "diag" {
+        return Ok(None);
+    }
+    if let Some(c) = registry.get(name) {
+        return Ok(Some(c));
+    }
+    if let Ok(f) = name.parse::<Format>() {
+        if let Some(c) = registry.of_format(f).into_iter().next() {
+            return Ok(Some(c));
+        }
+    }
+    let ids: Vec<_> = registry.all().iter().map(|c| c.id().to_string()).collect();
+    bail!(
+        "unknown endpoint {name:?}: expected diag, a format name, or one of {}",
+        ids.join(", ")
+    )
+}
+
+fn cmd_convert(
+    from: &str,
+    to: &str,
+    input: Option<&Path>,
+    is_hex: bool,
+    output: Option<&Path>,
+) -> Result<ExitCode> {
+    let registry = Registry::builtin();
+    let (src, dst) = (endpoint(&registry, from)?, endpoint(&registry, to)?);
+    let raw = read_input(input)?;
+    let what = input.map_or("standard input".to_string(), |p| p.display().to_string());
+    let value = match &src {
+        None => {
+            let text =
+                String::from_utf8(raw).map_err(|e| anyhow!("{what} is not UTF-8 text: {e}"))?;
+            notation::parse(&text).map_err(|e| anyhow!("{what}: {e}"))?
+        }
+        Some(c) => {
+            let bytes = if is_hex { parse_hex(&raw, &what)? } else { raw };
+            match check::decode(c.as_ref(), &bytes) {
+                check::Outcome::Ok(v) => v,
+                other => bail!(
+                    "{} cannot decode {what}: {}",
+                    c.id(),
+                    check::describe(&other, |_| String::new())
+                ),
+            }
+        }
+    };
+    let out: Vec<u8> = match &dst {
+        None => format!("{}\n", notation::print(&value)).into_bytes(),
+        Some(c) => {
+            if let Some(why) = c.caps().unsupported(&value) {
+                bail!("{} cannot represent this value: {why}", c.id());
+            }
+            let bytes = match check::encode(c.as_ref(), &value) {
+                check::Outcome::Ok(b) => b,
+                other => bail!(
+                    "{} cannot encode the value: {}",
+                    c.id(),
+                    check::describe(&other, |_| String::new())
+                ),
+            };
+            if is_hex || (output.is_none() && std::io::stdout().is_terminal()) {
+                format!("{}\n", hex::encode(bytes)).into_bytes()
+            } else {
+                bytes
+            }
+        }
+    };
+    match output {
+        Some(p) => std::fs::write(p, out).with_context(|| format!("writing {}", p.display()))?,
+        None => std::io::stdout()
+            .write_all(&out)
+            .context("writing standard output")?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_check(
+    name: &str,
+    ids: &[String],
+    value: Option<String>,
+    hex_in: Option<String>,
+    format: Option<Format>,
+) -> Result<ExitCode> {
+    let registry = Registry::builtin();
+    let codecs: Vec<CodecRef> = ids
+        .iter()
+        .map(|id| {
+            registry
+                .get(id)
+                .ok_or_else(|| anyhow!("unknown codec {id:?}"))
+        })
+        .collect::<Result<_>>()?;
+    let refs: Vec<&dyn crossfmt::Codec> = codecs.iter().map(|c| c.as_ref()).collect();
+    let input = match (value, hex_in) {
+        (Some(v), None) => Input::Value(notation::parse(&v).map_err(|e| anyhow!("--value: {e}"))?),
+        (None, Some(h)) => Input::Bytes {
+            format: format.unwrap_or_else(|| refs[0].format()),
+            bytes: parse_hex(h.as_bytes(), "--hex")?,
+        },
+        _ => bail!("give the input as --value DIAG or --hex HEX"),
+    };
+    let need = |n: usize| -> Result<()> {
+        if refs.len() == n {
+            Ok(())
+        } else {
+            bail!("{name} takes exactly {n} --codec")
+        }
+    };
+    let result = match (name, &input) {
+        (check::ROUNDTRIP, Input::Value(v)) => {
+            need(1)?;
+            check::roundtrip::value_first(refs[0], v)
+        }
+        (check::ROUNDTRIP_BYTES, Input::Bytes { bytes, .. }) => {
+            need(1)?;
+            check::roundtrip::bytes_first(refs[0], bytes)
+        }
+        (check::CROSS_FORMAT, Input::Value(v)) => {
+            need(2)?;
+            check::cross_format::pair(refs[0], refs[1], v)
+        }
+        (check::DIFFERENTIAL, Input::Bytes { bytes, .. }) => {
+            check::differential::same_bytes(&refs, bytes)
+        }
+        (check::ROUNDTRIP | check::CROSS_FORMAT, _) => bail!("{name} takes --value"),
+        (check::ROUNDTRIP_BYTES | check::DIFFERENTIAL, _) => bail!("{name} takes --hex"),
+        _ => bail!(
+            "unknown check {name:?}; expected one of {}",
+            check::ALL.join(", ")
+        ),
+    };
+    Ok(print_result(result))
+}
+
+fn print_result(r: Result<Verdict, Box<Finding>>) -> ExitCode {
+    match r {
+        Ok(Verdict::Pass) => {
+            println!("pass");
+            ExitCode::SUCCESS
+        }
+        Ok(Verdict::Skip(why)) => {
+            println!("skipped: {why}");
+            ExitCode::SUCCESS
+        }
+        Err(f) => {
+            println!("{f}");
+            ExitCode::from(1)
+        }
+    }
+}

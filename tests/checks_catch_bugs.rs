@@ -1,0 +1,232 @@
+//! Every check, shown failing on a deliberately broken codec and passing on
+//! the correct one. The codec under test stores a value as its diagnostic
+//! notation (lossless by construction), so each planted bug is the only
+//! thing that can go wrong.
+
+use crossfmt::caps::{Caps, FloatRepr};
+use crossfmt::check::{self, Verdict};
+use crossfmt::{notation, Codec, CodecError, Float, FloatWidth, Format, Value};
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Bug {
+    None,
+    /// -0.0 written as 0.0: silent data loss.
+    NegZero,
+    /// Panics on an input beginning with `[[`.
+    PanicOnNestedArray,
+    /// Writes an f64 that fits in f32 as f32: wrong only for f64 values.
+    NarrowsF64,
+    /// Refuses to decode empty arrays.
+    RejectsEmptyArray,
+    /// Decodes the integer 7 as 8.
+    SevenIsEight,
+    /// Decodes a top-level `0.5` as its own f32 of different bits, so decode ->
+    /// encode -> decode drifts.
+    Drifts,
+}
+
+struct DiagCodec {
+    id: &'static str,
+    bug: Bug,
+    caps: Caps,
+}
+
+fn codec(id: &'static str, bug: Bug) -> DiagCodec {
+    DiagCodec {
+        id,
+        bug,
+        caps: Caps::ALL,
+    }
+}
+
+impl Codec for DiagCodec {
+    fn id(&self) -> &str {
+        self.id
+    }
+    fn format(&self) -> Format {
+        Format::Cbor
+    }
+    fn caps(&self) -> Caps {
+        self.caps
+    }
+    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+        let v = match (self.bug, v) {
+            (Bug::NegZero, Value::Float(f)) if f.is_neg_zero() => Value::f64(0.0),
+            (Bug::NarrowsF64, Value::Float(f @ Float::F64(_))) => {
+                Value::Float(f.narrow(FloatWidth::F32).unwrap_or(*f))
+            }
+            _ => v.clone(),
+        };
+        Ok(notation::print(&v).into_bytes())
+    }
+    fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+        let text = std::str::from_utf8(b).map_err(CodecError::syntax)?;
+        if self.bug == Bug::PanicOnNestedArray && text.starts_with("[[") {
+            panic!("index out of bounds: the len is 0 but the index is 0");
+        }
+        let v = notation::parse(text).map_err(CodecError::syntax)?;
+        match (self.bug, &v) {
+            (Bug::RejectsEmptyArray, Value::Array(xs)) if xs.is_empty() => {
+                Err(CodecError::syntax("empty array"))
+            }
+            (Bug::SevenIsEight, Value::Int(7)) => Ok(Value::Int(8)),
+            (Bug::Drifts, Value::Float(Float::F64(b))) => Ok(Value::Float(Float::F64(b + 1))),
+            _ => Ok(v),
+        }
+    }
+}
+
+fn failed(r: check::CheckResult) -> Box<check::Finding> {
+    match r {
+        Err(f) => f,
+        Ok(v) => panic!("expected a finding, got {v:?}"),
+    }
+}
+
+#[test]
+fn roundtrip_catches_silent_value_change() {
+    let v = Value::Array(vec![Value::f64(-0.0)]);
+    assert_eq!(
+        check::roundtrip::value_first(&codec("ok", Bug::None), &v),
+        Ok(Verdict::Pass)
+    );
+    let f = failed(check::roundtrip::value_first(
+        &codec("bad", Bug::NegZero),
+        &v,
+    ));
+    assert_eq!(f.check, check::ROUNDTRIP);
+    assert_eq!(f.codecs, ["bad"]);
+    assert!(
+        f.detail.contains("at [0]: expected f64 -0.0, got f64 0.0"),
+        "{}",
+        f.detail
+    );
+    assert_eq!(f.expected, "[-0.0]");
+    assert_eq!(f.actual, "[0.0]");
+    assert_eq!(
+        f.repro(),
+        "crossfmt check roundtrip --codec bad --value '[-0.0]'"
+    );
+}
+
+#[test]
+fn roundtrip_skips_what_the_codec_cannot_represent() {
+    let c = DiagCodec {
+        caps: Caps {
+            bytes: false,
+            ..Caps::ALL
+        },
+        ..codec("nobytes", Bug::None)
+    };
+    let r = check::roundtrip::value_first(&c, &Value::Bytes(vec![1]));
+    assert!(
+        matches!(r, Ok(Verdict::Skip(ref why)) if why.contains("bytes")),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn roundtrip_bytes_contains_a_panic_and_reports_it() {
+    let input = b"[[1]]";
+    assert_eq!(
+        check::roundtrip::bytes_first(&codec("ok", Bug::None), input),
+        Ok(Verdict::Pass)
+    );
+    let f = failed(check::roundtrip::bytes_first(
+        &codec("bad", Bug::PanicOnNestedArray),
+        input,
+    ));
+    assert_eq!(f.detail, "decode panicked");
+    assert!(
+        f.actual.starts_with("panic: index out of bounds"),
+        "{}",
+        f.actual
+    );
+    assert!(
+        f.actual.contains("checks_catch_bugs.rs"),
+        "panic location missing: {}",
+        f.actual
+    );
+    assert_eq!(f.input_hex(), hex::encode(input));
+}
+
+#[test]
+fn roundtrip_bytes_requires_a_fixed_point() {
+    let f = failed(check::roundtrip::bytes_first(
+        &codec("bad", Bug::Drifts),
+        b"0.5",
+    ));
+    assert!(f.detail.contains("not a fixed point"), "{}", f.detail);
+    // A decode error is fine.
+    assert_eq!(
+        check::roundtrip::bytes_first(&codec("bad", Bug::Drifts), b"[1,"),
+        Ok(Verdict::Pass)
+    );
+}
+
+#[test]
+fn cross_format_catches_a_bug_only_another_codec_exposes() {
+    // `widening` reads every float back as f64; `narrowing` mishandles only
+    // f64 values. An f32 value passes both round trips, but the f64 that
+    // `widening` gives back trips `narrowing`.
+    let widening = DiagCodec {
+        caps: Caps {
+            f16: FloatRepr::As(FloatWidth::F64),
+            f32: FloatRepr::As(FloatWidth::F64),
+            ..Caps::ALL
+        },
+        ..codec("widening", Bug::None)
+    };
+    let narrowing = codec("narrowing", Bug::NarrowsF64);
+    let v = Value::f32(1.5);
+    assert_eq!(
+        check::roundtrip::value_first(&narrowing, &v),
+        Ok(Verdict::Pass)
+    );
+    assert_eq!(
+        check::roundtrip::value_first(&widening, &v),
+        Ok(Verdict::Pass)
+    );
+    assert_eq!(
+        check::cross_format::pair(&widening, &codec("ok", Bug::None), &v),
+        Ok(Verdict::Pass)
+    );
+    let f = failed(check::cross_format::pair(&widening, &narrowing, &v));
+    assert_eq!(f.check, check::CROSS_FORMAT);
+    assert!(
+        f.detail.contains("transcoding widening -> narrowing"),
+        "{}",
+        f.detail
+    );
+}
+
+#[test]
+fn differential_catches_disagreements_and_refusals() {
+    let ok = codec("a", Bug::None);
+    let seven = codec("b", Bug::SevenIsEight);
+    let picky = codec("c", Bug::RejectsEmptyArray);
+    assert_eq!(
+        check::differential::same_bytes(&[&ok, &seven], b"[7]"),
+        Ok(Verdict::Pass)
+    );
+    let f = failed(check::differential::same_bytes(&[&ok, &seven], b"7"));
+    assert!(f.detail.contains("different values"), "{}", f.detail);
+    assert_eq!(f.expected, "a: 7");
+    assert_eq!(f.actual, "b: 8");
+    let f = failed(check::differential::same_bytes(&[&ok, &picky], b"[]"));
+    assert!(
+        f.detail.contains("accepts what another rejects"),
+        "{}",
+        f.detail
+    );
+    // Both rejecting is agreement.
+    assert_eq!(
+        check::differential::same_bytes(&[&ok, &picky], b"[1,"),
+        Ok(Verdict::Pass)
+    );
+    let f = failed(check::differential::same_bytes(
+        &[&ok, &codec("p", Bug::PanicOnNestedArray)],
+        b"[[]]",
+    ));
+    assert!(f.detail.contains("panicked"), "{}", f.detail);
+}
