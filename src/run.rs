@@ -4,7 +4,7 @@
 
 use crate::check::{self, CheckResult, Finding, Verdict};
 use crate::codec::{Codec, CodecRef, Format, Registry};
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, RegressionInput};
 use crate::expected::{Entry, Expected};
 use crate::value::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -75,9 +75,11 @@ impl Outcome {
     }
 }
 
-/// The named cases a corpus provides.
+/// The named cases a corpus provides: its values and byte inputs, and its
+/// regression inputs (named `regressions/<check>/<name>`), which every check
+/// of their kind replays.
 pub fn cases(corpus: &Corpus) -> (Vec<Case>, Vec<Case>) {
-    let values = corpus
+    let mut values: Vec<Case> = corpus
         .values
         .iter()
         .map(|c| Case {
@@ -85,14 +87,27 @@ pub fn cases(corpus: &Corpus) -> (Vec<Case>, Vec<Case>) {
             input: CaseInput::Value(c.value.clone()),
         })
         .collect();
-    let bytes = corpus
+    let mut bytes: Vec<Case> = corpus
         .bytes
         .iter()
         .map(|c| Case {
-            name: c.name.clone(),
+            name: format!("{}/{}", c.format, c.name),
             input: CaseInput::Bytes(c.format, c.bytes.clone()),
         })
         .collect();
+    for r in &corpus.regressions {
+        let name = format!("regressions/{}/{}", r.check, r.name);
+        match &r.input {
+            RegressionInput::Value(v) => values.push(Case {
+                name,
+                input: CaseInput::Value(v.clone()),
+            }),
+            RegressionInput::Bytes { format, bytes: b } => bytes.push(Case {
+                name,
+                input: CaseInput::Bytes(*format, b.clone()),
+            }),
+        }
+    }
     (values, bytes)
 }
 
