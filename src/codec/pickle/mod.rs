@@ -33,8 +33,9 @@
 //! considers equal cannot both be a dict key or set member: encoding such a
 //! map or set fails with [`ErrorKind::Unsupported`](super::ErrorKind) naming
 //! both, as does a set with a repeated member (a Python set cannot hold one),
-//! rather than dropping one silently. `Caps` cannot express this (see the
-//! report of the commit that added this file).
+//! rather than dropping one silently. `Caps` cannot express this yet: its
+//! `normalise` merges only exactly equal keys and keeps set order, so such
+//! values are "supported" by the caps and refused by `encode`.
 //!
 //! Decoding decisions (`DeOptions::new()`, all defaults): `STRING`,
 //! `BINSTRING` and `SHORT_BINSTRING` (Python 2 `str`) are read as bytes, like
