@@ -1,0 +1,743 @@
+//! Pickle opcode rules: a screen run over the bytes before serde-pickle sees
+//! them.
+//!
+//! serde-pickle turns some pickles into something else instead of failing
+//! (an object instance becomes an empty dict, `BUILD` replaces a value by its
+//! state, `_codecs.encode` ignores its encoding argument, `DICT` drops an odd
+//! trailing key), and it has no limits: its conversion recursion overflows the
+//! thread's stack on deep nesting (an abort, not a panic) and it deep-copies
+//! shared (memoised) objects, so a few hundred bytes can expand into billions
+//! of nodes. This screen mirrors serde-pickle's stack machine (its stack,
+//! marks and memo, with the same resolution rules) on a graph of symbolic
+//! nodes, and rejects:
+//!
+//! * globals other than the ones CPython uses to spell our data model in
+//!   protocols 0–3 (`builtins.set`, `builtins.frozenset` and their
+//!   `__builtin__` spellings, `_codecs.encode`), named in the error;
+//! * object construction and state (`INST`, `OBJ`, `NEWOBJ`, `NEWOBJ_EX`,
+//!   `BUILD`) and `bytearray` (no `Value` variant);
+//! * `_codecs.encode` calls other than `(str, "latin1")` with code points
+//!   below 256 (what CPython writes for bytes before protocol 3);
+//! * `DICT`/`SETITEMS` with an odd number of items (CPython raises);
+//! * values nested deeper than the codec's depth limit, values whose expansion
+//!   (shared objects copied) is out of proportion to the input, and recursive
+//!   structures.
+//!
+//! Anything the screen cannot follow (stack underflow, a missing memo entry,
+//! an unknown opcode, truncation) it passes on: serde-pickle then reports its
+//! own error, so malformed input still reaches the library under test.
+
+use super::super::CodecError;
+use std::collections::BTreeMap;
+
+/// Limits applied by the screen.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest value accepted (scalars are depth 1).
+    pub max_depth: usize,
+    /// Expanded node count allowed, beyond the input length (a pickle without
+    /// shared references never expands past its own length).
+    pub extra_nodes: u64,
+    /// Expanded payload bytes (strings, bytes, integer digits) allowed beyond
+    /// the input length.
+    pub extra_bytes: u64,
+}
+
+const MARK: u8 = b'(';
+const STOP: u8 = b'.';
+const POP: u8 = b'0';
+const POP_MARK: u8 = b'1';
+const DUP: u8 = b'2';
+const FLOAT: u8 = b'F';
+const INT: u8 = b'I';
+const BININT: u8 = b'J';
+const BININT1: u8 = b'K';
+const LONG: u8 = b'L';
+const BININT2: u8 = b'M';
+const NONE: u8 = b'N';
+const STRING: u8 = b'S';
+const BINSTRING: u8 = b'T';
+const SHORT_BINSTRING: u8 = b'U';
+const UNICODE: u8 = b'V';
+const BINUNICODE: u8 = b'X';
+const APPEND: u8 = b'a';
+const BUILD: u8 = b'b';
+const GLOBAL: u8 = b'c';
+const DICT: u8 = b'd';
+const EMPTY_DICT: u8 = b'}';
+const APPENDS: u8 = b'e';
+const GET: u8 = b'g';
+const BINGET: u8 = b'h';
+const INST: u8 = b'i';
+const LONG_BINGET: u8 = b'j';
+const LIST: u8 = b'l';
+const EMPTY_LIST: u8 = b']';
+const OBJ: u8 = b'o';
+const PUT: u8 = b'p';
+const BINPUT: u8 = b'q';
+const LONG_BINPUT: u8 = b'r';
+const SETITEM: u8 = b's';
+const TUPLE: u8 = b't';
+const EMPTY_TUPLE: u8 = b')';
+const SETITEMS: u8 = b'u';
+const BINFLOAT: u8 = b'G';
+const REDUCE: u8 = b'R';
+const PROTO: u8 = 0x80;
+const NEWOBJ: u8 = 0x81;
+const TUPLE1: u8 = 0x85;
+const TUPLE2: u8 = 0x86;
+const TUPLE3: u8 = 0x87;
+const NEWTRUE: u8 = 0x88;
+const NEWFALSE: u8 = 0x89;
+const LONG1: u8 = 0x8a;
+const LONG4: u8 = 0x8b;
+const BINBYTES: u8 = b'B';
+const SHORT_BINBYTES: u8 = b'C';
+const SHORT_BINUNICODE: u8 = 0x8c;
+const BINUNICODE8: u8 = 0x8d;
+const BINBYTES8: u8 = 0x8e;
+const EMPTY_SET: u8 = 0x8f;
+const ADDITEMS: u8 = 0x90;
+const FROZENSET: u8 = 0x91;
+const NEWOBJ_EX: u8 = 0x92;
+const STACK_GLOBAL: u8 = 0x93;
+const MEMOIZE: u8 = 0x94;
+const FRAME: u8 = 0x95;
+const BYTEARRAY8: u8 = 0x96;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Kind {
+    /// A scalar with this many payload bytes.
+    Leaf(u64),
+    /// A text string; kept for naming globals and checking `_codecs.encode`.
+    Str(String),
+    List,
+    Tuple,
+    Dict,
+    Set,
+    FrozenSet,
+    Global(String, String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Entry {
+    Node(usize),
+    /// A memo reference, resolved late (at the end) like serde-pickle does.
+    Ref(u32),
+}
+
+struct Node {
+    kind: Kind,
+    children: Vec<Entry>,
+}
+
+/// Why the screen stopped following the stream.
+enum Stop {
+    /// Not followed any further; serde-pickle will judge.
+    Pass,
+    Reject(CodecError),
+}
+
+type Step<T> = Result<T, Stop>;
+
+fn reject<T>(e: CodecError) -> Step<T> {
+    Err(Stop::Reject(e))
+}
+
+struct Machine<'a> {
+    input: &'a [u8],
+    pos: usize,
+    nodes: Vec<Node>,
+    stack: Vec<Entry>,
+    stacks: Vec<Vec<Entry>>,
+    memo: BTreeMap<u32, usize>,
+    /// Entries copied so far by DUP and memo resolution (serde-pickle clones).
+    copied: u64,
+    limits: Limits,
+}
+
+/// Screens `input`; `Ok` means "hand it to serde-pickle", with `true` when the
+/// screen followed the whole pickle to `STOP` and found the value acyclic.
+pub fn screen(input: &[u8], limits: Limits) -> Result<bool, CodecError> {
+    let mut m = Machine {
+        input,
+        pos: 0,
+        nodes: Vec::new(),
+        stack: Vec::new(),
+        stacks: Vec::new(),
+        memo: BTreeMap::new(),
+        copied: 0,
+        limits,
+    };
+    match m.run() {
+        Ok(()) => Ok(true),
+        Err(Stop::Pass) => Ok(false),
+        Err(Stop::Reject(e)) => Err(e),
+    }
+}
+
+impl Machine<'_> {
+    fn take(&mut self, n: u64) -> Step<&[u8]> {
+        let rest = self.input.len() - self.pos;
+        if n > rest as u64 {
+            return Err(Stop::Pass);
+        }
+        let s = &self.input[self.pos..self.pos + n as usize];
+        self.pos += n as usize;
+        Ok(s)
+    }
+
+    fn byte(&mut self) -> Step<u8> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn le(&mut self, n: u64) -> Step<u64> {
+        Ok(self
+            .take(n)?
+            .iter()
+            .rev()
+            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
+    }
+
+    /// A line as serde-pickle reads it: up to `\n` (dropped, with a `\r`
+    /// before it) or the end of input.
+    fn line(&mut self) -> Vec<u8> {
+        let rest = &self.input[self.pos..];
+        let (mut l, used) = match rest.iter().position(|&b| b == b'\n') {
+            Some(i) => (rest[..i].to_vec(), i + 1),
+            None => (rest.to_vec(), rest.len()),
+        };
+        self.pos += used;
+        if l.last() == Some(&b'\r') {
+            l.pop();
+        }
+        l
+    }
+
+    fn new_node(&mut self, kind: Kind, children: Vec<Entry>) -> Entry {
+        self.nodes.push(Node { kind, children });
+        Entry::Node(self.nodes.len() - 1)
+    }
+
+    fn push(&mut self, kind: Kind) {
+        let e = self.new_node(kind, Vec::new());
+        self.stack.push(e);
+    }
+
+    fn pop(&mut self) -> Step<Entry> {
+        self.stack.pop().ok_or(Stop::Pass)
+    }
+
+    fn pop_mark(&mut self) -> Step<Vec<Entry>> {
+        let below = self.stacks.pop().ok_or(Stop::Pass)?;
+        Ok(std::mem::replace(&mut self.stack, below))
+    }
+
+    fn memo_node(&self, id: u32) -> Step<usize> {
+        self.memo.get(&id).copied().ok_or(Stop::Pass)
+    }
+
+    /// The node an entry stands for now (a memo reference resolved).
+    fn node_of(&self, e: Entry) -> Step<usize> {
+        match e {
+            Entry::Node(n) => Ok(n),
+            Entry::Ref(id) => self.memo_node(id),
+        }
+    }
+
+    /// A copy of a node as it is now, as serde-pickle's `clone` makes one.
+    fn copy(&mut self, n: usize) -> Step<usize> {
+        let kind = self.nodes[n].kind.clone();
+        let children = self.nodes[n].children.clone();
+        let cost = children.len() as u64
+            + match &kind {
+                Kind::Str(s) => s.len() as u64,
+                _ => 1,
+            };
+        self.copied = self.copied.saturating_add(cost);
+        if self.copied > self.node_budget() {
+            return reject(CodecError::limit(format!(
+                "pickle copies too much (DUP/memo copies of {} nodes)",
+                self.copied
+            )));
+        }
+        match self.new_node(kind, children) {
+            Entry::Node(c) => Ok(c),
+            Entry::Ref(_) => unreachable!(),
+        }
+    }
+
+    /// serde-pickle's `pop_resolve`: a memo reference is replaced by a copy.
+    fn pop_resolve(&mut self) -> Step<usize> {
+        match self.pop()? {
+            Entry::Node(n) => Ok(n),
+            Entry::Ref(id) => {
+                let n = self.memo_node(id)?;
+                self.copy(n)
+            }
+        }
+    }
+
+    /// serde-pickle's `top()`: the object a mutating opcode works on.
+    fn top_node(&self) -> Step<usize> {
+        self.node_of(*self.stack.last().ok_or(Stop::Pass)?)
+    }
+
+    fn modify(&mut self, want: Kind, items: Vec<Entry>) -> Step<()> {
+        let t = self.top_node()?;
+        if self.nodes[t].kind != want {
+            return Err(Stop::Pass);
+        }
+        self.nodes[t].children.extend(items);
+        Ok(())
+    }
+
+    fn memoize(&mut self, id: u32) -> Step<()> {
+        let node = match self.pop()? {
+            Entry::Node(n) => n,
+            Entry::Ref(r) => {
+                let n = self.memo_node(r)?;
+                self.copy(n)?
+            }
+        };
+        self.memo.insert(id, node);
+        self.stack.push(Entry::Ref(id));
+        Ok(())
+    }
+
+    fn ascii<T: std::str::FromStr>(bytes: &[u8]) -> Step<T> {
+        std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or(Stop::Pass)
+    }
+
+    fn node_budget(&self) -> u64 {
+        (self.input.len() as u64).saturating_add(self.limits.extra_nodes)
+    }
+
+    fn at(&self, what: impl std::fmt::Display) -> String {
+        format!("{what} (opcode ending at offset {})", self.pos)
+    }
+
+    fn check_pairs(&self, op: &str, n: usize) -> Step<()> {
+        if n % 2 == 1 {
+            return reject(CodecError::syntax(
+                self.at(format!("{op} with an odd number of items ({n})")),
+            ));
+        }
+        Ok(())
+    }
+
+    fn global(&mut self, module: &[u8], name: &[u8]) -> Step<()> {
+        let module = String::from_utf8_lossy(module).into_owned();
+        let name = String::from_utf8_lossy(name).into_owned();
+        let allowed = matches!(
+            (module.as_str(), name.as_str()),
+            ("builtins" | "__builtin__", "set" | "frozenset") | ("_codecs", "encode")
+        );
+        if !allowed {
+            let why =
+                if name == "bytearray" && matches!(module.as_str(), "builtins" | "__builtin__") {
+                    " (bytearray has no crossfmt Value)"
+                } else {
+                    ""
+                };
+            return reject(CodecError::unsupported(
+                self.at(format!("pickle references global {module}.{name}{why}")),
+            ));
+        }
+        self.push(Kind::Global(module, name));
+        Ok(())
+    }
+
+    fn reduce(&mut self) -> Step<()> {
+        let args = self.pop_resolve()?;
+        let callable = self.pop_resolve()?;
+        if self.nodes[args].kind != Kind::Tuple {
+            return Err(Stop::Pass);
+        }
+        let Kind::Global(module, name) = self.nodes[callable].kind.clone() else {
+            return Err(Stop::Pass);
+        };
+        let args: Vec<Entry> = self.nodes[args].children.clone();
+        let arg =
+            |m: &Self, i: usize| -> Step<usize> { m.node_of(*args.get(i).ok_or(Stop::Pass)?) };
+        match name.as_str() {
+            "set" | "frozenset" => {
+                // serde-pickle takes the last argument, which must be a list.
+                let list = arg(self, args.len().wrapping_sub(1))?;
+                if self.nodes[list].kind != Kind::List {
+                    return Err(Stop::Pass);
+                }
+                let copy = self.copy(list)?;
+                self.nodes[copy].kind = if name == "set" {
+                    Kind::Set
+                } else {
+                    Kind::FrozenSet
+                };
+                self.stack.push(Entry::Node(copy));
+            }
+            _ => {
+                // _codecs.encode(text, "latin1"): CPython's spelling of bytes
+                // before protocol 3. serde-pickle ignores the encoding and
+                // truncates code points, so anything else is refused here.
+                let bad = |m: &Self, what: String| {
+                    reject::<()>(CodecError::unsupported(
+                        m.at(format!("{module}.{name} {what}")),
+                    ))
+                };
+                if args.len() != 2 {
+                    return bad(
+                        self,
+                        format!(
+                            "with {} arguments (only (str, 'latin1') is read)",
+                            args.len()
+                        ),
+                    );
+                }
+                let (text, enc) = (arg(self, 0)?, arg(self, 1)?);
+                let (Kind::Str(text), Kind::Str(enc)) =
+                    (&self.nodes[text].kind, &self.nodes[enc].kind)
+                else {
+                    return Err(Stop::Pass);
+                };
+                if !matches!(enc.as_str(), "latin1" | "latin-1") {
+                    return bad(
+                        self,
+                        format!("with encoding {enc:?} (only 'latin1' is read)"),
+                    );
+                }
+                if let Some(c) = text.chars().find(|&c| u32::from(c) > 0xff) {
+                    return bad(self, format!("of {c:?}, not in latin-1"));
+                }
+                let len = text.chars().count() as u64;
+                self.push(Kind::Leaf(len));
+            }
+        }
+        Ok(())
+    }
+
+    fn run(&mut self) -> Step<()> {
+        loop {
+            let op = self.byte()?;
+            match op {
+                PROTO => {
+                    self.byte()?;
+                }
+                FRAME => {
+                    self.take(8)?;
+                }
+                STOP => {
+                    let root = self.pop()?;
+                    return self.measure(root);
+                }
+                MARK => {
+                    let s = std::mem::take(&mut self.stack);
+                    self.stacks.push(s);
+                }
+                POP => {
+                    if self.stack.is_empty() {
+                        self.pop_mark()?;
+                    } else {
+                        self.pop()?;
+                    }
+                }
+                POP_MARK => {
+                    self.pop_mark()?;
+                }
+                DUP => {
+                    let t = self.top_node()?;
+                    let c = self.copy(t)?;
+                    self.stack.push(Entry::Node(c));
+                }
+                PUT => {
+                    let l = self.line();
+                    let id = Self::ascii(&l)?;
+                    self.memoize(id)?;
+                }
+                BINPUT => {
+                    let id = self.byte()?;
+                    self.memoize(id.into())?;
+                }
+                LONG_BINPUT => {
+                    let id = self.le(4)? as u32;
+                    self.memoize(id)?;
+                }
+                MEMOIZE => {
+                    let id = self.memo.len() as u32;
+                    self.memoize(id)?;
+                }
+                GET | BINGET | LONG_BINGET => {
+                    let id = match op {
+                        GET => {
+                            let l = self.line();
+                            Self::ascii(&l)?
+                        }
+                        BINGET => u32::from(self.byte()?),
+                        _ => self.le(4)? as u32,
+                    };
+                    self.memo_node(id)?;
+                    self.stack.push(Entry::Ref(id));
+                }
+                NONE | NEWTRUE | NEWFALSE => self.push(Kind::Leaf(0)),
+                INT | LONG | FLOAT => {
+                    let l = self.line();
+                    self.push(Kind::Leaf(l.len() as u64));
+                }
+                STRING => {
+                    // Read as bytes by serde-pickle (decode_strings is off).
+                    let l = self.line();
+                    self.push(Kind::Leaf(l.len() as u64));
+                }
+                UNICODE => {
+                    let l = self.line();
+                    let s = raw_unicode_escape(&l).ok_or(Stop::Pass)?;
+                    self.push(Kind::Str(s));
+                }
+                BINFLOAT => {
+                    self.take(8)?;
+                    self.push(Kind::Leaf(8));
+                }
+                BININT => {
+                    self.take(4)?;
+                    self.push(Kind::Leaf(4));
+                }
+                BININT1 => {
+                    self.take(1)?;
+                    self.push(Kind::Leaf(1));
+                }
+                BININT2 => {
+                    self.take(2)?;
+                    self.push(Kind::Leaf(2));
+                }
+                LONG1 | SHORT_BINBYTES | SHORT_BINSTRING | LONG4 | BINSTRING | BINBYTES
+                | BINBYTES8 => {
+                    let n = match op {
+                        LONG1 | SHORT_BINBYTES | SHORT_BINSTRING => self.le(1)?,
+                        LONG4 | BINSTRING => {
+                            let n = self.le(4)? as u32 as i32;
+                            if n < 0 {
+                                return Err(Stop::Pass);
+                            }
+                            n as u64
+                        }
+                        BINBYTES => self.le(4)?,
+                        _ => self.le(8)?,
+                    };
+                    self.take(n)?;
+                    self.push(Kind::Leaf(n));
+                }
+                SHORT_BINUNICODE | BINUNICODE | BINUNICODE8 => {
+                    let n = match op {
+                        SHORT_BINUNICODE => self.le(1)?,
+                        BINUNICODE => self.le(4)?,
+                        _ => self.le(8)?,
+                    };
+                    let s = String::from_utf8(self.take(n)?.to_vec()).map_err(|_| Stop::Pass)?;
+                    self.push(Kind::Str(s));
+                }
+                BYTEARRAY8 => {
+                    return reject(CodecError::unsupported(
+                        self.at("BYTEARRAY8: bytearray has no crossfmt Value"),
+                    ))
+                }
+                EMPTY_TUPLE => self.push(Kind::Tuple),
+                TUPLE1 | TUPLE2 | TUPLE3 => {
+                    let n = usize::from(op - TUPLE1 + 1);
+                    if self.stack.len() < n {
+                        return Err(Stop::Pass);
+                    }
+                    let items = self.stack.split_off(self.stack.len() - n);
+                    let t = self.new_node(Kind::Tuple, items);
+                    self.stack.push(t);
+                }
+                TUPLE | LIST | FROZENSET => {
+                    let items = self.pop_mark()?;
+                    let kind = match op {
+                        TUPLE => Kind::Tuple,
+                        LIST => Kind::List,
+                        _ => Kind::FrozenSet,
+                    };
+                    let t = self.new_node(kind, items);
+                    self.stack.push(t);
+                }
+                EMPTY_LIST => self.push(Kind::List),
+                APPEND => {
+                    let v = self.pop()?;
+                    self.modify(Kind::List, vec![v])?;
+                }
+                APPENDS => {
+                    let items = self.pop_mark()?;
+                    self.modify(Kind::List, items)?;
+                }
+                EMPTY_DICT => self.push(Kind::Dict),
+                DICT => {
+                    let items = self.pop_mark()?;
+                    self.check_pairs("DICT", items.len())?;
+                    let d = self.new_node(Kind::Dict, items);
+                    self.stack.push(d);
+                }
+                SETITEM => {
+                    let v = self.pop()?;
+                    let k = self.pop()?;
+                    self.modify(Kind::Dict, vec![k, v])?;
+                }
+                SETITEMS => {
+                    let items = self.pop_mark()?;
+                    self.check_pairs("SETITEMS", items.len())?;
+                    self.modify(Kind::Dict, items)?;
+                }
+                EMPTY_SET => self.push(Kind::Set),
+                ADDITEMS => {
+                    let items = self.pop_mark()?;
+                    self.modify(Kind::Set, items)?;
+                }
+                GLOBAL => {
+                    let module = self.line();
+                    let name = self.line();
+                    self.global(&module, &name)?;
+                }
+                STACK_GLOBAL => {
+                    let name = self.pop_resolve()?;
+                    let module = self.pop_resolve()?;
+                    let (Kind::Str(name), Kind::Str(module)) = (
+                        self.nodes[name].kind.clone(),
+                        self.nodes[module].kind.clone(),
+                    ) else {
+                        return Err(Stop::Pass);
+                    };
+                    self.global(module.as_bytes(), name.as_bytes())?;
+                }
+                REDUCE => self.reduce()?,
+                INST => {
+                    let module = self.line();
+                    let name = self.line();
+                    return reject(CodecError::unsupported(self.at(format!(
+                        "INST builds an instance of {}.{}",
+                        String::from_utf8_lossy(&module),
+                        String::from_utf8_lossy(&name)
+                    ))));
+                }
+                OBJ | NEWOBJ | NEWOBJ_EX | BUILD => {
+                    let what = match op {
+                        OBJ => "OBJ builds a class instance",
+                        NEWOBJ => "NEWOBJ builds a class instance",
+                        NEWOBJ_EX => "NEWOBJ_EX builds a class instance",
+                        _ => "BUILD sets an object's state",
+                    };
+                    return reject(CodecError::unsupported(self.at(what)));
+                }
+                // PERSID, BINPERSID, EXT1/2/4, NEXT_BUFFER, READONLY_BUFFER and
+                // bytes that are no opcode: serde-pickle refuses them itself.
+                _ => return Err(Stop::Pass),
+            }
+        }
+    }
+
+    /// Depth and expanded size of the value STOP returns, memo references
+    /// resolved against the final memo as serde-pickle does. Iterative, so
+    /// that the screen itself cannot overflow the stack.
+    fn measure(&mut self, root: Entry) -> Step<()> {
+        const TODO: u8 = 0;
+        const OPEN: u8 = 1;
+        const DONE: u8 = 2;
+        let n = self.nodes.len();
+        let mut state = vec![TODO; n];
+        // Per node: depth, expanded nodes, expanded payload bytes.
+        let mut depth = vec![0u64; n];
+        let mut size = vec![0u64; n];
+        let mut bytes = vec![0u64; n];
+        let root = self.node_of(root)?;
+        let mut work: Vec<(usize, bool)> = vec![(root, false)];
+        while let Some((v, children_done)) = work.pop() {
+            if children_done {
+                let (mut d, mut s, mut b) = (0u64, 1u64, 0u64);
+                for &c in &self.nodes[v].children {
+                    let c = self.node_of(c)?;
+                    d = d.max(depth[c]);
+                    s = s.saturating_add(size[c]);
+                    b = b.saturating_add(bytes[c]);
+                }
+                b = b.saturating_add(match &self.nodes[v].kind {
+                    Kind::Leaf(p) => *p,
+                    Kind::Str(t) => t.len() as u64,
+                    _ => 0,
+                });
+                depth[v] = d + 1;
+                size[v] = s;
+                bytes[v] = b;
+                state[v] = DONE;
+                if depth[v] > self.limits.max_depth as u64 {
+                    return reject(CodecError::limit(format!(
+                        "pickle nests deeper than {}",
+                        self.limits.max_depth
+                    )));
+                }
+                if size[v] > self.node_budget() {
+                    return reject(CodecError::limit(format!(
+                        "pickle expands to more than {} values (shared objects are copied)",
+                        self.node_budget()
+                    )));
+                }
+                let byte_budget = (self.input.len() as u64).saturating_add(self.limits.extra_bytes);
+                if bytes[v] > byte_budget {
+                    return reject(CodecError::limit(format!(
+                        "pickle expands to more than {byte_budget} payload bytes (shared objects are copied)"
+                    )));
+                }
+                continue;
+            }
+            match state[v] {
+                DONE => continue,
+                OPEN => {
+                    return reject(CodecError::unsupported(
+                        "recursive structure: a container contains itself, a Value is a tree",
+                    ))
+                }
+                _ => {}
+            }
+            state[v] = OPEN;
+            work.push((v, true));
+            for i in 0..self.nodes[v].children.len() {
+                let c = self.node_of(self.nodes[v].children[i])?;
+                match state[c] {
+                    DONE => {}
+                    OPEN => {
+                        return reject(CodecError::unsupported(
+                            "recursive structure: a container contains itself, a Value is a tree",
+                        ))
+                    }
+                    _ => work.push((c, false)),
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Python's raw-unicode-escape as serde-pickle decodes it: `\uXXXX` and
+/// `\UXXXXXXXX` escapes, every other byte a Latin-1 code point.
+fn raw_unicode_escape(b: &[u8]) -> Option<String> {
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            let n = match b.get(i + 1) {
+                Some(b'u') => 4,
+                Some(b'U') => 8,
+                _ => return None,
+            };
+            let hex = std::str::from_utf8(b.get(i + 2..i + 2 + n)?).ok()?;
+            if !hex.bytes().all(|c| c.is_ascii_hexdigit()) {
+                return None;
+            }
+            out.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
+            i += 2 + n;
+        } else {
+            out.push(char::from(b[i]));
+            i += 1;
+        }
+    }
+    Some(out)
+}
