@@ -116,6 +116,9 @@ pub struct Caps {
     pub tuple: CollectionRepr,
     pub set: CollectionRepr,
     pub frozenset: CollectionRepr,
+    /// Set and frozenset members come back in the order written (false for
+    /// a model that keeps sets sorted or hashed: they are compared as sets).
+    pub set_order: bool,
     /// Deepest nesting the codec is expected to handle (scalars are depth 1).
     pub max_depth: usize,
 }
@@ -149,6 +152,7 @@ impl Caps {
         tuple: CollectionRepr::No,
         set: CollectionRepr::No,
         frozenset: CollectionRepr::No,
+        set_order: false,
         max_depth: 0,
     };
 
@@ -176,6 +180,7 @@ impl Caps {
         tuple: CollectionRepr::Native,
         set: CollectionRepr::Native,
         frozenset: CollectionRepr::Native,
+        set_order: true,
         max_depth: 64,
     };
 
@@ -204,7 +209,7 @@ impl Caps {
             Value::Text(_) => self.text,
             Value::Bytes(_) => self.bytes,
             Value::Array(_) => self.array,
-            Value::Map(kvs) => self.map && self.duplicates_ok(kvs),
+            Value::Map(kvs) => self.map && self.duplicates_ok(kvs) && self.python_keys_ok(kvs),
             Value::Tag(..) => self.tags,
             Value::Ext(..) => self.ext,
             Value::Tuple(_) => self.tuple != CollectionRepr::No,
@@ -213,6 +218,18 @@ impl Caps {
         };
         if !ok {
             return Some(format!("{} {}", v.kind(), crate::notation::print_short(v)));
+        }
+        if let Value::Set(xs) | Value::FrozenSet(xs) = v {
+            if self.map_keys == MapKeys::Hashable {
+                if let Some((a, b)) = python_equal_pair(xs.iter(), true) {
+                    return Some(format!(
+                        "{} with members {} and {}, equal in Python",
+                        v.kind(),
+                        crate::notation::print_short(a),
+                        crate::notation::print_short(b)
+                    ));
+                }
+            }
         }
         if as_key && !self.key_allowed(v) {
             return Some(format!("map key of type {}", v.kind()));
@@ -252,6 +269,13 @@ impl Caps {
             MapKeys::Text => matches!(k, Value::Text(_)),
             MapKeys::Hashable => is_hashable(k),
         }
+    }
+
+    /// A Python dict cannot hold two keys that are equal in Python but
+    /// different values here (`1`, `1.0`, `True`).
+    fn python_keys_ok(&self, kvs: &[(Value, Value)]) -> bool {
+        self.map_keys != MapKeys::Hashable
+            || python_equal_pair(kvs.iter().map(|(k, _)| k), false).is_none()
     }
 
     fn duplicates_ok(&self, kvs: &[(Value, Value)]) -> bool {
@@ -365,6 +389,7 @@ impl Caps {
             tuple: coll(self.tuple, other.tuple),
             set: coll(self.set, other.set),
             frozenset: coll(self.frozenset, other.frozenset),
+            set_order: self.set_order && other.set_order,
             max_depth: self.max_depth.min(other.max_depth),
         }
     }
@@ -408,6 +433,7 @@ impl Caps {
             ("tuple", coll(self.tuple)),
             ("set", coll(self.set)),
             ("frozenset", coll(self.frozenset)),
+            ("set order kept", yes(self.set_order)),
             ("max depth", self.max_depth.to_string()),
         ]
     }
@@ -422,6 +448,71 @@ pub fn is_hashable(v: &Value) -> bool {
         Value::Tuple(xs) | Value::FrozenSet(xs) => xs.iter().all(is_hashable),
         _ => false,
     }
+}
+
+/// Python's `==` on hashable values: numbers compare by value across bool,
+/// int and float (`True == 1 == 1.0`, `-0.0 == 0.0`, NaN equal to nothing),
+/// tuples element-wise; everything else exactly.
+pub fn python_eq(a: &Value, b: &Value) -> bool {
+    match (python_number(a), python_number(b)) {
+        (Some(x), Some(y)) => return x == y,
+        (Some(_), None) | (None, Some(_)) => return false,
+        (None, None) => {}
+    }
+    match (a, b) {
+        (Value::Tuple(x), Value::Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| python_eq(p, q))
+        }
+        _ => a == b,
+    }
+}
+
+/// A number as an exact rational-free key: integers as themselves, integral
+/// floats as the integer they equal, other floats by value bits; NaN as `None`
+/// of equality (never equal).
+#[derive(PartialEq)]
+enum PyNum {
+    Int(num_bigint::BigInt),
+    Float(u64),
+    NaN(usize),
+}
+
+fn python_number(v: &Value) -> Option<PyNum> {
+    use num_bigint::BigInt;
+    Some(match v {
+        Value::Bool(b) => PyNum::Int(BigInt::from(u8::from(*b))),
+        Value::Int(i) => PyNum::Int(BigInt::from(*i)),
+        Value::BigInt(b) => PyNum::Int(b.clone()),
+        Value::Float(f) => {
+            let x = f.to_f64();
+            if x.is_nan() {
+                // Distinct per occurrence: NaN is never equal, even to itself.
+                PyNum::NaN(v as *const Value as usize)
+            } else if x.is_finite() && x.fract() == 0.0 {
+                PyNum::Int(num_traits::FromPrimitive::from_f64(x)?)
+            } else {
+                PyNum::Float((x + 0.0).to_bits())
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// The first pair of Python-equal values; with `identical_too` false, pairs
+/// that are exactly equal (plain duplicates) are passed over.
+fn python_equal_pair<'a>(
+    items: impl Iterator<Item = &'a Value>,
+    identical_too: bool,
+) -> Option<(&'a Value, &'a Value)> {
+    let items: Vec<&Value> = items.collect();
+    for (i, a) in items.iter().enumerate() {
+        for b in &items[i + 1..] {
+            if (identical_too || a != b) && python_eq(a, b) {
+                return Some((a, b));
+            }
+        }
+    }
+    None
 }
 
 pub fn has_duplicate_keys(kvs: &[(Value, Value)]) -> bool {
@@ -490,6 +581,39 @@ mod tests {
         ]);
         assert_eq!(c.normalise(&v), expected);
         assert_eq!(Caps::ALL.normalise(&v), v);
+    }
+
+    #[test]
+    fn python_equality_and_set_order() {
+        let py = Caps {
+            map_keys: MapKeys::Hashable,
+            duplicates: Duplicates::LastWins,
+            set_order: false,
+            ..Caps::ALL
+        };
+        let one = Value::from(1i64);
+        let keys = Value::Map(vec![
+            (one.clone(), Value::Null),
+            (Value::f64(1.0), Value::Null),
+        ]);
+        assert!(py.unsupported(&keys).is_some());
+        assert!(Caps::ALL.supports(&keys));
+        let dup = Value::Map(vec![(one.clone(), Value::Null), (one.clone(), Value::Null)]);
+        assert!(
+            py.supports(&dup),
+            "exact duplicates follow the duplicates policy"
+        );
+        let set = Value::Set(vec![Value::Bool(true), one.clone()]);
+        assert!(py.unsupported(&set).unwrap().contains("equal in Python"));
+        let nans = Value::Set(vec![Value::f64(f64::NAN), Value::f64(f64::NAN)]);
+        assert!(py.supports(&nans), "NaN is never equal, not even to itself");
+        assert!(python_eq(&Value::f64(-0.0), &Value::from(0i64)));
+        assert!(!python_eq(&Value::f64(0.5), &Value::from(0i64)));
+        let unordered = Value::Set(vec![Value::from(2i64), one.clone()]);
+        assert_eq!(
+            py.normalise(&unordered),
+            Value::Set(vec![one, Value::from(2i64)])
+        );
     }
 
     #[test]

@@ -19,7 +19,11 @@ fn tmp(name: &str) -> PathBuf {
 fn run_on_the_builtin_corpus_is_clean_and_writes_json() {
     let dir = tmp("run");
     let json = dir.join("run.json");
-    let out = crossfmt().args(["run", "--json"]).arg(&json).output().unwrap();
+    let out = crossfmt()
+        .args(["run", "--json"])
+        .arg(&json)
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -27,10 +31,18 @@ fn run_on_the_builtin_corpus_is_clean_and_writes_json() {
         out.status.code(),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("result: ok, nothing unexpected"), "{stdout}");
+    assert!(
+        stdout.contains("result: ok, nothing unexpected"),
+        "{stdout}"
+    );
     let j: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert_eq!(j["unexpected"], 0);
-    let ids: Vec<&str> = j["codecs"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = j["codecs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
     for id in [
         "msgpack/rmp-serde",
         "msgpack/rmpv",
@@ -42,7 +54,12 @@ fn run_on_the_builtin_corpus_is_clean_and_writes_json() {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }
     let checks = j["checks"].as_array().unwrap();
-    for name in ["roundtrip", "roundtrip-bytes", "cross_format", "differential"] {
+    for name in [
+        "roundtrip",
+        "roundtrip-bytes",
+        "cross_format",
+        "differential",
+    ] {
         let ran: usize = checks
             .iter()
             .filter(|c| c["check"] == name)
@@ -66,9 +83,20 @@ fn run_on_the_builtin_corpus_is_clean_and_writes_json() {
 fn a_stale_expected_finding_fails_the_run() {
     let dir = tmp("stale");
     let list = dir.join("expected.txt");
-    std::fs::write(&list, "roundtrip json/serde_json int-zero json cannot write zero (not true)\n").unwrap();
+    std::fs::write(
+        &list,
+        "roundtrip json/serde_json int-zero json cannot write zero (not true)\n",
+    )
+    .unwrap();
     let out = crossfmt()
-        .args(["run", "--codec", "json/serde_json", "--check", "roundtrip", "--expected"])
+        .args([
+            "run",
+            "--codec",
+            "json/serde_json",
+            "--check",
+            "roundtrip",
+            "--expected",
+        ])
         .arg(&list)
         .output()
         .unwrap();
@@ -79,14 +107,21 @@ fn a_stale_expected_finding_fails_the_run() {
 
 #[test]
 fn usage_and_input_errors_exit_2_and_name_the_input() {
-    let out = crossfmt().args(["run", "--codec", "nope/nope"]).output().unwrap();
+    let out = crossfmt()
+        .args(["run", "--codec", "nope/nope"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown codec \"nope/nope\""));
 
     let dir = tmp("badcorpus");
     std::fs::create_dir_all(dir.join("values")).unwrap();
     std::fs::write(dir.join("values/broken.diag"), "[1, 2").unwrap();
-    let out = crossfmt().args(["run", "--corpus"]).arg(&dir).output().unwrap();
+    let out = crossfmt()
+        .args(["run", "--corpus"])
+        .arg(&dir)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("broken.diag"), "{stderr}");
@@ -99,7 +134,11 @@ fn convert_and_check_round_trip_through_the_cli() {
         .arg(write_tmp("v.diag", "[1, \"a\", 1.5_2]"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let hex = String::from_utf8(out.stdout).unwrap();
     assert_eq!(hex.trim(), "9301a161ca3fc00000");
     let out = crossfmt()
@@ -109,7 +148,14 @@ fn convert_and_check_round_trip_through_the_cli() {
         .unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), "[1, 2, 3]");
     let out = crossfmt()
-        .args(["check", "roundtrip", "--codec", "msgpack/rmpv", "--value", "{1: [h'00', -0.0]}"])
+        .args([
+            "check",
+            "roundtrip",
+            "--codec",
+            "msgpack/rmpv",
+            "--value",
+            "{1: [h'00', -0.0]}",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -125,8 +171,14 @@ fn inspect_shows_every_implementation() {
         .unwrap();
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(s.contains("00000000  c1"), "{s}");
-    assert!(s.contains("msgpack/rmp-serde:") && s.contains("msgpack/rmpv:"), "{s}");
-    assert!(s.contains("error"), "0xc1 is reserved and must be rejected: {s}");
+    assert!(
+        s.contains("msgpack/rmp-serde:") && s.contains("msgpack/rmpv:"),
+        "{s}"
+    );
+    assert!(
+        s.contains("error"),
+        "0xc1 is reserved and must be rejected: {s}"
+    );
 }
 
 fn write_tmp(name: &str, text: &str) -> PathBuf {

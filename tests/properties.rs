@@ -52,7 +52,9 @@ fn roundtrip_every_codec() {
             move |v| known_bug(&id, v).is_none()
         });
         runner()
-            .run(&strategy, |v| ok(check::roundtrip::value_first(c.as_ref(), &v)))
+            .run(&strategy, |v| {
+                ok(check::roundtrip::value_first(c.as_ref(), &v))
+            })
             .unwrap_or_else(|e| panic!("{}: {e}", c.id()));
     }
 }
@@ -68,7 +70,9 @@ fn cross_format_every_pair() {
                 known_bug(&ia, v).is_none() && known_bug(&ib, v).is_none()
             });
             runner()
-                .run(&strategy, |v| ok(check::cross_format::pair(a.as_ref(), b.as_ref(), &v)))
+                .run(&strategy, |v| {
+                    ok(check::cross_format::pair(a.as_ref(), b.as_ref(), &v))
+                })
                 .unwrap_or_else(|e| panic!("{} x {}: {e}", a.id(), b.id()));
         }
     }

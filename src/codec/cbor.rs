@@ -79,6 +79,8 @@ impl Codec for Ciborium {
             tuple: CollectionRepr::Array,
             set: CollectionRepr::Native,
             frozenset: CollectionRepr::No,
+            // Tag 258 is an array: members stay in the order written.
+            set_order: true,
             max_depth: MAX_DEPTH,
             ..Caps::NONE
         }
