@@ -209,7 +209,7 @@ impl Caps {
             Value::Text(_) => self.text,
             Value::Bytes(_) => self.bytes,
             Value::Array(_) => self.array,
-            Value::Map(kvs) => self.map && self.duplicates_ok(kvs) && self.python_keys_ok(kvs),
+            Value::Map(kvs) => self.map && self.duplicates_ok(kvs),
             Value::Tag(..) => self.tags,
             Value::Ext(..) => self.ext,
             Value::Tuple(_) => self.tuple != CollectionRepr::No,
@@ -218,6 +218,15 @@ impl Caps {
         };
         if !ok {
             return Some(format!("{} {}", v.kind(), crate::notation::print_short(v)));
+        }
+        if let (Value::Map(kvs), MapKeys::Hashable) = (v, self.map_keys) {
+            if let Some((a, b)) = python_equal_pair(kvs.iter().map(|(k, _)| k), false) {
+                return Some(format!(
+                    "map with keys {} and {}, equal in Python",
+                    crate::notation::print_short(a),
+                    crate::notation::print_short(b)
+                ));
+            }
         }
         if let Value::Set(xs) | Value::FrozenSet(xs) = v {
             if self.map_keys == MapKeys::Hashable {
@@ -271,13 +280,6 @@ impl Caps {
         }
     }
 
-    /// A Python dict cannot hold two keys that are equal in Python but
-    /// different values here (`1`, `1.0`, `True`).
-    fn python_keys_ok(&self, kvs: &[(Value, Value)]) -> bool {
-        self.map_keys != MapKeys::Hashable
-            || python_equal_pair(kvs.iter().map(|(k, _)| k), false).is_none()
-    }
-
     fn duplicates_ok(&self, kvs: &[(Value, Value)]) -> bool {
         self.duplicates != Duplicates::Unsupported || !has_duplicate_keys(kvs)
     }
@@ -319,7 +321,11 @@ impl Caps {
         xs: &[Value],
         native: fn(Vec<Value>) -> Value,
     ) -> Value {
-        let items = self.normalise_all(xs);
+        let mut items = self.normalise_all(xs);
+        let is_set = native(Vec::new()) != Value::Tuple(Vec::new());
+        if is_set && !self.set_order {
+            items.sort();
+        }
         match repr {
             CollectionRepr::Array => Value::Array(items),
             _ => native(items),

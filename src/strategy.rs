@@ -10,7 +10,7 @@
 //! map keys and set members come from their own strategies (text only,
 //! hashable only) and must still respect the depth budget exactly.
 
-use crate::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, MapKeys};
+use crate::caps::{python_eq, Caps, CollectionRepr, Duplicates, FloatRepr, MapKeys};
 use crate::value::{is_reserved_tag, tags, Float, FloatWidth, Value};
 use num_bigint::{BigInt, Sign};
 use proptest::collection::vec;
@@ -94,7 +94,8 @@ fn key_level(caps: &Caps, inner: Option<BoxedStrategy<Value>>) -> Option<BoxedSt
         arms.push((1, vec(inner.clone(), 0..=3).prop_map(Value::Tuple).boxed()));
     }
     if caps.frozenset != CollectionRepr::No {
-        arms.push((1, vec(inner, 0..=3).prop_map(Value::FrozenSet).boxed()));
+        let members = vec(inner, 0..=3).prop_map(|xs| Value::FrozenSet(python_distinct(xs)));
+        arms.push((1, members.boxed()));
     }
     Some(Union::new_weighted(arms).boxed())
 }
@@ -164,6 +165,7 @@ fn containers(
             None => Just(vec![]).boxed(),
         };
         let dups = caps.duplicates;
+        let python = caps.map_keys == MapKeys::Hashable;
         let map = (pairs, any::<Option<(Index, Index)>>()).prop_map(move |(mut kvs, dup)| {
             match dups {
                 // Copying one key over another is the cheap way to make
@@ -186,6 +188,17 @@ fn containers(
                         new
                     });
                 }
+            }
+            if python {
+                // A dict cannot hold keys that are equal in Python but
+                // different here (`1` and `1.0`); exact duplicates stay.
+                let mut kept: Vec<(Value, Value)> = Vec::with_capacity(kvs.len());
+                for (k, v) in kvs {
+                    if !kept.iter().any(|(o, _)| o != &k && python_eq(o, &k)) {
+                        kept.push((k, v));
+                    }
+                }
+                kvs = kept;
             }
             Value::Map(kvs)
         });
@@ -227,13 +240,33 @@ fn containers(
     if caps.tuple != CollectionRepr::No {
         arms.push((1, items().prop_map(Value::Tuple).boxed()));
     }
+    // Python sets hold no two equal members (`1`, `1.0`, `True`).
+    let python = caps.map_keys == MapKeys::Hashable;
+    let distinct = move |xs: Vec<Value>| if python { python_distinct(xs) } else { xs };
     if caps.set != CollectionRepr::No {
-        arms.push((1, members().prop_map(Value::Set).boxed()));
+        arms.push((
+            1,
+            members()
+                .prop_map(move |xs| Value::Set(distinct(xs)))
+                .boxed(),
+        ));
     }
     if caps.frozenset != CollectionRepr::No {
-        arms.push((1, members().prop_map(Value::FrozenSet).boxed()));
+        let members = members().prop_map(move |xs| Value::FrozenSet(distinct(xs)));
+        arms.push((1, members.boxed()));
     }
     arms
+}
+
+/// Keeps the first of each group of Python-equal values.
+fn python_distinct(xs: Vec<Value>) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::with_capacity(xs.len());
+    for x in xs {
+        if !out.iter().any(|o| python_eq(o, &x)) {
+            out.push(x);
+        }
+    }
+    out
 }
 
 /// All scalars `caps` supports, or `None` if none is.

@@ -12,18 +12,51 @@ use crossfmt::check::{self, Verdict};
 use crossfmt::codec::{CodecRef, Registry};
 use crossfmt::strategy::value_for;
 use crossfmt::{Caps, Value};
+use num_bigint::BigInt;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
 
-/// Values a built-in codec is known to mishandle (recorded findings).
+/// Values a built-in codec is known to mishandle: each arm mirrors entries
+/// of `corpus/expected-findings.txt`.
 fn known_bug(codec: &str, v: &Value) -> Option<&'static str> {
-    let _ = (codec, v);
-    None
+    let hit = |pred: &dyn Fn(&Value) -> bool| v.any(&mut |n| pred(n));
+    match codec {
+        // ciborium cannot decode its own 16-byte negative bignums
+        // (-2^128 ..= -2^127-1).
+        "cbor/ciborium"
+            if hit(&|n| match n {
+                Value::BigInt(b) => {
+                    let lo = -(BigInt::from(1) << 128u32);
+                    let hi = -(BigInt::from(1) << 127u32) - 1;
+                    (lo..=hi).contains(b)
+                }
+                _ => false,
+            }) =>
+        {
+            Some("ciborium: 16-byte negative bignum")
+        }
+        // serde_json's default float parser is not correctly rounded: the
+        // float reads back as a neighbour of what was written.
+        "json/serde_json"
+            if hit(&|n| match n {
+                Value::Float(f) => {
+                    let x = f.to_f64();
+                    x.is_finite()
+                        && serde_json::from_str::<f64>(&serde_json::to_string(&x).unwrap())
+                            .map_or(true, |y| y.to_bits() != x.to_bits())
+                }
+                _ => false,
+            }) =>
+        {
+            Some("serde_json: float parsing not correctly rounded")
+        }
+        _ => None,
+    }
 }
 
 fn runner() -> TestRunner {
     TestRunner::new(Config {
-        cases: 192,
+        cases: 512,
         failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
             "tests/properties.proptest-regressions",
         ))),

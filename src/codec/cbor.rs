@@ -22,17 +22,19 @@
 //!   back as an array. crossfmt's own tag 65300 would keep it, but no other
 //!   CBOR implementation writes or understands that tag, so bytes written with
 //!   it would not be the CBOR a Python programmer gets;
-//! * frozenset: not written (skipped). cbor2 writes it as tag 258 like a set,
-//!   which reads back as a set: neither the frozenset nor an array;
-//! * ext: not written (skipped); CBOR has no ext;
+//! * frozenset: crossfmt's tag 65301 (cbor2 writes it as tag 258 like a set,
+//!   which reads back as a set and so loses the type);
+//! * ext: crossfmt's tag 65302 `[type, data]`, so that a MessagePack ext
+//!   survives a trip through CBOR;
 //! * simple values other than false/true/null, `undefined` included:
 //!   `ciborium::Value` has no variant for them (its decoder reads `undefined`
 //!   as null and refuses other simple values), so skipped.
 //!
-//! Decoding still reads crossfmt's own tags (65300 tuple, 65301 frozenset,
-//! 65302 ext) as their variants, as the diagnostic notation does, so that
-//! decode never returns a `Value::Tag` that spells another variant
-//! (`Value::is_well_formed`).
+//! Decoding reads crossfmt's own tags (65300 tuple, 65301 frozenset, 65302
+//! ext) as their variants, as the diagnostic notation does, so that decode
+//! never returns a `Value::Tag` that spells another variant
+//! (`Value::is_well_formed`); writing is symmetric except for tuples, which
+//! are written as plain arrays as cbor2 does.
 
 use super::{Codec, CodecError, Format};
 use crate::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};
@@ -78,7 +80,8 @@ impl Codec for Ciborium {
             tags: true,
             tuple: CollectionRepr::Array,
             set: CollectionRepr::Native,
-            frozenset: CollectionRepr::No,
+            frozenset: CollectionRepr::Native,
+            ext: true,
             // Tag 258 is an array: members stay in the order written.
             set_order: true,
             max_depth: MAX_DEPTH,
@@ -172,6 +175,14 @@ fn to_ciborium(v: &Value) -> Result<ciborium::Value, CodecError> {
         Value::Bytes(b) => C::Bytes(b.clone()),
         Value::Array(xs) | Value::Tuple(xs) => C::Array(all(xs)?),
         Value::Set(xs) => C::Tag(tags::SET, Box::new(C::Array(all(xs)?))),
+        Value::FrozenSet(xs) => C::Tag(tags::FROZENSET, Box::new(C::Array(all(xs)?))),
+        Value::Ext(ty, data) => C::Tag(
+            tags::EXT,
+            Box::new(C::Array(vec![
+                C::Integer(Integer::from(*ty)),
+                C::Bytes(data.clone()),
+            ])),
+        ),
         Value::Map(kvs) => C::Map(
             kvs.iter()
                 .map(|(k, v)| Ok((to_ciborium(k)?, to_ciborium(v)?)))
@@ -180,9 +191,7 @@ fn to_ciborium(v: &Value) -> Result<ciborium::Value, CodecError> {
         Value::Tag(t, inner) if !is_reserved_tag(*t, inner) => {
             C::Tag(*t, Box::new(to_ciborium(inner)?))
         }
-        other @ (Value::Tag(..) | Value::Simple(_) | Value::Ext(..) | Value::FrozenSet(_)) => {
-            return Err(unsupported(other))
-        }
+        other @ (Value::Tag(..) | Value::Simple(_)) => return Err(unsupported(other)),
     })
 }
 
@@ -528,12 +537,7 @@ mod tests {
     #[test]
     fn caps_refuse_what_this_mapping_does_not_write() {
         let c = Ciborium;
-        for v in [
-            Value::Simple(crate::value::UNDEFINED),
-            Value::Simple(0),
-            Value::Ext(-1, vec![0; 4]),
-            Value::FrozenSet(vec![]),
-        ] {
+        for v in [Value::Simple(crate::value::UNDEFINED), Value::Simple(0)] {
             assert!(c.caps().unsupported(&v).is_some(), "{v:?}");
             assert_eq!(
                 c.encode(&v).unwrap_err().kind,
