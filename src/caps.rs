@@ -306,7 +306,9 @@ impl Caps {
                 }
                 Value::Map(pairs)
             }
-            Value::Tag(t, inner) => Value::Tag(*t, Box::new(self.normalise(inner))),
+            // Lowering the content (a tuple to an array) can make the tag
+            // spell another variant (`258([])` is a set).
+            Value::Tag(t, inner) => Value::tagged(*t, self.normalise(inner)),
             other => other.clone(),
         }
     }

@@ -48,8 +48,8 @@
 //! every well-formed value with `depth() <= MAX_DEPTH` round-trips and a
 //! container opened deeper than that is an error.
 
-use crate::value::{is_reserved_tag, tags, Float, FloatWidth, Value, UNDEFINED};
-use num_bigint::{BigInt, Sign};
+use crate::value::{tags, Float, FloatWidth, Value, UNDEFINED};
+use num_bigint::BigInt;
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 
@@ -724,7 +724,7 @@ impl<'a> Parser<'a> {
         if !self.eat(b')') {
             return Err(self.unclosed_tag(t));
         }
-        Ok(tagged(t, content))
+        Ok(Value::tagged(t, content))
     }
 
     #[cold]
@@ -1170,33 +1170,6 @@ fn negate(f: Float) -> Float {
         Float::F16(b) => Float::F16(b ^ 0x8000),
         Float::F32(b) => Float::F32(b ^ 0x8000_0000),
         Float::F64(b) => Float::F64(b ^ (1 << 63)),
-    }
-}
-
-/// The value `t(content)` spells: a variant for the shapes in
-/// [`crate::value::tags`], else a plain tag.
-fn tagged(t: u64, content: Value) -> Value {
-    if !is_reserved_tag(t, &content) {
-        return Value::Tag(t, Box::new(content));
-    }
-    match (t, content) {
-        (tags::POS_BIGNUM, Value::Bytes(b)) => {
-            Value::integer(BigInt::from_bytes_be(Sign::Plus, &b))
-        }
-        (tags::NEG_BIGNUM, Value::Bytes(b)) => {
-            Value::integer(-1 - BigInt::from_bytes_be(Sign::Plus, &b))
-        }
-        (tags::SET, Value::Array(xs)) => Value::Set(xs),
-        (tags::TUPLE, Value::Array(xs)) => Value::Tuple(xs),
-        (tags::FROZENSET, Value::Array(xs)) => Value::FrozenSet(xs),
-        (tags::EXT, Value::Array(xs)) => match <[Value; 2]>::try_from(xs) {
-            Ok([Value::Int(i), Value::Bytes(d)]) => {
-                Value::Ext(i8::try_from(i).expect("checked by is_reserved_tag"), d)
-            }
-            Ok(pair) => Value::Tag(t, Box::new(Value::Array(pair.into()))),
-            Err(xs) => Value::Tag(t, Box::new(Value::Array(xs))),
-        },
-        (t, content) => Value::Tag(t, Box::new(content)),
     }
 }
 

@@ -258,6 +258,35 @@ impl Value {
         Value::Text(s.into())
     }
 
+    /// The value `t(content)` spells: the variant for the shapes in [`tags`]
+    /// (a bignum's integer, a set, a tuple, a frozenset, an ext), else a
+    /// plain tag. Every producer of tags goes through here, so no
+    /// `Value::Tag` ever spells another variant.
+    pub fn tagged(t: u64, content: Value) -> Value {
+        if !is_reserved_tag(t, &content) {
+            return Value::Tag(t, Box::new(content));
+        }
+        match (t, content) {
+            (tags::POS_BIGNUM, Value::Bytes(b)) => {
+                Value::integer(BigInt::from_bytes_be(num_bigint::Sign::Plus, &b))
+            }
+            (tags::NEG_BIGNUM, Value::Bytes(b)) => {
+                Value::integer(-1 - BigInt::from_bytes_be(num_bigint::Sign::Plus, &b))
+            }
+            (tags::SET, Value::Array(xs)) => Value::Set(xs),
+            (tags::TUPLE, Value::Array(xs)) => Value::Tuple(xs),
+            (tags::FROZENSET, Value::Array(xs)) => Value::FrozenSet(xs),
+            (tags::EXT, Value::Array(xs)) => match <[Value; 2]>::try_from(xs) {
+                Ok([Value::Int(i), Value::Bytes(d)]) => {
+                    Value::Ext(i8::try_from(i).expect("checked by is_reserved_tag"), d)
+                }
+                Ok(pair) => Value::Tag(t, Box::new(Value::Array(pair.into()))),
+                Err(xs) => Value::Tag(t, Box::new(Value::Array(xs))),
+            },
+            (t, content) => Value::Tag(t, Box::new(content)),
+        }
+    }
+
     /// The integer as `BigInt`, for either integer variant.
     pub fn as_bigint(&self) -> Option<BigInt> {
         match self {

@@ -215,30 +215,7 @@ fn from_ciborium(cv: ciborium::Value) -> Result<Value, CodecError> {
                 .map(|(k, v)| Ok((from_ciborium(k)?, from_ciborium(v)?)))
                 .collect::<Result<Vec<_>, CodecError>>()?,
         ),
-        C::Tag(tags::POS_BIGNUM, inner) if matches!(*inner, C::Bytes(_)) => {
-            let C::Bytes(b) = *inner else { unreachable!() };
-            Value::integer(BigInt::from_bytes_be(Sign::Plus, &b))
-        }
-        C::Tag(tags::NEG_BIGNUM, inner) if matches!(*inner, C::Bytes(_)) => {
-            let C::Bytes(b) = *inner else { unreachable!() };
-            Value::integer(-BigInt::from_bytes_be(Sign::Plus, &b) - 1)
-        }
-        C::Tag(t, inner) => {
-            let inner = from_ciborium(*inner)?;
-            match (t, inner) {
-                (tags::SET, Value::Array(xs)) => Value::Set(xs),
-                (tags::TUPLE, Value::Array(xs)) => Value::Tuple(xs),
-                (tags::FROZENSET, Value::Array(xs)) => Value::FrozenSet(xs),
-                (tags::EXT, Value::Array(xs)) => match <[Value; 2]>::try_from(xs) {
-                    Ok([Value::Int(ty), Value::Bytes(data)]) if i8::try_from(ty).is_ok() => {
-                        Value::Ext(ty as i8, data)
-                    }
-                    Ok(pair) => Value::Tag(tags::EXT, Box::new(Value::Array(pair.into()))),
-                    Err(xs) => Value::Tag(tags::EXT, Box::new(Value::Array(xs))),
-                },
-                (t, inner) => Value::Tag(t, Box::new(inner)),
-            }
-        }
+        C::Tag(t, inner) => Value::tagged(t, from_ciborium(*inner)?),
         // ciborium::Value is non-exhaustive.
         other => return Err(CodecError::unsupported(format!("ciborium value {other:?}"))),
     })
