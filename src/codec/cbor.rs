@@ -90,12 +90,7 @@ impl Codec for Ciborium {
     }
 
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
-        let caps = self.caps();
-        match caps.unsupported(v) {
-            None => {}
-            Some(why) if v.depth() > caps.max_depth => return Err(CodecError::limit(why)),
-            Some(why) => return Err(CodecError::unsupported(why)),
-        }
+        super::refuse_unsupported(&self.caps(), v)?;
         let cv = to_ciborium(v)?;
         let mut out = Vec::new();
         ciborium::into_writer(&cv, &mut out).map_err(CodecError::encode)?;

@@ -65,12 +65,7 @@ impl Codec for SerdeJson {
     }
 
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
-        let caps = self.caps();
-        match caps.unsupported(v) {
-            None => {}
-            Some(why) if v.depth() > caps.max_depth => return Err(CodecError::limit(why)),
-            Some(why) => return Err(CodecError::unsupported(why)),
-        }
+        super::refuse_unsupported(&self.caps(), v)?;
         serde_json::to_vec(&to_json(v)?).map_err(CodecError::encode)
     }
 

@@ -135,6 +135,17 @@ pub trait Codec: Send + Sync {
 
 pub type CodecRef = Arc<dyn Codec>;
 
+/// The error an adapter's `encode` returns for a value outside its caps
+/// (rather than letting the library write something else): a depth limit
+/// when too deep, else unsupported, with the reason naming the node.
+pub fn refuse_unsupported(caps: &Caps, v: &Value) -> Result<(), CodecError> {
+    match caps.unsupported(v) {
+        None => Ok(()),
+        Some(why) if v.depth() > caps.max_depth => Err(CodecError::limit(why)),
+        Some(why) => Err(CodecError::unsupported(why)),
+    }
+}
+
 /// The set of codecs a run works with.
 #[derive(Clone)]
 pub struct Registry {

@@ -88,14 +88,6 @@ fn msgpack_caps() -> Caps {
 /// Encode is only given supported values; anything else is refused here
 /// rather than handed to a library that might lower it silently (rmp-serde
 /// writes an i128 as bin) or recurse without bound.
-fn refuse_unsupported(caps: &Caps, v: &Value) -> Result<(), CodecError> {
-    match caps.unsupported(v) {
-        None => Ok(()),
-        Some(why) if v.depth() > caps.max_depth => Err(CodecError::limit(why)),
-        Some(why) => Err(CodecError::unsupported(why)),
-    }
-}
-
 /// rmp-serde's serde convention for MessagePack ext.
 pub struct RmpExt;
 
@@ -132,7 +124,7 @@ impl Codec for RmpSerde {
     }
 
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
-        refuse_unsupported(&self.caps(), v)?;
+        super::refuse_unsupported(&self.caps(), v)?;
         rmp_serde::to_vec(&Ser::<RmpExt>::new(v)).map_err(CodecError::encode)
     }
 
@@ -172,7 +164,7 @@ impl Codec for Rmpv {
     }
 
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
-        refuse_unsupported(&self.caps(), v)?;
+        super::refuse_unsupported(&self.caps(), v)?;
         let rv = to_rmpv(v)?;
         let mut out = Vec::new();
         rmpv::encode::write_value(&mut out, &rv).map_err(CodecError::encode)?;

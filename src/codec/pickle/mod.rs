@@ -109,13 +109,7 @@ impl Codec for SerdePickle {
     }
 
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
-        if let Some(why) = SerdePickle::CAPS.unsupported(v) {
-            return Err(if v.depth() > MAX_DEPTH {
-                CodecError::limit(why)
-            } else {
-                CodecError::unsupported(why)
-            });
-        }
+        super::refuse_unsupported(&SerdePickle::CAPS, v)?;
         let pv = to_pickle(v)?;
         serde_pickle::value_to_vec(&pv, SerOptions::new()).map_err(CodecError::encode)
     }

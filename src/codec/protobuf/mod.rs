@@ -97,13 +97,7 @@ impl Codec for Prost {
     }
 
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
-        if let Some(why) = Prost::CAPS.unsupported(v) {
-            return Err(if v.depth() > MAX_DEPTH {
-                CodecError::limit(why)
-            } else {
-                CodecError::unsupported(why)
-            });
-        }
+        super::refuse_unsupported(&Prost::CAPS, v)?;
         Ok(to_message(v)?.encode_to_vec())
     }
 
