@@ -324,12 +324,14 @@ impl Value {
     }
 
     /// Checks the representation invariants everywhere in the tree: big
-    /// integers only outside `i128`, and no tag that spells another variant
-    /// (see [`tags`]).
+    /// integers only outside `i128`, no tag that spells another variant (see
+    /// [`tags`]), and no simple value that is a bool, null or not CBOR.
     pub fn is_well_formed(&self) -> bool {
         self.all(&mut |v| match v {
             Value::BigInt(b) => i128::try_from(b).is_err(),
             Value::Tag(t, inner) => !is_reserved_tag(*t, inner),
+            // 20..=22 are false/true/null; 24..=31 are not valid CBOR.
+            Value::Simple(n) => !matches!(n, 20..=22 | 24..=31),
             _ => true,
         })
     }
@@ -455,5 +457,7 @@ mod tests {
         assert!(matches!(Value::integer(big), Value::BigInt(_)));
         assert_eq!(Value::integer(BigInt::from(5)), Value::Int(5));
         assert!(!Value::BigInt(BigInt::from(5)).is_well_formed());
+        assert!(!Value::Simple(21).is_well_formed());
+        assert!(Value::Simple(UNDEFINED).is_well_formed());
     }
 }
