@@ -320,7 +320,7 @@ fn cmd_inspect(format: Format, file: &Path, is_hex: bool) -> Result<ExitCode> {
             check::Outcome::Ok(v) => notation::print_pretty(&v),
             other => check::describe(&other, notation::print),
         };
-        println!("\n{}:\n{}", c.id(), indent(&shown));
+        print!("\n{}:\n{}", c.id(), indent(shown.trim_end()));
     }
     Ok(ExitCode::SUCCESS)
 }
