@@ -121,9 +121,16 @@ struct FuzzArgs {
     /// targets after a reserve for minimisation and merge.
     #[arg(long, default_value_t = 60.0, value_name = "N")]
     minutes: f64,
+    /// Instead of --minutes: fuzz each target this long (the budget becomes
+    /// what that takes, plus the reserve).
+    #[arg(long, value_name = "S", conflicts_with = "minutes")]
+    seconds_per_target: Option<u64>,
     /// Only these targets (repeatable). Default: every target of `cargo fuzz list`.
     #[arg(long = "target", value_name = "T")]
     targets: Vec<String>,
+    /// Leave these targets out, comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "T,...")]
+    skip: Vec<String>,
     /// Targets fuzzed in parallel.
     #[arg(long, default_value_t = 1, value_name = "J", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: u16,
@@ -583,7 +590,9 @@ fn cmd_fuzz(a: FuzzArgs) -> Result<ExitCode> {
     let cfg = crossfmt::fuzz_driver::Config {
         root,
         minutes: a.minutes,
+        seconds_per_target: a.seconds_per_target,
         targets: a.targets,
+        skip: a.skip,
         jobs: usize::from(a.jobs),
         seed: a.seed,
         minimize_seconds: a.minimize_seconds,

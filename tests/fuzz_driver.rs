@@ -497,3 +497,71 @@ fn sigterm_stops_the_fuzzers_and_keeps_what_was_found() {
     assert_eq!(s["targets"][0]["crashes"][0]["minimized"], false);
     assert!(f.root().join("target/crossfmt-fuzz/summary.md").is_file());
 }
+
+// ---- the ClusterFuzzLite build, for real (CI sets CROSSFMT_CFLITE_TEST=1 after its fuzz build) ----
+
+/// The number of entries of a zip file, from its end-of-central-directory record.
+fn zip_entries(bytes: &[u8]) -> Option<u16> {
+    let at = bytes.windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    let e = bytes.get(at + 10..at + 12)?;
+    Some(u16::from_le_bytes([e[0], e[1]]))
+}
+
+#[test]
+fn clusterfuzzlite_build_puts_every_target_with_seeds_and_options_in_out() {
+    if std::env::var("CROSSFMT_CFLITE_TEST").as_deref() != Ok("1") {
+        eprintln!("skipped: set CROSSFMT_CFLITE_TEST=1 to run .clusterfuzzlite/build.sh");
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let (code, log) = output(
+        Command::new(repo.join(".clusterfuzzlite/build.sh"))
+            .current_dir(repo)
+            .env("OUT", out.path())
+            .env("CROSSFMT_BIN", env!("CARGO_BIN_EXE_crossfmt")),
+    );
+    assert_eq!(code, 0, "build.sh failed:\n{log}");
+    let tc = crossfmt::fuzz_driver::Toolchain::detect();
+    let list = tc.fuzz(repo, &["list"]).output().expect("cargo fuzz list");
+    let targets: Vec<String> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(!targets.is_empty(), "cargo fuzz list named no targets");
+    use std::os::unix::fs::PermissionsExt;
+    for t in &targets {
+        let bin = out.path().join(t);
+        let meta = fs::metadata(&bin).unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
+        assert!(
+            meta.permissions().mode() & 0o111 != 0,
+            "{t} is not executable"
+        );
+        let zip = fs::read(out.path().join(format!("{t}_seed_corpus.zip")))
+            .unwrap_or_else(|e| panic!("{t}_seed_corpus.zip: {e}"));
+        let n = zip_entries(&zip).unwrap_or_else(|| panic!("{t}_seed_corpus.zip is not a zip"));
+        assert!(n > 0, "{t}_seed_corpus.zip holds no seeds");
+        let options = fs::read_to_string(out.path().join(format!("{t}.options")))
+            .unwrap_or_else(|e| panic!("{t}.options: {e}"));
+        assert!(options.contains("[libfuzzer]"), "{t}.options: {options}");
+        if let Some(d) = crossfmt::fuzz_driver::libfuzzer::Options::parse(&options)
+            .libfuzzer
+            .get("dict")
+        {
+            assert!(
+                out.path().join(d).is_file(),
+                "{t}.options names {d}, absent from OUT"
+            );
+        }
+    }
+}
+
+#[test]
+fn zip_entries_are_counted() {
+    // An empty archive: just the end record.
+    let mut empty = b"PK\x05\x06".to_vec();
+    empty.extend([0u8; 18]);
+    assert_eq!(zip_entries(&empty), Some(0));
+    assert_eq!(zip_entries(b"not a zip"), None);
+}

@@ -49,8 +49,13 @@ pub struct Config {
     pub root: PathBuf,
     /// The whole budget, fuzzing plus minimisation and merge.
     pub minutes: f64,
+    /// Overrides the split: each target fuzzes this long, and the budget is
+    /// what that takes plus the reserve.
+    pub seconds_per_target: Option<u64>,
     /// The targets to run; empty means every target of `cargo fuzz list`.
     pub targets: Vec<String>,
+    /// Targets left out (after `targets`).
+    pub skip: Vec<String>,
     pub jobs: usize,
     pub seed: Option<u64>,
     pub minimize_seconds: u64,
@@ -100,6 +105,21 @@ pub fn split_budget(total_seconds: u64, targets: usize, jobs: usize) -> Budget {
         per_target,
         reserve,
     }
+}
+
+/// A fixed time per target: the budget becomes what the waves take plus a
+/// reserve (15%, at least a minute, at most 10).
+pub fn fixed_budget(per_target: u64, targets: usize, jobs: usize) -> (u64, Budget) {
+    let waves = targets.max(1).div_ceil(jobs.max(1)) as u64;
+    let fuzzing = per_target.max(1) * waves;
+    let reserve = (fuzzing * 15 / 100).clamp(60, 600);
+    (
+        fuzzing + reserve,
+        Budget {
+            per_target: per_target.max(1),
+            reserve,
+        },
+    )
 }
 
 /// Which cargo and toolchain run cargo-fuzz.
@@ -175,7 +195,7 @@ pub fn run(cfg: &Config, seeds: &dyn SeedSource) -> Result<u8> {
     let tc = Toolchain::detect();
     ensure_cargo_fuzz(cfg, &tc)?;
     let all = list_targets(cfg, &tc)?;
-    let selected = select(&all, &cfg.targets)?;
+    let selected = select(&all, &cfg.targets, &cfg.skip)?;
     for e in &cfg.expect_crash {
         if !selected.contains(e) {
             bail!("--expect-crash {e}: not among the selected targets");
@@ -189,8 +209,13 @@ pub fn run(cfg: &Config, seeds: &dyn SeedSource) -> Result<u8> {
     build(cfg, &tc, &selected, &all)?;
     fs::create_dir_all(cfg.out.join("logs"))?;
 
-    let total = (cfg.minutes * 60.0).round().max(1.0) as u64;
-    let budget = split_budget(total, selected.len(), cfg.jobs);
+    let (total, budget) = match cfg.seconds_per_target {
+        Some(s) => fixed_budget(s, selected.len(), cfg.jobs),
+        None => {
+            let total = (cfg.minutes * 60.0).round().max(1.0) as u64;
+            (total, split_budget(total, selected.len(), cfg.jobs))
+        }
+    };
     eprintln!(
         "crossfmt fuzz: {} targets, {} s each, {} at a time, {} s reserve",
         selected.len(),
@@ -204,7 +229,7 @@ pub fn run(cfg: &Config, seeds: &dyn SeedSource) -> Result<u8> {
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
         seed: cfg.seed,
-        minutes: cfg.minutes,
+        minutes: total as f64 / 60.0,
         jobs: cfg.jobs.max(1),
         toolchain: tc.describe(),
         ..Summary::default()
@@ -380,12 +405,10 @@ pub fn list_targets(cfg: &Config, tc: &Toolchain) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// The requested targets in `all`'s order; every name must exist.
-pub fn select(all: &[String], wanted: &[String]) -> Result<Vec<String>> {
-    if wanted.is_empty() {
-        return Ok(all.to_vec());
-    }
-    for w in wanted {
+/// The requested targets (all when none are named) minus the skipped ones,
+/// in `all`'s order; every name must exist.
+pub fn select(all: &[String], wanted: &[String], skip: &[String]) -> Result<Vec<String>> {
+    for w in wanted.iter().chain(skip) {
         if !all.contains(w) {
             bail!(
                 "unknown fuzz target {w:?}; cargo fuzz list has {}",
@@ -393,7 +416,16 @@ pub fn select(all: &[String], wanted: &[String]) -> Result<Vec<String>> {
             );
         }
     }
-    Ok(all.iter().filter(|t| wanted.contains(t)).cloned().collect())
+    let out: Vec<String> = all
+        .iter()
+        .filter(|t| wanted.is_empty() || wanted.contains(t))
+        .filter(|t| !skip.contains(t))
+        .cloned()
+        .collect();
+    if out.is_empty() {
+        bail!("no fuzz target left to run");
+    }
+    Ok(out)
 }
 
 fn build(cfg: &Config, tc: &Toolchain, selected: &[String], all: &[String]) -> Result<()> {
@@ -954,6 +986,30 @@ mod tests {
         );
         assert_eq!(split_budget(100_000, 1, 1).reserve, 600);
         assert_eq!(split_budget(1, 30, 1).per_target, 1);
+    }
+
+    #[test]
+    fn a_fixed_time_per_target_sets_the_budget() {
+        assert_eq!(
+            fixed_budget(15, 15, 2),
+            (
+                180,
+                Budget {
+                    per_target: 15,
+                    reserve: 60
+                }
+            )
+        );
+    }
+
+    #[test]
+    fn targets_are_selected_and_skipped() {
+        let all: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(select(&all, &[], &s(&["b"])).unwrap(), s(&["a", "c"]));
+        assert_eq!(select(&all, &s(&["c", "a"]), &[]).unwrap(), s(&["a", "c"]));
+        assert!(select(&all, &s(&["x"]), &[]).is_err());
+        assert!(select(&all, &s(&["a"]), &s(&["a"])).is_err());
     }
 
     #[test]
