@@ -141,6 +141,23 @@ fn a_stack_overflow_is_signed_by_the_first_codec_frame() {
     );
 }
 
+/// Real: a stack overflow in the target's own recursion (cargo-fuzz 0.13, ASan).
+const REAL_STACK_OVERFLOW_LOG: &str = "\
+Running: /tmp/cfz/so.bin
+AddressSanitizer:DEADLYSIGNAL
+=================================================================
+==4898==ERROR: AddressSanitizer: stack-overflow on address 0x7ffc005fcda0 (pc 0x557eb84039e5 bp 0x7ffc005fd070 sp 0x7ffc005fcda0 T0)
+    #0 0x557eb84039e5 in smoke::deep /tmp/cfz/t/fuzz/fuzz_targets/smoke.rs
+    #1 0x557eb8403c84 in smoke::deep /tmp/cfz/t/fuzz/fuzz_targets/smoke.rs:12:124
+    #2 0x557eb8403c84 in smoke::deep /tmp/cfz/t/fuzz/fuzz_targets/smoke.rs:12:124
+";
+
+#[test]
+fn a_stack_overflow_in_the_target_crate_is_signed_by_its_frame() {
+    let s = sign("smoke", REAL_STACK_OVERFLOW_LOG);
+    assert_eq!(s.key, "smoke: stack-overflow: smoke::deep");
+}
+
 #[test]
 fn libfuzzer_errors_are_classified() {
     let oom = "==9== ERROR: libFuzzer: out-of-memory (malloc(2147483648))\n    #0 0x1 in __sanitizer_print_stack_trace a.cpp:1\n    #5 0x2 in ciborium::de::Deserializer::recurse c.rs:1:1\n";
@@ -259,7 +276,7 @@ case $cmd in
     printf '#100\tNEW    cov: 10 ft: 20 corp: 3/4b lim: 4 exec/s: 100 rss: 31Mb L: 2/2 MS: 1 ChangeBit-\n' >&2
     echo "unit of $t" > "${dirs[0]}/new-$t"
     case $t in
-      crash*|planted*)
+      crash*|planted*|decode_*)
         printf 'xxCRASHxx-padding' > "$art/crash-0123abcd"
         finding "$t"
         if [ -n "$FAKE_SLEEP" ]; then sleep "$FAKE_SLEEP"; fi
@@ -270,7 +287,10 @@ case $cmd in
     exit 0 ;;
   tmin)
     [ "$1" = "-O" ] && shift
-    printf 'CRASH' > "fuzz/artifacts/$1/minimized-from-$(basename "$2")" ;;
+    case $1 in
+      decode_json*) printf '[1, "CRASH"]' ;;
+      *) printf 'CRASH' ;;
+    esac > "fuzz/artifacts/$1/minimized-from-$(basename "$2")" ;;
   *) echo "fake cargo fuzz: unknown $cmd" >&2; exit 2 ;;
 esac
 "#;
@@ -425,6 +445,16 @@ fn a_night_with_a_new_crash_saves_it_minimised_and_exits_1() {
     assert_eq!(f.summary()["new_crashes"], 0);
     assert_eq!(f.summary()["targets"][1]["crashes"][0]["new"], false);
     assert_eq!(f.regressions("crash_b").len(), 1);
+}
+
+#[test]
+fn inputs_of_decode_targets_are_shown_decoded() {
+    let f = Fake::new();
+    let (code, out) = output(&mut f.command("decode_json_serde_json", &["--minutes", "0.1"]));
+    assert_eq!(code, 1, "{out}");
+    let c = &f.summary()["targets"][0]["crashes"][0];
+    assert_eq!(c["input_hex"], hex::encode(r#"[1, "CRASH"]"#));
+    assert_eq!(c["input_diag"], r#"[1, "CRASH"]"#, "{c:#}");
 }
 
 #[test]
