@@ -1,0 +1,81 @@
+#!/bin/bash -eu
+# Builds crossfmt's fuzz targets the ClusterFuzzLite / OSS-Fuzz way and puts
+# into $OUT, per target: the binary, <target>_seed_corpus.zip (the shared
+# corpus, materialised by `crossfmt fuzz --seeds-only`), <target>.options;
+# and every fuzz/dict/<format>.dict.
+#
+# In the base-builder-rust image $SRC and $OUT are set and the repository is
+# $SRC/crossfmt. Locally (no Docker):  OUT=/tmp/out .clusterfuzzlite/build.sh
+# Set CROSSFMT_BIN to a built crossfmt binary to skip `cargo run`.
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [ -f "$here/../fuzz/Cargo.toml" ]; then
+  repo="$(cd "$here/.." && pwd)"
+else
+  repo="$SRC/crossfmt"
+fi
+: "${OUT:?set OUT to the output directory}"
+mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
+cd "$repo"
+
+# The toolchain, as `crossfmt fuzz` picks it: +nightly when rustup has one,
+# else the stable compiler with RUSTC_BOOTSTRAP=1.
+if command -v rustup >/dev/null && rustup toolchain list | grep -q '^nightly'; then
+  fuzz() { cargo +nightly fuzz "$@"; }
+else
+  fuzz() { RUSTC_BOOTSTRAP=1 cargo fuzz "$@"; }
+fi
+
+# One build of every target, with the sanitizer cargo-fuzz defaults to
+# (address; ClusterFuzzLite's $SANITIZER when it names another).
+sanitizer=()
+case "${SANITIZER:-address}" in
+  address|"") ;;
+  memory|undefined|thread|leak) sanitizer=(--sanitizer "$SANITIZER") ;;
+  coverage) sanitizer=(--sanitizer none) ;;
+esac
+fuzz build -O "${sanitizer[@]}"
+bin_dir=fuzz/target/x86_64-unknown-linux-gnu/release
+targets="$(fuzz list)"
+
+# Seeds: the shared corpus written into fuzz/corpus/<target>/. It is a host
+# tool, so it is built without the sanitizer flags of the image.
+if [ -n "${CROSSFMT_BIN:-}" ]; then
+  "$CROSSFMT_BIN" fuzz --seeds-only --root "$repo"
+else
+  env -u RUSTFLAGS -u CFLAGS -u CXXFLAGS -u LDFLAGS \
+    cargo run --release --quiet -- fuzz --seeds-only --root "$repo"
+fi
+
+zip_dir() { # zip_dir DIR ZIP: the files of DIR, flat, without needing `zip`
+  rm -f "$2"
+  if command -v python3 >/dev/null; then
+    python3 - "$1" "$2" <<'PY'
+import os, sys, zipfile
+d, z = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as f:
+    for n in sorted(os.listdir(d)):
+        if os.path.isfile(os.path.join(d, n)):
+            f.write(os.path.join(d, n), n)
+PY
+  else
+    (cd "$1" && find . -maxdepth 1 -type f -printf '%f\n' | zip -q -j "$2" -@) || true
+  fi
+}
+
+for t in $targets; do
+  cp "$bin_dir/$t" "$OUT/"
+  if [ -d "fuzz/corpus/$t" ]; then
+    zip_dir "fuzz/corpus/$t" "$OUT/${t}_seed_corpus.zip"
+  fi
+  if [ -f "fuzz/options/$t.options" ]; then
+    # Dictionaries sit next to the options in $OUT: keep only the file name.
+    sed -E 's#^([[:space:]]*dict[[:space:]]*=[[:space:]]*).*/#\1#' \
+      "fuzz/options/$t.options" > "$OUT/$t.options"
+  fi
+done
+if [ -d fuzz/dict ]; then
+  find fuzz/dict -maxdepth 1 -name '*.dict' -exec cp {} "$OUT/" \;
+fi
+echo "build.sh: $(echo $targets | wc -w) targets in $OUT"
