@@ -165,3 +165,28 @@ fn every_dictionary_named_exists_and_parses() {
         assert!(entries >= 10, "{f}: only {entries} entries");
     }
 }
+
+#[test]
+fn seeds_cover_every_target() {
+    let out = std::env::temp_dir().join(format!("crossfmt-seeds-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&out);
+    let corpus = crossfmt::corpus::load(&crossfmt::corpus::builtin_root()).unwrap();
+    let stats =
+        crossfmt::fuzz::materialise_seeds(&corpus, &crossfmt::Registry::builtin(), &out).unwrap();
+    for t in targets() {
+        let n = stats.per_target[&t.name];
+        let on_disk = fs::read_dir(out.join(&t.name)).unwrap().count();
+        assert_eq!(n, on_disk, "{}", t.name);
+        if t.takes_bytes() {
+            // Corpus bytes of the format plus encodings of the corpus values.
+            assert!(n >= 50, "{}: {n} seeds", t.name);
+        } else {
+            assert!(n >= crossfmt::fuzz::RANDOM_SEEDS, "{}: {n} seeds", t.name);
+        }
+    }
+    // Deterministic: a second run writes the same files.
+    let again =
+        crossfmt::fuzz::materialise_seeds(&corpus, &crossfmt::Registry::builtin(), &out).unwrap();
+    assert_eq!(stats, again);
+    fs::remove_dir_all(&out).unwrap();
+}

@@ -28,6 +28,11 @@
 //!   libFuzzer's `-malloc_limit_mb` reports it as out-of-memory; elsewhere the
 //!   allocation fails and the process aborts.
 //!
+//! To measure one class at a time, `CROSSFMT_PLANTED_BUGS` (read once) lists
+//! the enabled classes, e.g. `a,c`; unset means all four. A disabled class
+//! behaves correctly (bounded checks, sign kept, depth limit 256, capacity
+//! bounded by the remaining input).
+//!
 //! (c) and (d) kill the process, so they cannot be contained in-process; the
 //! regression test replays them in a child process and asserts it dies.
 
@@ -45,6 +50,16 @@ pub const ID: &str = "planted/buggy";
 const INTERNED_BASE: usize = 0x2a00;
 /// Number of interned keys (`k0`..`k58`).
 const INTERNED_LEN: usize = 0x3b;
+
+/// Depth limit when bug (c) is disabled.
+const FIXED_MAX_DEPTH: usize = 256;
+
+/// Whether bug class `c` (`'a'`..=`'d'`) is enabled; see the module docs.
+pub fn enabled(c: char) -> bool {
+    static ON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ON.get_or_init(|| std::env::var("CROSSFMT_PLANTED_BUGS").unwrap_or_else(|_| "abcd".into()))
+        .contains(c)
+}
 
 /// Size of the per-level stack scratch buffer (bug (c)).
 const SCRATCH: usize = 16 * 1024;
@@ -75,7 +90,11 @@ impl Codec for Planted {
             map_order: true,
             duplicates: Duplicates::Kept,
             // Bug (c): the codec claims to handle any depth.
-            max_depth: usize::MAX,
+            max_depth: if enabled('c') {
+                usize::MAX
+            } else {
+                FIXED_MAX_DEPTH
+            },
             ..Caps::NONE
         }
     }
@@ -86,7 +105,11 @@ impl Codec for Planted {
         Ok(out)
     }
     fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
-        let mut r = Reader { b, pos: 0 };
+        let mut r = Reader {
+            b,
+            pos: 0,
+            depth: 0,
+        };
         let v = r.value()?;
         if r.pos != b.len() {
             return Err(CodecError::syntax(format!(
@@ -171,6 +194,7 @@ fn len32(n: usize) -> Result<u32, CodecError> {
 struct Reader<'a> {
     b: &'a [u8],
     pos: usize,
+    depth: usize,
 }
 
 impl Reader<'_> {
@@ -197,6 +221,16 @@ impl Reader<'_> {
     }
 
     fn value(&mut self) -> Result<Value, CodecError> {
+        if !enabled('c') && self.depth >= FIXED_MAX_DEPTH {
+            return Err(CodecError::limit("too deep"));
+        }
+        self.depth += 1;
+        let v = self.value_inner();
+        self.depth -= 1;
+        v
+    }
+
+    fn value_inner(&mut self) -> Result<Value, CodecError> {
         // Bug (c): a scratch area on the stack in every frame, and no depth
         // limit on the recursion below.
         let mut scratch = [0u8; SCRATCH];
@@ -220,7 +254,11 @@ impl Reader<'_> {
             0xcb => {
                 let x = f64::from_bits(self.be(8)?);
                 // Bug (b): "normalises" the sign of zero.
-                Value::Float(Float::from_f64(if x == 0.0 { 0.0 } else { x }))
+                Value::Float(Float::from_f64(if x == 0.0 && enabled('b') {
+                    0.0
+                } else {
+                    x
+                }))
             }
             0xa0..=0xbf => self.text((m & 0x1f) as usize)?,
             0xd9 => {
@@ -230,7 +268,8 @@ impl Reader<'_> {
             0xda => {
                 let n = self.be(2)? as usize;
                 // Bug (a): off by one; the table has INTERNED_LEN entries.
-                if (INTERNED_BASE..=INTERNED_BASE + INTERNED_LEN).contains(&n) {
+                let end = INTERNED_BASE + INTERNED_LEN - usize::from(!enabled('a'));
+                if (INTERNED_BASE..=end).contains(&n) {
                     let table: Vec<String> = (0..INTERNED_LEN).map(|i| format!("k{i}")).collect();
                     Value::text(table[n - INTERNED_BASE].clone())
                 } else {
@@ -253,11 +292,15 @@ impl Reader<'_> {
             0xdd => {
                 let n = self.be(4)? as usize;
                 // Bug (d): capacity straight from the header.
-                let mut xs = Vec::with_capacity(n);
-                for _ in 0..n {
-                    xs.push(self.value()?);
+                if enabled('d') {
+                    let mut xs = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        xs.push(self.value()?);
+                    }
+                    Value::Array(xs)
+                } else {
+                    self.array(n)?
                 }
-                Value::Array(xs)
             }
             0x80..=0x8f => self.map((m & 0x0f) as usize)?,
             0xde => {

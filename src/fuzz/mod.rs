@@ -54,7 +54,7 @@
 #[cfg(feature = "arbitrary")]
 pub mod arbitrary;
 
-use crate::check::{self, Finding, Input};
+use crate::check::{self, Finding};
 use crate::codec::{planted::Planted, CodecRef, Format, Registry};
 use crate::corpus::{self, Corpus, RegressionInput};
 use std::collections::BTreeMap;
@@ -275,22 +275,23 @@ pub fn fuzz_one(name: &str, data: &[u8]) {
     if known().matches(&sig).is_some() {
         return;
     }
-    eprintln!("CROSSFMT-FINDING {}", finding_json(name, &finding, &sig));
+    eprintln!(
+        "CROSSFMT-FINDING {}",
+        finding_json(name, data, &finding, &sig)
+    );
     std::process::abort();
 }
 
-/// The JSON object `fuzz_one` prints.
-pub fn finding_json(target: &str, f: &Finding, signature: &str) -> String {
+/// The JSON object `fuzz_one` prints; `input_hex` is the raw fuzz input
+/// (what `run_target` and a regression file take), not the value's encoding.
+pub fn finding_json(target: &str, data: &[u8], f: &Finding, signature: &str) -> String {
     serde_json::json!({
         "target": target,
         "check": f.check,
         "codecs": f.codecs,
         "signature": signature,
         "detail": f.detail,
-        "input_hex": match &f.input {
-            Input::Bytes { bytes, .. } => hex::encode(bytes),
-            Input::Value(_) => f.input_hex(),
-        },
+        "input_hex": hex::encode(data),
         "repro": f.repro(),
     })
     .to_string()
@@ -313,10 +314,27 @@ pub fn signature(f: &Finding) -> String {
             Some((file_line, col)) if col.chars().all(|c| c.is_ascii_digit()) => file_line,
             _ => at,
         };
-        return format!("{head}|{}|{at}", digits_to_n(msg));
+        return format!("{head}|{}|{}", digits_to_n(msg), portable_path(at));
     }
     let cut = f.detail.find([':', '(']).unwrap_or(f.detail.len());
     format!("{head}|{}", f.detail[..cut].trim())
+}
+
+/// A panic location without the machine-specific part: relative to the
+/// crossfmt checkout, or starting at the crate directory for a registry crate
+/// (`ciborium-0.2.2/src/de.rs:12`).
+fn portable_path(at: &str) -> &str {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+    if let Some(rest) = at.strip_prefix(root) {
+        return rest;
+    }
+    if let Some(i) = at.find("/registry/src/") {
+        let rest = &at[i + "/registry/src/".len()..];
+        return rest
+            .split_once('/')
+            .map_or(rest, |(_, crate_path)| crate_path);
+    }
+    at
 }
 
 fn digits_to_n(s: &str) -> String {
@@ -521,7 +539,7 @@ mod tests {
         assert!(
             sig.starts_with(
                 "roundtrip-bytes|planted/buggy|index out of bounds: the len is N but the index is N|"
-            ) && sig.contains("planted.rs:"),
+            ) && sig.ends_with(&format!("|src/codec/planted.rs:{}", sig.rsplit(':').next().unwrap())),
             "{sig}"
         );
         let changed = run_target("differential_msgpack", &[0xc1]).unwrap_err();
