@@ -394,12 +394,28 @@ pub fn known_signatures_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/known-signatures.txt")
 }
 
-/// The committed list, compiled in (so a fuzz binary needs no file at run time).
+/// The environment variable naming a known-signatures file that replaces the
+/// compiled-in list (to update the list without rebuilding the targets).
+pub const KNOWN_SIGNATURES_ENV: &str = "CROSSFMT_KNOWN_SIGNATURES";
+
+/// The committed list, compiled in (so a fuzz binary needs no file at run
+/// time), or the file named by [`KNOWN_SIGNATURES_ENV`].
+///
+/// # Panics
+///
+/// When that file cannot be read or parsed: a typo must not silently hide
+/// nothing or everything.
 pub fn known() -> &'static KnownSignatures {
     static KNOWN: OnceLock<KnownSignatures> = OnceLock::new();
-    KNOWN.get_or_init(|| {
-        KnownSignatures::parse(include_str!("../../fuzz/known-signatures.txt"))
-            .expect("fuzz/known-signatures.txt is well-formed (a unit test checks it)")
+    KNOWN.get_or_init(|| match std::env::var_os(KNOWN_SIGNATURES_ENV) {
+        Some(path) => {
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{KNOWN_SIGNATURES_ENV}={path:?}: {e}"));
+            KnownSignatures::parse(&text)
+                .unwrap_or_else(|e| panic!("{KNOWN_SIGNATURES_ENV}={path:?}: {e}"))
+        }
+        None => KnownSignatures::parse(include_str!("../../fuzz/known-signatures.txt"))
+            .expect("fuzz/known-signatures.txt is well-formed (a unit test checks it)"),
     })
 }
 
