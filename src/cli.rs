@@ -99,6 +99,14 @@ enum Command {
     /// The nightly fuzzing driver: build, seed, fuzz, minimise, merge, summarise.
     #[command(after_help = FUZZ_AFTER_HELP)]
     Fuzz(FuzzArgs),
+    /// Run one fuzz target's checks on one input, without libFuzzer (what
+    /// `cargo test` does for every file under corpus/regressions/<target>/).
+    Replay {
+        /// The fuzz target (`cargo fuzz list` in fuzz/).
+        target: String,
+        /// The input file, or `hex:<HEX>`.
+        input: String,
+    },
 }
 
 const FUZZ_AFTER_HELP: &str = "\
@@ -203,6 +211,7 @@ pub fn main() -> ExitCode {
             format,
         } => cmd_check(&check, &codecs, value, hex, format),
         Command::Fuzz(args) => cmd_fuzz(args),
+        Command::Replay { target, input } => cmd_replay(&target, &input),
     };
     match result {
         Ok(code) => code,
@@ -552,6 +561,33 @@ fn cmd_check(
     Ok(print_result(result))
 }
 
+fn cmd_replay(target: &str, input: &str) -> Result<ExitCode> {
+    if !crossfmt::fuzz::targets().iter().any(|t| t.name == target) {
+        let names: Vec<_> = crossfmt::fuzz::targets()
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        bail!(
+            "unknown fuzz target {target:?}; known: {}",
+            names.join(", ")
+        );
+    }
+    let data = match input.strip_prefix("hex:") {
+        Some(h) => parse_hex(h.as_bytes(), "the hex: input")?,
+        None => std::fs::read(input).with_context(|| format!("reading {input}"))?,
+    };
+    match crossfmt::fuzz::run_target(target, &data) {
+        Ok(()) => {
+            println!("no finding");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(f) => {
+            println!("signature: {}\n{f}", crossfmt::fuzz::signature(&f));
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
 fn print_result(r: Result<Verdict, Box<Finding>>) -> ExitCode {
     match r {
         Ok(Verdict::Pass) => {
@@ -572,8 +608,16 @@ fn print_result(r: Result<Verdict, Box<Finding>>) -> ExitCode {
 /// Writes the shared corpus as seeds into `out/<target>/<hash>`: the seam to
 /// `crossfmt::fuzz::materialise_seeds`.
 fn materialise_seeds(out: &Path) -> Result<String> {
-    let _ = out;
-    bail!("crossfmt::fuzz::materialise_seeds is not wired in yet")
+    let root = corpus::builtin_root();
+    let corpus =
+        corpus::load(&root).with_context(|| format!("loading corpus {}", root.display()))?;
+    let stats = crossfmt::fuzz::materialise_seeds(&corpus, &Registry::builtin(), out)
+        .with_context(|| format!("writing seeds under {}", out.display()))?;
+    Ok(format!(
+        "{} seed files for {} targets",
+        stats.files(),
+        stats.per_target.len()
+    ))
 }
 
 fn cmd_fuzz(a: FuzzArgs) -> Result<ExitCode> {

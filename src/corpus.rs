@@ -9,6 +9,7 @@
 //! bytes/MANIFEST.tsv                       optional: hash, format, expect, description
 //! regressions/<check>/<name>.diag          a Value that once made <check> fail
 //! regressions/<check>/<format>/<hash>      bytes that once made <check> fail
+//! regressions/<target>/<hash>              a raw input of fuzz target <target>
 //! ```
 //!
 //! - `<format>` is a [`Format`] name (`msgpack`, `cbor`, `json`, `pickle`,
@@ -21,6 +22,12 @@
 //!   `cross_format`, ...). A regression's input is replayed through that check
 //!   by `cargo test` and `crossfmt run`; a value regression under `<check>/` and
 //!   a bytes one under `<check>/<format>/` are both allowed.
+//! - `<target>` is a fuzz target's name ([`crate::fuzz::targets`]); a plain
+//!   file (not `*.diag`) directly under it is a raw input of that target
+//!   ([`RegressionInput::Target`]), replayed through
+//!   [`crate::fuzz::run_target`] by `tests/regressions.rs`. A directory may be
+//!   both a check and a target (`cross_format`): `.diag` files and format
+//!   directories are check regressions, other files target inputs.
 //! - `MANIFEST.tsv` lines are `hash<TAB>format<TAB>expect<TAB>description`
 //!   with `expect` one of `accept`, `reject`, `either`; `#` lines are comments.
 //!   The loader attaches them to the matching [`BytesCase`].
@@ -129,13 +136,22 @@ pub struct BytesCase {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RegressionInput {
     Value(Value),
-    Bytes { format: Format, bytes: Vec<u8> },
+    Bytes {
+        format: Format,
+        bytes: Vec<u8>,
+    },
+    /// A raw input of a fuzz target (`regressions/<target>/<hash>`).
+    Target {
+        target: String,
+        data: Vec<u8>,
+    },
 }
 
-/// One file under `regressions/<check>/`.
+/// One file under `regressions/<check>/` or `regressions/<target>/`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RegressionCase {
-    /// The check that failed on this input, from the directory name.
+    /// The check (or, for [`RegressionInput::Target`], the fuzz target)
+    /// that failed on this input: the directory name.
     pub check: String,
     /// The file name (without `.diag` for values).
     pub name: String,
@@ -164,6 +180,7 @@ impl Corpus {
         let corpus = self.bytes.iter().map(|c| (&c.name, &c.path, &c.bytes));
         let regressions = self.regressions.iter().filter_map(|r| match &r.input {
             RegressionInput::Bytes { bytes, .. } => Some((&r.name, &r.path, bytes)),
+            RegressionInput::Target { data, .. } => Some((&r.name, &r.path, data)),
             RegressionInput::Value(_) => None,
         });
         corpus
@@ -319,6 +336,7 @@ pub fn load_regressions(root: &Path) -> Result<Vec<RegressionCase>, CorpusError>
     require_dir(root)?;
     let dir = root.join("regressions");
     let mut out = Vec::new();
+    let targets: Vec<String> = crate::fuzz::targets().into_iter().map(|t| t.name).collect();
     for check_dir in optional_dir(&dir)? {
         if !check_dir.is_dir {
             return Err(CorpusError::layout(
@@ -347,11 +365,22 @@ pub fn load_regressions(root: &Path) -> Result<Vec<RegressionCase>, CorpusError>
                     path: entry.path,
                     input: RegressionInput::Value(value),
                 });
+            } else if targets.contains(&check) {
+                let data = read_file_entry(&entry)?;
+                out.push(RegressionCase {
+                    check: check.clone(),
+                    name: entry.name,
+                    path: entry.path,
+                    input: RegressionInput::Target {
+                        target: check.clone(),
+                        data,
+                    },
+                });
             } else {
                 return Err(CorpusError::layout(
                     &entry.path,
                     format!(
-                        "unexpected file; regressions/<check>/ holds *.{VALUE_EXT} values and <format>/ directories of bytes"
+                        "unexpected file; regressions/<check>/ holds *.{VALUE_EXT} values and <format>/ directories of bytes (raw inputs belong under regressions/<fuzz target>/)"
                     ),
                 ));
             }
@@ -685,6 +714,28 @@ mod tests {
             corpus.misnamed(),
             vec![root.join("regressions/limits/cbor/not-a-hash").as_path()]
         );
+
+        // A fuzz target's directory holds raw inputs; elsewhere a raw file is an error.
+        let raw = b"\xda\x2a\x3b";
+        write(
+            &root
+                .join("regressions/planted_decode")
+                .join(content_name(raw)),
+            raw,
+        );
+        write(&root.join("regressions/cross_format/abc"), b"\x01");
+        let regs = load_regressions(&root).unwrap();
+        assert!(regs.iter().any(|r| r.input
+            == RegressionInput::Target {
+                target: "planted_decode".into(),
+                data: raw.to_vec()
+            }));
+        assert!(regs.iter().any(|r| matches!(&r.input,
+            RegressionInput::Target { target, .. } if target == "cross_format")));
+        write(&root.join("regressions/roundtrip/rawfile"), b"");
+        let err = load_regressions(&root).unwrap_err();
+        assert!(err.to_string().contains("rawfile"), "{err}");
+        fs::remove_file(root.join("regressions/roundtrip/rawfile")).unwrap();
 
         write(&root.join("regressions/roundtrip/yaml/x"), b"");
         let err = load_regressions(&root).unwrap_err();

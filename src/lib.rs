@@ -11,6 +11,7 @@ pub mod check;
 pub mod codec;
 pub mod corpus;
 pub mod expected;
+pub mod fuzz;
 pub mod fuzz_driver;
 pub mod notation;
 pub mod report;

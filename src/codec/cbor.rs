@@ -107,7 +107,17 @@ impl Codec for Ciborium {
                 "trailing bytes at offset {used}"
             )));
         }
-        from_ciborium(cv)
+        let v = from_ciborium(cv)?;
+        // ciborium's own limit counts CBOR items, not `Value` levels (a tag
+        // is a level, a set's tag+array is one), so it admits up to 256
+        // levels of tags: hold decoding to the depth the caps declare.
+        if v.depth() > MAX_DEPTH {
+            return Err(CodecError::limit(format!(
+                "nesting depth {} exceeds {MAX_DEPTH}",
+                v.depth()
+            )));
+        }
+        Ok(v)
     }
 }
 
@@ -493,17 +503,31 @@ mod tests {
         }
         assert_eq!(v.depth(), max);
         assert_eq!(c.decode(&c.encode(&v).unwrap()), Ok(v));
-        // The library's own limit: 256 nested arrays.
-        let mut b = vec![0x81; 255];
+        // Decoding holds to the declared depth, below the library's own
+        // limit of 256 nested items.
+        let mut b = vec![0x81; max - 1];
         b.push(0x80);
         assert!(c.decode(&b).is_ok());
         b.insert(0, 0x81);
+        assert_eq!(c.decode(&b).unwrap_err().kind, ErrorKind::Limit);
+        let mut b = vec![0x81; 256];
+        b.push(0x80);
         assert_eq!(c.decode(&b).unwrap_err().kind, ErrorKind::Limit);
         let mut deep = Value::Array(vec![]);
         for _ in 0..max {
             deep = Value::Array(vec![deep]);
         }
         assert_eq!(c.encode(&deep).unwrap_err().kind, ErrorKind::Limit);
+    }
+
+    #[test]
+    fn decoding_stops_at_the_declared_depth() {
+        // 128 nested tags around 0: 129 levels, within ciborium's own limit
+        // of 256 items (found by the decode_cbor_ciborium fuzz target).
+        let mut b = vec![0xc0; MAX_DEPTH];
+        b.push(0x00);
+        assert_eq!(Ciborium.decode(&b).unwrap_err().kind, ErrorKind::Limit);
+        assert!(Ciborium.decode(&b[1..]).is_ok());
     }
 
     #[test]

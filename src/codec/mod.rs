@@ -6,6 +6,8 @@ pub mod cbor;
 pub mod json;
 pub mod msgpack;
 pub mod pickle;
+/// Planted bugs, for measuring the fuzz set-up; not in `Registry::builtin`.
+pub mod planted;
 pub mod protobuf;
 pub mod serde_value;
 

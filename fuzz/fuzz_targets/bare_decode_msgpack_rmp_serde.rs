@@ -1,0 +1,2 @@
+#![no_main]
+crossfmt_fuzz::target!(bare_decode_msgpack_rmp_serde);

@@ -1,0 +1,2 @@
+#![no_main]
+crossfmt_fuzz::target!(decode_protobuf_prost);
