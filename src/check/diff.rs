@@ -11,6 +11,41 @@ pub fn first_difference(expected: &Value, actual: &Value) -> Option<String> {
     walk(expected, actual, &mut path)
 }
 
+/// The kinds (`Value::kind`) of the two nodes at the first difference, or
+/// `("items", "items")` when two sequences differ in length: the value-free
+/// shape of a difference, for signatures.
+pub fn first_difference_kinds(
+    expected: &Value,
+    actual: &Value,
+) -> Option<(&'static str, &'static str)> {
+    if expected == actual {
+        return None;
+    }
+    let pairs: Option<Vec<(&Value, &Value)>> = match (expected, actual) {
+        (Value::Array(x), Value::Array(y))
+        | (Value::Tuple(x), Value::Tuple(y))
+        | (Value::Set(x), Value::Set(y))
+        | (Value::FrozenSet(x), Value::FrozenSet(y)) => {
+            (x.len() == y.len()).then(|| x.iter().zip(y).collect())
+        }
+        (Value::Map(x), Value::Map(y)) => (x.len() == y.len()).then(|| {
+            x.iter()
+                .zip(y)
+                .flat_map(|((a, b), (c, d))| [(a, c), (b, d)])
+                .collect()
+        }),
+        (Value::Tag(t, x), Value::Tag(u, y)) if t == u => Some(vec![(x.as_ref(), y.as_ref())]),
+        _ => return Some((expected.kind(), actual.kind())),
+    };
+    match pairs {
+        None => Some(("items", "items")),
+        Some(pairs) => pairs
+            .into_iter()
+            .find_map(|(e, a)| first_difference_kinds(e, a))
+            .or(Some((expected.kind(), actual.kind()))),
+    }
+}
+
 fn walk(e: &Value, a: &Value, path: &mut String) -> Option<String> {
     if e == a {
         return None;

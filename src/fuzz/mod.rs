@@ -36,8 +36,9 @@
 //! - any other finding: `check|codecs|detail|classes`, where `detail` is the
 //!   finding's detail up to its first `:` or `(`, trimmed (the part that
 //!   names the kind of failure), and `classes` names the outcomes without
-//!   their values: the kinds at the first difference (`f64->f64`), or each
-//!   implementation's outcome (`msgpack/rmpv=ok:null`,
+//!   their values: the kinds at the first difference of the expected and
+//!   actual values (`f64->f64`), or each implementation's outcome
+//!   (`msgpack/rmpv=ok`,
 //!   `msgpack/rmp-serde=err:Syntax:wrong msgpack marker Reserved`), error
 //!   messages cut before any offset and with digits as `N`. Two inputs that
 //!   trip the same bug in the same way share a signature; a different
@@ -328,21 +329,13 @@ pub fn signature(f: &Finding) -> String {
 
 /// The value-free shape of a finding's outcomes (see the module docs).
 fn classes(f: &Finding) -> String {
-    // "... expected <kind> <value>, got <kind> <value>" from `first_difference`.
-    let kind_after = |s: &str, key: &str| {
-        s.find(key)
-            .and_then(|i| s[i + key.len()..].split([' ', ',', ')', ';']).next())
-            .map(|k| match k.parse::<u64>() {
-                // "expected 3 items, got 2": a count, not a kind.
-                Ok(_) => "N".to_string(),
-                Err(_) => k.to_string(),
-            })
-    };
-    if let (Some(e), Some(a)) = (
-        kind_after(&f.detail, "expected "),
-        kind_after(&f.detail, "got "),
-    ) {
-        return format!("{e}->{a}");
+    use crate::notation::parse;
+    // Two values that differ (a round trip, a fixed point): the kinds at the
+    // first difference, from the values themselves, never from the text.
+    if let (Ok(e), Ok(a)) = (parse(&f.expected), parse(&f.actual)) {
+        if let Some((e, a)) = crate::check::diff::first_difference_kinds(&e, &a) {
+            return format!("{e}->{a}");
+        }
     }
     // Outcome rows: `codec: outcome`, several joined by `; ` (differential),
     // or a bare outcome.
@@ -378,10 +371,9 @@ fn outcome_class(outcome: &str) -> String {
     if outcome.starts_with("panic") {
         return "panic".to_string();
     }
-    match crate::notation::parse(outcome) {
-        Ok(v) => format!("ok:{}", v.kind()),
-        Err(_) => "ok".to_string(),
-    }
+    // The accepted value's kind is the input's, not the bug's: one bug in
+    // a str nested anywhere is one signature.
+    "ok".to_string()
 }
 
 /// A panic location without the machine-specific part: relative to the
@@ -626,14 +618,14 @@ mod tests {
         assert_eq!(
             signature(&changed),
             "differential|msgpack/rmp-serde+msgpack/rmpv|one implementation accepts what another rejects|\
-             msgpack/rmp-serde=err:Syntax:wrong msgpack marker Reserved,msgpack/rmpv=ok:null"
+             msgpack/rmp-serde=err:Syntax:wrong msgpack marker Reserved,msgpack/rmpv=ok"
         );
         // Another disagreement between the same two is another signature.
         let utf8 = run_target("differential_msgpack", &[0xa1, 0xff]).unwrap_err();
         assert_eq!(
             signature(&utf8),
             "differential|msgpack/rmp-serde+msgpack/rmpv|one implementation accepts what another rejects|\
-             msgpack/rmp-serde=ok:bytes,msgpack/rmpv=err:Syntax:str payload is not valid UTF-N"
+             msgpack/rmp-serde=ok,msgpack/rmpv=err:Syntax:str payload is not valid UTF-N"
         );
     }
 
