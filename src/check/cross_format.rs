@@ -8,9 +8,7 @@
 //! skip, so one bug is reported once.
 
 use super::diff::first_difference;
-use super::{
-    decode, describe, encode, CheckResult, Finding, Input, Outcome, Verdict, CROSS_FORMAT,
-};
+use super::{decode, encode, CheckResult, Finding, Input, Outcome, Verdict, CROSS_FORMAT};
 use crate::codec::Codec;
 use crate::notation;
 use crate::value::Value;
@@ -105,7 +103,7 @@ fn transcode(
                         from.id()
                     ))
                     .expected(notation::print(&expected))
-                    .actual(describe(&other, |_| String::new())),
+                    .actual_outcome(&other, |_| String::new()),
             ))
         }
     };
@@ -132,7 +130,7 @@ fn transcode(
                     from.id()
                 ))
                 .expected(notation::print(&expected))
-                .actual(describe(&other, notation::print)),
+                .actual_outcome(&other, notation::print),
         )),
     }
 }

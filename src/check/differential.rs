@@ -51,8 +51,13 @@ pub fn same_bytes(codecs: &[&dyn Codec], bytes: &[u8]) -> CheckResult {
         )
     };
 
-    if outcomes.iter().any(|o| matches!(o, Outcome::Panicked(_))) {
-        return Err(finding("an implementation panicked"));
+    if let Some(p) = outcomes.iter().find_map(|o| match o {
+        Outcome::Panicked(p) => Some(p.clone()),
+        _ => None,
+    }) {
+        let mut f = finding("an implementation panicked");
+        f.panic = Some(p);
+        return Err(f);
     }
     let accepted: Vec<_> = outcomes
         .iter()

@@ -54,6 +54,10 @@ pub struct Finding {
     pub detail: String,
     pub expected: String,
     pub actual: String,
+    /// The message and location of a panic the codec raised, when the
+    /// finding is one (kept apart from the text so nothing in a value can
+    /// pass for a panic).
+    pub panic: Option<String>,
 }
 
 impl Finding {
@@ -70,6 +74,7 @@ impl Finding {
             detail: String::new(),
             expected: String::new(),
             actual: String::new(),
+            panic: None,
         }
     }
 
@@ -85,6 +90,15 @@ impl Finding {
 
     pub fn actual(mut self, a: impl Into<String>) -> Self {
         self.actual = a.into();
+        self
+    }
+
+    /// Sets `actual` to how the outcome reads, and records a panic.
+    pub fn actual_outcome<T>(mut self, o: &Outcome<T>, show: impl Fn(&T) -> String) -> Self {
+        self.actual = describe(o, show);
+        if let Outcome::Panicked(p) = o {
+            self.panic = Some(p.clone());
+        }
         self
     }
 

@@ -7,7 +7,7 @@
 //! equality is not required: many encodings have several spellings.
 
 use super::diff::first_difference;
-use super::{decode, describe, encode, CheckResult, Finding, Input, Outcome, Verdict};
+use super::{decode, encode, CheckResult, Finding, Input, Outcome, Verdict};
 use super::{ROUNDTRIP, ROUNDTRIP_BYTES};
 use crate::codec::Codec;
 use crate::notation;
@@ -27,7 +27,7 @@ pub fn value_first(codec: &dyn Codec, v: &Value) -> CheckResult {
                 finding()
                     .detail("encode failed on a value within the codec's capabilities")
                     .expected("bytes")
-                    .actual(describe(&other, |_| String::new())),
+                    .actual_outcome(&other, |_| String::new()),
             ))
         }
     };
@@ -49,7 +49,7 @@ pub fn value_first(codec: &dyn Codec, v: &Value) -> CheckResult {
                 .bytes(&bytes)
                 .detail("decode failed on the codec's own encoding")
                 .expected(notation::print(&expected))
-                .actual(describe(&other, notation::print)),
+                .actual_outcome(&other, notation::print),
         )),
     }
 }
@@ -69,7 +69,7 @@ pub fn bytes_first(codec: &dyn Codec, bytes: &[u8]) -> CheckResult {
                 finding()
                     .detail("decode panicked")
                     .expected("a value or an error")
-                    .actual(describe(&p, notation::print)),
+                    .actual_outcome(&p, notation::print),
             ))
         }
     };
@@ -91,7 +91,7 @@ pub fn bytes_first(codec: &dyn Codec, bytes: &[u8]) -> CheckResult {
                 finding()
                     .detail("a decoded value does not re-encode")
                     .expected(format!("bytes for {}", notation::print(&first)))
-                    .actual(describe(&other, |_| String::new())),
+                    .actual_outcome(&other, |_| String::new()),
             ))
         }
     };
@@ -115,7 +115,7 @@ pub fn bytes_first(codec: &dyn Codec, bytes: &[u8]) -> CheckResult {
                     hex::encode(&again)
                 ))
                 .expected(notation::print(&expected))
-                .actual(describe(&other, notation::print)),
+                .actual_outcome(&other, notation::print),
         )),
     }
 }
