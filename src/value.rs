@@ -336,6 +336,26 @@ impl Value {
         })
     }
 
+    /// Every name [`Value::kind`] returns, for coverage tests of generators.
+    pub const KINDS: [&'static str; 16] = [
+        "null",
+        "simple",
+        "bool",
+        "integer",
+        "f16",
+        "f32",
+        "f64",
+        "text",
+        "bytes",
+        "array",
+        "map",
+        "tag",
+        "ext",
+        "tuple",
+        "set",
+        "frozenset",
+    ];
+
     /// A short name of the variant, for messages.
     pub fn kind(&self) -> &'static str {
         match self {
