@@ -287,15 +287,6 @@ impl Value {
         }
     }
 
-    /// The integer as `BigInt`, for either integer variant.
-    pub fn as_bigint(&self) -> Option<BigInt> {
-        match self {
-            Value::Int(i) => Some(BigInt::from(*i)),
-            Value::BigInt(b) => Some(b.clone()),
-            _ => None,
-        }
-    }
-
     /// The children of a container, in order (map keys and values interleaved).
     pub fn children(&self) -> Box<dyn Iterator<Item = &Value> + '_> {
         match self {

@@ -136,24 +136,6 @@ impl Finding {
         }
         cmd
     }
-
-    /// A stable key for matching against the expected-findings list.
-    pub fn key(&self) -> String {
-        format!(
-            "{} {} {}",
-            self.check,
-            self.codecs.join("+"),
-            self.input_key()
-        )
-    }
-
-    /// The input as one token: notation for values, `hex:` for bytes.
-    pub fn input_key(&self) -> String {
-        match &self.input {
-            Input::Value(v) => notation::print(v),
-            Input::Bytes { bytes, .. } => format!("hex:{}", hex::encode(bytes)),
-        }
-    }
 }
 
 impl fmt::Display for Finding {
