@@ -14,9 +14,12 @@
 //!   else a codec changes is a finding.
 
 use crate::value::{Float, FloatWidth, Value};
+use serde::{Deserialize, Serialize};
 
-/// How a float of one width comes back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How a float of one width comes back. In JSON (an external testee's
+/// `hello`): `"no"`, `"f16"`, `"f32"` or `"f64"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub enum FloatRepr {
     /// Not representable: skipped.
     No,
@@ -25,7 +28,8 @@ pub enum FloatRepr {
 }
 
 /// How a Python collection type (tuple, set, frozenset) comes back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CollectionRepr {
     No,
     /// Its own type.
@@ -35,7 +39,8 @@ pub enum CollectionRepr {
 }
 
 /// Which map keys a codec accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MapKeys {
     Any,
     /// Text keys only (JSON objects).
@@ -45,7 +50,8 @@ pub enum MapKeys {
 }
 
 /// What a codec does with duplicate map keys.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Duplicates {
     Kept,
     /// The last pair with a key wins.
@@ -54,10 +60,13 @@ pub enum Duplicates {
     Unsupported,
 }
 
-/// Integers a codec can hold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Integers a codec can hold. In JSON the bounds are decimal strings (they
+/// do not fit a double).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntRange {
+    #[serde(with = "decimal")]
     pub min: i128,
+    #[serde(with = "decimal")]
     pub max: i128,
     /// Integers of any size beyond `min..=max` (pickle longs, CBOR bignums).
     pub big: bool,
@@ -87,8 +96,10 @@ impl IntRange {
 }
 
 /// A codec's capabilities. Build with struct update syntax from
-/// [`Caps::NONE`] or [`Caps::ALL`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// [`Caps::NONE`] or [`Caps::ALL`]. As JSON (serde), a missing field takes
+/// its value from `Caps::NONE`, so a testee declares only what it supports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Caps {
     pub null: bool,
     /// CBOR simple values other than bools and null (`undefined` included).
@@ -121,6 +132,51 @@ pub struct Caps {
     pub set_order: bool,
     /// Deepest nesting the codec is expected to handle (scalars are depth 1).
     pub max_depth: usize,
+}
+
+impl Default for Caps {
+    fn default() -> Self {
+        Caps::NONE
+    }
+}
+
+impl From<FloatRepr> for String {
+    fn from(r: FloatRepr) -> String {
+        match r {
+            FloatRepr::No => "no",
+            FloatRepr::As(FloatWidth::F16) => "f16",
+            FloatRepr::As(FloatWidth::F32) => "f32",
+            FloatRepr::As(FloatWidth::F64) => "f64",
+        }
+        .to_string()
+    }
+}
+
+impl TryFrom<String> for FloatRepr {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Ok(match s.as_str() {
+            "no" => FloatRepr::No,
+            "f16" => FloatRepr::As(FloatWidth::F16),
+            "f32" => FloatRepr::As(FloatWidth::F32),
+            "f64" => FloatRepr::As(FloatWidth::F64),
+            _ => return Err(format!("float repr {s:?}: expected no, f16, f32 or f64")),
+        })
+    }
+}
+
+mod decimal {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(i: &i128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&i.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i128, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse()
+            .map_err(|_| D::Error::custom(format!("integer bound {s:?} is not a decimal i128")))
+    }
 }
 
 impl Caps {
@@ -631,5 +687,32 @@ mod tests {
         assert_eq!(m.tuple, CollectionRepr::Array);
         assert_eq!(m.f32, FloatRepr::As(FloatWidth::F64));
         assert_eq!(m.f16, FloatRepr::No);
+    }
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::*;
+    use crate::codec::Registry;
+
+    #[test]
+    fn caps_survive_json_and_missing_fields_mean_unsupported() {
+        for c in Registry::builtin().all() {
+            let caps = c.caps();
+            let text = serde_json::to_string(&caps).unwrap();
+            let back: Caps = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, caps, "{}: {text}", c.id());
+        }
+        let partial: Caps = serde_json::from_str(r#"{"null": true, "f64": "f64"}"#).unwrap();
+        assert_eq!(
+            partial,
+            Caps {
+                null: true,
+                f64: FloatRepr::As(FloatWidth::F64),
+                ..Caps::NONE
+            }
+        );
+        let err = serde_json::from_str::<Caps>(r#"{"nul": true}"#).unwrap_err();
+        assert!(err.to_string().contains("nul"), "{err}");
     }
 }

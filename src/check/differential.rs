@@ -51,10 +51,7 @@ pub fn same_bytes(codecs: &[&dyn Codec], bytes: &[u8]) -> CheckResult {
         )
     };
 
-    if let Some(p) = outcomes.iter().find_map(|o| match o {
-        Outcome::Panicked(p) => Some(p.clone()),
-        _ => None,
-    }) {
+    if let Some(p) = outcomes.iter().find_map(Outcome::failure) {
         let mut f = finding("an implementation panicked");
         f.panic = Some(p);
         return Err(f);

@@ -14,6 +14,21 @@ pub enum Outcome<T> {
     Rejected(CodecError),
     /// The panic message and location.
     Panicked(String),
+    /// The implementation failed without a panic to catch: an external
+    /// process crashed, hung or ran out of memory (`ErrorKind::is_failure`).
+    Failed(CodecError),
+}
+
+impl<T> Outcome<T> {
+    /// The panic message, or the description of a process-level failure:
+    /// what a finding records as the implementation breaking down.
+    pub fn failure(&self) -> Option<String> {
+        match self {
+            Outcome::Panicked(p) => Some(p.clone()),
+            Outcome::Failed(e) => Some(e.to_string()),
+            _ => None,
+        }
+    }
 }
 
 thread_local! {
@@ -57,6 +72,7 @@ pub fn contain<T>(f: impl FnOnce() -> Result<T, CodecError>) -> Outcome<T> {
     GUARDED.with(|g| *g.borrow_mut() = was);
     match r {
         Ok(Ok(t)) => Outcome::Ok(t),
+        Ok(Err(e)) if e.kind.is_failure() => Outcome::Failed(e),
         Ok(Err(e)) => Outcome::Rejected(e),
         Err(_) => Outcome::Panicked(
             LAST_PANIC

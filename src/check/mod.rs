@@ -96,9 +96,7 @@ impl Finding {
     /// Sets `actual` to how the outcome reads, and records a panic.
     pub fn actual_outcome<T>(mut self, o: &Outcome<T>, show: impl Fn(&T) -> String) -> Self {
         self.actual = describe(o, show);
-        if let Outcome::Panicked(p) = o {
-            self.panic = Some(p.clone());
-        }
+        self.panic = o.failure();
         self
     }
 
@@ -186,5 +184,6 @@ pub fn describe<T>(o: &Outcome<T>, show: impl Fn(&T) -> String) -> String {
         Outcome::Ok(t) => show(t),
         Outcome::Rejected(e) => format!("error ({e})"),
         Outcome::Panicked(p) => format!("panic: {p}"),
+        Outcome::Failed(e) => format!("failed: {e}"),
     }
 }

@@ -64,7 +64,7 @@ pub fn bytes_first(codec: &dyn Codec, bytes: &[u8]) -> CheckResult {
     let first = match decode(codec, bytes) {
         Outcome::Ok(v) => v,
         Outcome::Rejected(_) => return Ok(Verdict::Pass),
-        p @ Outcome::Panicked(_) => {
+        p @ (Outcome::Panicked(_) | Outcome::Failed(_)) => {
             return Err(Box::new(
                 finding()
                     .detail("decode panicked")

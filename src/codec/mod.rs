@@ -78,6 +78,24 @@ pub enum ErrorKind {
     Limit,
     /// Encoding failed.
     Encode,
+    /// The implementation itself failed rather than answered: an external
+    /// process that died (crash, abort, stack overflow) on this input.
+    Crashed,
+    /// The implementation did not answer within its time bound.
+    Timeout,
+    /// The implementation ran out of memory (or hit its memory limit).
+    OutOfMemory,
+}
+
+impl ErrorKind {
+    /// True for the kinds that are failures of the implementation, not a
+    /// refusal of the input: the checks treat them like a panic.
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Crashed | ErrorKind::Timeout | ErrorKind::OutOfMemory
+        )
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,6 +129,12 @@ impl CodecError {
             message: m.to_string(),
         }
     }
+    pub fn failure(kind: ErrorKind, m: impl fmt::Display) -> Self {
+        CodecError {
+            kind,
+            message: m.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for CodecError {
@@ -133,6 +157,16 @@ pub trait Codec: Send + Sync {
     fn caps(&self) -> Caps;
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError>;
     fn decode(&self, b: &[u8]) -> Result<Value, CodecError>;
+
+    /// The codec bound to a schema (a `struct` format string, a protobuf
+    /// message name), for schema-driven formats and conformance cases that
+    /// name one. Codecs with a single fixed data model refuse.
+    fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
+        Err(CodecError::unsupported(format!(
+            "{} takes no schema (asked for {schema:?})",
+            self.id()
+        )))
+    }
 }
 
 pub type CodecRef = Arc<dyn Codec>;
