@@ -476,7 +476,7 @@ fn cmd_convert(
     let out: Vec<u8> = match &dst {
         None => format!("{}\n", notation::print(&value)).into_bytes(),
         Some(c) => {
-            if let Some(why) = c.caps().unsupported(&value) {
+            if let Some(why) = c.unsupported(&value) {
                 bail!("{} cannot represent this value: {why}", c.id());
             }
             let bytes = match check::encode(c.as_ref(), &value) {

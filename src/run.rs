@@ -321,7 +321,7 @@ fn encodings_for_differential(registry: &Registry, values: &[Case]) -> Vec<Case>
                 let CaseInput::Value(v) = &case.input else {
                     continue;
                 };
-                if !c.caps().supports(v) {
+                if c.unsupported(v).is_some() {
                     continue;
                 }
                 if let check::Outcome::Ok(b) = check::encode(c.as_ref(), v) {

@@ -15,7 +15,7 @@ use crate::value::Value;
 
 pub fn pair(a: &dyn Codec, b: &dyn Codec, v: &Value) -> CheckResult {
     for c in [a, b] {
-        if let Some(why) = c.caps().unsupported(v) {
+        if let Some(why) = c.unsupported(v) {
             return Ok(Verdict::Skip(format!("{}: {why}", c.id())));
         }
     }
@@ -79,7 +79,7 @@ fn transcode(
             Input::Value(decoded.clone()),
         ))
     };
-    if let Some(why) = to.caps().unsupported(decoded) {
+    if let Some(why) = to.unsupported(decoded) {
         // A declared lowering by `from` (a tuple key read back as an array)
         // can leave the value outside `to`'s model: a limit of the pair, not
         // a bug of either.

@@ -8,7 +8,6 @@
 //! cannot represent is consistent with its capabilities; that is a skip.
 
 use super::{decode, describe, CheckResult, Finding, Input, Outcome, Verdict, DIFFERENTIAL};
-use crate::caps::Caps;
 use crate::codec::{Codec, ErrorKind};
 use crate::notation;
 
@@ -98,8 +97,7 @@ fn consistent_refusal(codecs: &[&dyn Codec], outcomes: &[Outcome<crate::Value>])
         if !matches!(e.kind, ErrorKind::Unsupported | ErrorKind::Limit) {
             return None;
         }
-        let caps: Caps = c.caps();
-        let why: Vec<_> = values.iter().filter_map(|v| caps.unsupported(v)).collect();
+        let why: Vec<_> = values.iter().filter_map(|v| c.unsupported(v)).collect();
         if why.len() < values.len() {
             return None;
         }

@@ -16,7 +16,7 @@ use crate::value::Value;
 /// `decode(encode(v)) == caps.normalise(v)`.
 pub fn value_first(codec: &dyn Codec, v: &Value) -> CheckResult {
     let caps = codec.caps();
-    if let Some(why) = caps.unsupported(v) {
+    if let Some(why) = codec.unsupported(v) {
         return Ok(Verdict::Skip(why));
     }
     let finding = || Finding::new(ROUNDTRIP, &[codec], Input::Value(v.clone()));
@@ -74,7 +74,7 @@ pub fn bytes_first(codec: &dyn Codec, bytes: &[u8]) -> CheckResult {
         }
     };
     let caps = codec.caps();
-    if let Some(why) = caps.unsupported(&first) {
+    if let Some(why) = codec.unsupported(&first) {
         return Err(Box::new(
             finding()
                 .detail(format!(

@@ -147,7 +147,7 @@ impl std::error::Error for CodecError {}
 
 /// An implementation of a format, seen through `Value`.
 ///
-/// `encode` is only called with values `caps().supports(..)` accepts; `decode`
+/// `encode` is only called with values `unsupported(..)` lets through; `decode`
 /// is called with any bytes, and must return an error (never panic) on bytes
 /// that are not a single complete value of the format.
 pub trait Codec: Send + Sync {
@@ -157,6 +157,13 @@ pub trait Codec: Send + Sync {
     fn caps(&self) -> Caps;
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError>;
     fn decode(&self, b: &[u8]) -> Result<Value, CodecError>;
+
+    /// Why the codec cannot encode `v`, or `None` when it can: a skip, never
+    /// a finding. Capabilities answer for most codecs; a schema-driven codec
+    /// (a `struct` layout) also checks the value's shape against its schema.
+    fn unsupported(&self, v: &Value) -> Option<String> {
+        self.caps().unsupported(v)
+    }
 
     /// The codec bound to a schema (a `struct` format string, a protobuf
     /// message name), for schema-driven formats and conformance cases that

@@ -525,7 +525,7 @@ pub fn materialise_seeds(
                 seeds.extend(corpus.bytes_of(f).map(|c| c.bytes.clone()));
                 for c in registry.of_format(f) {
                     for v in &corpus.values {
-                        if !c.caps().supports(&v.value) {
+                        if c.unsupported(&v.value).is_some() {
                             continue;
                         }
                         if let check::Outcome::Ok(b) = check::encode(c.as_ref(), &v.value) {
