@@ -767,7 +767,7 @@ mod tests {
     #[test]
     fn builtin_bytes_are_content_named_and_in_the_manifest() {
         let bytes = load_bytes(&builtin_root()).unwrap();
-        for format in Format::ALL {
+        for format in Format::ALL.into_iter().filter(|f| !f.has_schema()) {
             assert!(
                 bytes.iter().any(|c| c.format == format),
                 "no {format} inputs"

@@ -9,6 +9,7 @@ pub mod pickle;
 /// Planted bugs, for measuring the fuzz set-up; not in `Registry::builtin`.
 pub mod planted;
 pub mod protobuf;
+pub mod pystruct;
 pub mod serde_value;
 
 use crate::caps::Caps;
@@ -26,15 +27,18 @@ pub enum Format {
     Json,
     Pickle,
     Protobuf,
+    /// Python `struct` records: schema-driven, no self-describing bytes.
+    Struct,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::MsgPack,
         Format::Cbor,
         Format::Json,
         Format::Pickle,
         Format::Protobuf,
+        Format::Struct,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,7 +48,15 @@ impl Format {
             Format::Json => "json",
             Format::Pickle => "pickle",
             Format::Protobuf => "protobuf",
+            Format::Struct => "struct",
         }
+    }
+
+    /// A schema-driven format: its bytes mean nothing without a schema (a
+    /// `struct` layout), so it has no corpus bytes, and two codecs of it are
+    /// implementations of one thing only when bound to the same schema.
+    pub fn has_schema(self) -> bool {
+        self == Format::Struct
     }
 }
 
@@ -198,7 +210,7 @@ pub struct Registry {
 impl Registry {
     /// Every built-in codec.
     pub fn builtin() -> Registry {
-        let codecs: Vec<CodecRef> = vec![
+        let mut codecs: Vec<CodecRef> = vec![
             Arc::new(msgpack::RmpSerde),
             Arc::new(msgpack::Rmpv),
             Arc::new(cbor::Ciborium),
@@ -206,6 +218,10 @@ impl Registry {
             Arc::new(pickle::SerdePickle),
             Arc::new(protobuf::Prost),
         ];
+        for format in pystruct::layouts() {
+            let codec = pystruct::StructCodec::new(format).expect("built-in layouts parse");
+            codecs.push(Arc::new(codec));
+        }
         Registry { codecs }
     }
 
@@ -239,18 +255,26 @@ impl Registry {
         if ids.is_empty() {
             return Ok(self.clone());
         }
+        let mut extra = Vec::new();
         for id in ids {
+            // Any struct layout is a codec: `pystruct:<format>`.
             if self.get(id).is_none() {
+                if let Some(bound) = pystruct::StructCodec::from_id(id) {
+                    let codec = bound.map_err(|e| format!("codec {id:?}: {e}"))?;
+                    extra.push(Arc::new(codec) as CodecRef);
+                    continue;
+                }
                 let known: Vec<_> = self.codecs.iter().map(|c| c.id().to_string()).collect();
                 return Err(format!("unknown codec {id:?}; known: {}", known.join(", ")));
             }
         }
-        let codecs = self
+        let mut codecs: Vec<CodecRef> = self
             .codecs
             .iter()
             .filter(|c| ids.iter().any(|i| i == c.id()))
             .cloned()
             .collect();
+        codecs.extend(extra);
         Ok(Registry { codecs })
     }
 }

@@ -15,9 +15,13 @@
 //! | `differential_<format>` | [`TargetKind::Differential`] | bytes | [`check::differential::same_bytes`] over the format's implementations |
 //! | `planted_decode` | [`TargetKind::Planted`] | bytes | `bytes_first` on [`crate::codec::planted::Planted`] |
 //! | `planted_roundtrip` | [`TargetKind::Planted`] | a `Value` | `value_first` on `Planted` |
+//! | `struct_format` | [`TargetKind::StructFormat`] | a `struct` format string | [`pystruct::oracle::layout_consistent`] |
+//! | `struct_unpack` | [`TargetKind::StructUnpack`] | format, NUL, record bytes | [`pystruct::oracle::unpack_input`] |
 //!
 //! `<codec>` is the codec id with `/` and `-` mapped to `_`; a format has a
 //! differential target when it has two or more built-in implementations.
+//! Schema-driven codecs (the built-in `pystruct:<format>` layouts) have no
+//! per-codec targets: `struct_unpack` takes the format as part of its input.
 //! Value-input targets need the `arbitrary` feature (a default feature, so
 //! `cargo test` replays their regressions); without it [`run_target`] panics
 //! on them.
@@ -53,7 +57,8 @@
 //! [`materialise_seeds`] writes `out/<target>/<hash>`: for bytes targets, the
 //! corpus bytes of the target's format, every built-in implementation's
 //! encoding of every corpus value it supports, and the target's regressions.
-//! Value-input targets (`roundtrip_value`, `cross_format`,
+//! The struct targets get the built-in layouts and edge formats
+//! ([`pystruct::oracle::seeds`]). Value-input targets (`roundtrip_value`, `cross_format`,
 //! `planted_roundtrip`) read their input through `Arbitrary`, whose inverse we
 //! do not have, so they get their regressions plus [`RANDOM_SEEDS`]
 //! deterministic pseudo-random byte strings (splitmix64, fixed seed).
@@ -62,7 +67,7 @@
 pub mod arbitrary;
 
 use crate::check::{self, Finding};
-use crate::codec::{planted::Planted, CodecRef, Format, Registry};
+use crate::codec::{planted::Planted, pystruct, CodecRef, Format, Registry};
 use crate::corpus::{self, Corpus, RegressionInput};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -78,6 +83,8 @@ pub enum TargetKind {
     CrossFormat,
     Differential,
     Planted,
+    StructFormat,
+    StructUnpack,
 }
 
 /// One fuzz target.
@@ -97,6 +104,10 @@ pub struct Target {
 pub const PLANTED_DECODE: &str = "planted_decode";
 pub const PLANTED_ROUNDTRIP: &str = "planted_roundtrip";
 
+/// Names of the two `struct` engine targets.
+pub const STRUCT_FORMAT: &str = "struct_format";
+pub const STRUCT_UNPACK: &str = "struct_unpack";
+
 /// Default `-max_len` of every target.
 pub const MAX_LEN: usize = 4096;
 
@@ -108,7 +119,11 @@ impl Target {
     /// is read as a `Value` through `Arbitrary`.
     pub fn takes_bytes(&self) -> bool {
         match self.kind {
-            TargetKind::Decode | TargetKind::BareDecode | TargetKind::Differential => true,
+            TargetKind::Decode
+            | TargetKind::BareDecode
+            | TargetKind::Differential
+            | TargetKind::StructFormat
+            | TargetKind::StructUnpack => true,
             TargetKind::RoundtripValue | TargetKind::CrossFormat => false,
             TargetKind::Planted => self.name == PLANTED_DECODE,
         }
@@ -160,7 +175,7 @@ fn build_table() -> Table {
         ("decode_", TargetKind::Decode),
         ("bare_decode_", TargetKind::BareDecode),
     ] {
-        for c in &all {
+        for c in all.iter().filter(|c| !c.format().has_schema()) {
             push(
                 codec_target_name(prefix, c.id()),
                 kind,
@@ -181,7 +196,7 @@ fn build_table() -> Table {
         None,
         all.clone(),
     );
-    for f in Format::ALL {
+    for f in Format::ALL.into_iter().filter(|f| !f.has_schema()) {
         let impls = registry.of_format(f);
         if impls.len() >= 2 {
             push(
@@ -204,6 +219,18 @@ fn build_table() -> Table {
         TargetKind::Planted,
         None,
         vec![planted],
+    );
+    push(
+        STRUCT_FORMAT.into(),
+        TargetKind::StructFormat,
+        Some(Format::Struct),
+        Vec::new(),
+    );
+    push(
+        STRUCT_UNPACK.into(),
+        TargetKind::StructUnpack,
+        Some(Format::Struct),
+        Vec::new(),
     );
     out
 }
@@ -246,6 +273,10 @@ pub fn run_target(name: &str, data: &[u8]) -> Result<(), Box<Finding>> {
             }
             Ok(())
         }
+        TargetKind::StructFormat => {
+            pystruct::oracle::layout_consistent(&String::from_utf8_lossy(data)).map(drop)
+        }
+        TargetKind::StructUnpack => pystruct::oracle::unpack_input(data).map(drop),
         TargetKind::CrossFormat => {
             let v = value_of(name, data);
             for (i, a) in cs.iter().enumerate() {
@@ -521,6 +552,8 @@ pub fn materialise_seeds(
     for t in targets() {
         let mut seeds: Vec<Vec<u8>> = Vec::new();
         match (t.takes_bytes(), t.format) {
+            _ if t.kind == TargetKind::StructFormat => seeds.extend(pystruct::oracle::seeds(false)),
+            _ if t.kind == TargetKind::StructUnpack => seeds.extend(pystruct::oracle::seeds(true)),
             (true, Some(f)) => {
                 seeds.extend(corpus.bytes_of(f).map(|c| c.bytes.clone()));
                 for c in registry.of_format(f) {
@@ -594,10 +627,12 @@ mod tests {
             "differential_msgpack",
             "planted_decode",
             "planted_roundtrip",
+            "struct_format",
+            "struct_unpack",
         ] {
             assert!(names.contains(&n.to_string()), "{n} missing from {names:?}");
         }
-        assert_eq!(names.len(), 6 + 6 + 2 + 1 + 2);
+        assert_eq!(names.len(), 6 + 6 + 2 + 1 + 2 + 2);
     }
 
     #[test]
