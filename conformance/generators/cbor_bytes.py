@@ -13,17 +13,12 @@ import itertools
 import math
 import struct
 
+from cursor import Cursor, Incomplete, Malformed  # noqa: F401 (re-exported)
 from diag import F16, F32, Map, Simple, Tag, Width
 
 BREAK = object()  # the 0xff stop code, only meaningful inside indefinite items
 
 
-class Incomplete(ValueError):
-    """The input ends inside an item."""
-
-
-class Malformed(ValueError):
-    """Not well-formed (RFC 8949 §3, Appendix F) or not valid (§5.3.1)."""
 
 
 def head(major, n):
@@ -36,17 +31,7 @@ def head(major, n):
     raise ValueError(f"argument {n} does not fit 64 bits")
 
 
-class _Reader:
-    def __init__(self, data):
-        self.data, self.pos = bytes(data), 0
-
-    def take(self, n):
-        if self.pos + n > len(self.data):
-            raise Incomplete(f"needs {n} bytes at offset {self.pos}, has {len(self.data) - self.pos}")
-        chunk = self.data[self.pos : self.pos + n]
-        self.pos += n
-        return chunk
-
+class _Reader(Cursor):
     def argument(self, ai, at):
         if ai < 24:
             return ai
@@ -134,11 +119,7 @@ class _Reader:
 
 def read(data):
     """The one value `data` holds; trailing bytes are Malformed."""
-    r = _Reader(data)
-    v = r.item()
-    if r.pos != len(r.data):
-        raise Malformed(f"{len(r.data) - r.pos} trailing bytes at offset {r.pos}")
-    return v
+    return _Reader(data).whole()
 
 
 def _float_encodings(x):

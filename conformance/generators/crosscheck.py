@@ -8,7 +8,7 @@ against the suite it imports and fail loudly where they disagree.
 
 import math
 
-from diag import Ext, Map, Simple, Tag, Width
+from diag import Ext, Map, Simple, Tag, Width, diag
 
 
 def _number(v):
@@ -63,6 +63,13 @@ def same(decoded, expected):
     raise TypeError(f"cannot compare with {type(expected).__name__}: {expected!r}")
 
 
+def _show(v):
+    try:
+        return diag(v)
+    except (ValueError, TypeError):
+        return repr(v)
+
+
 def must_be_same(decoded, expected, where):
     if not same(decoded, expected):
-        raise AssertionError(f"{where}: the bytes decode to {decoded!r}, the suite says {expected!r}")
+        raise AssertionError(f"{where}: the bytes decode to {_show(decoded)}, the suite says {_show(expected)}")

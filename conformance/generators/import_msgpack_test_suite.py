@@ -82,14 +82,16 @@ def build():
                 groups.setdefault(notation, []).append(data)
                 suite.decode(f"{group}/{index}/{data.hex()}", data, "accept", source, value=notation)
             for notation, encodings in groups.items():
-                # Shortest first; the suite's order breaks ties.
-                canonical = min(encodings, key=len)
+                # The spec ranks by length only: every shortest one is canonical.
+                shortest = [e for e in encodings if len(e) == min(map(len, encodings))]
+                canonical = shortest[0]
                 suite.encode(
                     f"{group}/{index}/encode/{id_part(canonical.hex())}",
                     notation,
                     encodings,
                     source,
                     canonical=canonical,
+                    also_canonical=shortest[1:],
                     note=None
                     if len(groups) == 1
                     else "the suite's other encodings of this number decode to another type "

@@ -8,15 +8,10 @@ tell an incomplete input (`Incomplete`) from an invalid one (`Malformed`).
 
 import struct
 
+from cursor import Cursor, Incomplete, Malformed  # noqa: F401 (re-exported)
 from diag import F32, Ext, Map
 
 
-class Incomplete(ValueError):
-    """The input ends inside an item."""
-
-
-class Malformed(ValueError):
-    """The input can never be completed into a valid item."""
 
 
 # marker -> (struct format of the length/value field, what follows)
@@ -35,16 +30,10 @@ _NUMBERS = {
 _FIXEXT = {0xD4: 1, 0xD5: 2, 0xD6: 4, 0xD7: 8, 0xD8: 16}
 
 
-class _Reader:
+class _Reader(Cursor):
     def __init__(self, data, utf8):
-        self.data, self.pos, self.utf8 = bytes(data), 0, utf8
-
-    def take(self, n):
-        if self.pos + n > len(self.data):
-            raise Incomplete(f"needs {n} bytes at offset {self.pos}, has {len(self.data) - self.pos}")
-        chunk = self.data[self.pos : self.pos + n]
-        self.pos += n
-        return chunk
+        super().__init__(data)
+        self.utf8 = utf8
 
     def unpack(self, fmt):
         return struct.unpack(fmt, self.take(struct.calcsize(fmt)))[0]
@@ -95,11 +84,7 @@ def read(data, utf8=True):
     """The one value `data` holds; trailing bytes are Malformed.
 
     With utf8=False a str that is not UTF-8 comes back as its raw bytes."""
-    r = _Reader(data, utf8)
-    v = r.item()
-    if r.pos != len(r.data):
-        raise Malformed(f"{len(r.data) - r.pos} trailing bytes at offset {r.pos}")
-    return v
+    return _Reader(data, utf8).whole()
 
 
 def timestamp(ext):

@@ -104,11 +104,14 @@ class Suite:
     def has_input(self, data):
         return bytes(data).hex() in self.inputs
 
-    def encode(self, cid, value, encodings, source, canonical=None, note=None):
+    def encode(self, cid, value, encodings, source, canonical=None, note=None, also_canonical=()):
         """A required case (any of `encodings`), plus `<cid>/canonical`
-        (recommended, only the canonical one) when there is a choice to make."""
+        (recommended, only the canonical one) when there is a choice to make.
+        `also_canonical`: encodings the format's rule ranks equal to `canonical`
+        (a tie in length), acceptable in the `/canonical` case too."""
         encodings = [bytes(e).hex() for e in encodings]
         canonical = bytes(canonical).hex() if canonical is not None else None
+        best = [canonical] + [bytes(e).hex() for e in also_canonical if bytes(e).hex() != canonical]
         case = {
             "id": f"{self.name}/{cid}",
             "format": self.fmt,
@@ -121,8 +124,8 @@ class Suite:
             "note": note,
         }
         self._add(case)
-        if canonical is not None and len(encodings) > 1:
-            self._add(dict(case, id=case["id"] + "/canonical", level="recommended", encodings=[canonical]))
+        if canonical is not None and len(encodings) > len(best):
+            self._add(dict(case, id=case["id"] + "/canonical", level="recommended", encodings=best))
 
     def write(self, path=None):
         path = path or os.path.join(SUITES, self.name + ".json")
