@@ -13,3 +13,4 @@ $PY negative_cbor.py
 $PY json_suite.py
 
 # --- other generators (pickle, protobuf, struct): add their lines below ---
+$PY struct_cpython.py

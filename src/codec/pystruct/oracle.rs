@@ -129,10 +129,7 @@ pub fn unpack_input(data: &[u8]) -> CheckResult {
                         bytes: bytes.to_vec(),
                     },
                 )
-                .detail(format!(
-                    "{} fields from {bound} bytes of input",
-                    xs.len()
-                )),
+                .detail(format!("{} fields from {bound} bytes of input", xs.len())),
             ));
         }
     }
@@ -151,7 +148,16 @@ pub fn seeds(with_record: bool) -> Vec<Vec<u8>> {
     }
     formats.extend(
         [
-            "@b0l", "=e", ">?3x5p", "<qQ", "@PnN", "!0s", "10s", "1000000000x", "3 h", "<2e2f2d",
+            "@b0l",
+            "=e",
+            ">?3x5p",
+            "<qQ",
+            "@PnN",
+            "!0s",
+            "10s",
+            "1000000000x",
+            "3 h",
+            "<2e2f2d",
         ]
         .map(String::from),
     );
@@ -175,7 +181,13 @@ mod tests {
 
     #[test]
     fn oracles_pass_on_good_input_and_bound_allocation() {
-        for f in ["<4sHHIQ", "@bqhd?0l", "1000000000x", "zz", "9999999999999999999999b"] {
+        for f in [
+            "<4sHHIQ",
+            "@bqhd?0l",
+            "1000000000x",
+            "zz",
+            "9999999999999999999999b",
+        ] {
             assert_eq!(layout_consistent(f), Ok(Verdict::Pass), "{f}");
         }
         // A format naming a gigabyte against ten bytes fails on the size check.

@@ -147,7 +147,9 @@ fn write_field(
             }
         }
         Kind::Signed | Kind::Unsigned | Kind::Pointer => {
-            let i = int_arg(v).and_then(|i| int_in_range(code, i)).map_err(arg)?;
+            let i = int_arg(v)
+                .and_then(|i| int_in_range(code, i))
+                .map_err(arg)?;
             put_int(i, order, dst);
         }
         Kind::Half => {

@@ -69,7 +69,11 @@ pub fn iter_unpack<'a>(
 pub(super) fn read_fields(layout: &Layout, buf: &[u8]) -> Vec<Value> {
     let mut out = Vec::with_capacity(layout.fields.min(buf.len() + layout.items.len()));
     for (code, offset, count) in layout.field_codes() {
-        out.push(read_field(code, layout.order, &buf[offset..offset + count * code.size]));
+        out.push(read_field(
+            code,
+            layout.order,
+            &buf[offset..offset + count * code.size],
+        ));
     }
     out
 }
