@@ -41,6 +41,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Python struct records: calcsize, pack, unpack, iterate a record file.
+    #[command(subcommand)]
+    Struct(crossfmt::codec::pystruct::cli::StructCommand),
     /// Run every check over a corpus and summarise (the main job).
     #[command(after_help = AFTER_HELP)]
     Run(RunArgs),
@@ -212,6 +215,9 @@ pub fn main() -> ExitCode {
         } => cmd_check(&check, &codecs, value, hex, format),
         Command::Fuzz(args) => cmd_fuzz(args),
         Command::Replay { target, input } => cmd_replay(&target, &input),
+        Command::Struct(cmd) => {
+            crossfmt::codec::pystruct::cli::run(cmd).map(|()| ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,
