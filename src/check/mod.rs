@@ -7,13 +7,14 @@ pub mod diff;
 pub mod differential;
 pub mod guard;
 pub mod roundtrip;
+pub mod schema_differential;
 
 use crate::codec::{Codec, Format};
 use crate::notation;
 use crate::value::Value;
 use std::fmt;
 
-pub use guard::{decode, encode, Outcome};
+pub use guard::{contain, decode, encode, Outcome};
 
 /// The names of the checks, as the CLI and reports spell them.
 pub const ROUNDTRIP: &str = "roundtrip";

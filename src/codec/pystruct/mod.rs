@@ -18,6 +18,8 @@ pub mod half;
 pub mod layout;
 pub mod oracle;
 pub mod pack;
+#[cfg(feature = "proptest")]
+pub mod strategy;
 pub mod unpack;
 
 pub use codec::{layouts, StructCodec};

@@ -95,6 +95,36 @@ fn zero(kind: super::Kind, count: usize) -> Value {
     }
 }
 
+/// `pack(format, values)` is exactly `calcsize(format)` bytes and unpacks to
+/// `values` (which must fit the format exactly, as
+/// [`super::strategy::format_and_values`] makes them).
+pub fn pack_roundtrip(format: &str, values: &[Value]) -> CheckResult {
+    let codec = StructCodec::new(format).map_err(|e| {
+        Box::new(
+            Finding::new(LAYOUT, &[], Input::Value(Value::Text(format.into())))
+                .detail(format!("format does not parse: {e}")),
+        )
+    })?;
+    let record = Value::Array(values.to_vec());
+    let finding = |detail: String| {
+        Box::new(Finding::new(LAYOUT, &[&codec as &dyn Codec], Input::Value(record.clone())).detail(detail))
+    };
+    let bytes = match check::encode(&codec, &record) {
+        Outcome::Ok(b) => b,
+        other => {
+            return Err(finding(format!("pack failed on a fitting record")).actual_outcome(&other, |_| String::new()).into())
+        }
+    };
+    if bytes.len() != codec.layout().size {
+        return Err(finding(format!(
+            "calcsize {} but pack gives {} bytes",
+            codec.layout().size,
+            bytes.len()
+        )));
+    }
+    check::roundtrip::value_first(&codec, &record)
+}
+
 /// The `struct_unpack` input: a format, a NUL, then the record bytes (a NUL
 /// never occurs in a valid format). Without a NUL the whole input is the
 /// format and the record is empty.
