@@ -140,7 +140,7 @@ class Protobuf:
         try:
             m.ParseFromString(payload)
         except DecodeError as e:
-            kind = "limit" if "recursion" in str(e).lower() else "parse"
+            kind = "limit" if "depth" in str(e).lower() or "recursion" in str(e).lower() else "parse"
             raise Refusal(kind, f"DecodeError: {e}") from None
         return message_vj(m)
 
