@@ -43,8 +43,8 @@ cbor2 decisions:
 import msgpack
 import cbor2
 
-from stdlib_codecs import ANY_INT, F64, Pairs, items_vj, pairs_vj, python_dict, python_set
-from vj import SCALAR_MAKERS, SCALARS, Refusal, bytes_of, converter, from_vj, only_key, unsupported, vj_int
+from stdlib_codecs import Pairs, items_vj, pairs_vj, python_dict, python_set
+from vj import ANY_INT, F64, I64_U64, SCALAR_MAKERS, SCALARS, Refusal, bytes_of, converter, from_vj, only_key, unsupported, vj_int
 
 
 # --- MessagePack ----------------------------------------------------------
@@ -75,9 +75,7 @@ class MessagePack:
     format = "msgpack"
     schemas = False
     caps = {
-        "null": True, "bool": True,
-        "ints": {"min": str(-(2**63)), "max": str(2**64 - 1), "big": False},
-        **F64,
+        "null": True, "bool": True, "ints": I64_U64, **F64,
         "nan": True, "nan_payload": True, "infinity": True,
         "text": True, "bytes": True, "array": True, "map": True,
         "map_keys": "any", "map_order": True, "duplicates": "kept",

@@ -27,7 +27,7 @@ import struct
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from google.protobuf.message import DecodeError
 
-from vj import Refusal, depth, float_vj, int_vj, only_key, unsupported, vj_float, vj_int, widen_bits
+from vj import I64_U64, Refusal, depth, float_vj, int_vj, only_key, unsupported, vj_float, vj_int, widen_bits
 
 MAX_DEPTH = 34
 _I64 = range(-(2**63), 2**63)
@@ -122,8 +122,7 @@ class Protobuf:
     format = "protobuf"
     schemas = False
     caps = {
-        "null": True, "bool": True,
-        "ints": {"min": str(-(2**63)), "max": str(2**64 - 1), "big": False},
+        "null": True, "bool": True, "ints": I64_U64,
         "f16": "f32", "f32": "f32", "f64": "f64",
         "nan": True, "nan_payload": True, "infinity": True,
         "text": True, "bytes": True, "array": True, "map": True,

@@ -5,10 +5,7 @@ import pickle
 import struct
 
 import safe_pickle
-from vj import SCALAR_MAKERS, SCALARS, Refusal, converter, from_vj, unsupported
-
-F64 = {"f16": "f64", "f32": "f64", "f64": "f64"}
-ANY_INT = {"min": str(-(2**127)), "max": str(2**127 - 1), "big": True}
+from vj import ANY_INT, F64, SCALAR_MAKERS, SCALARS, Refusal, converter, from_vj, unsupported
 
 
 class Pairs(list):

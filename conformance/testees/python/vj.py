@@ -17,6 +17,12 @@ _unpack_e = struct.Struct(">e").unpack
 _DIGITS_LIMIT_BITS = 4300 * 3
 
 
+# Caps fragments (crossfmt's Caps JSON, src/caps.rs) several codecs share.
+F64 = {"f16": "f64", "f32": "f64", "f64": "f64"}
+ANY_INT = {"min": str(-(2**127)), "max": str(2**127 - 1), "big": True}
+I64_U64 = {"min": str(-(2**63)), "max": str(2**64 - 1), "big": False}
+
+
 class Refusal(Exception):
     """An error response: `kind` is parse, unsupported, limit or serialize."""
 
