@@ -1,5 +1,5 @@
 """Writes conformance/suites/pickle-cpython.json from CPython's own pickle
-module. Run under the reference venv: conformance/generators/regenerate_reference.sh
+module. Run under the reference venv: conformance/generators/regenerate.sh
 
 Nothing untrusted is ever unpickled: every pickle this script loads is one
 it built, and it loads them only through the testee's allowlisting

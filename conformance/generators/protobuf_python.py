@@ -2,7 +2,7 @@
 Python on corpus/schemas/value.proto's `crossfmt.Value` (from the committed
 descriptor set), judged through the reference testee's mapping (the Rust
 adapter's, src/codec/protobuf/mod.rs). Run under the reference venv:
-conformance/generators/regenerate_reference.sh
+conformance/generators/regenerate.sh
 
 Every expectation is what Google's parser plus the mapping answer for the
 bytes, never assumed: the script only chooses inputs and levels.
