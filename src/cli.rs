@@ -333,7 +333,7 @@ fn run_registry(codec_args: &[String], testee_args: &[String]) -> Result<Registr
             external::start_testee(cmd, external::Limits::default()).map_err(|e| anyhow!(e))?;
         let names: Vec<&str> = started.codecs.iter().map(|c| c.id()).collect();
         eprintln!(
-            "crossfmt: testee `{cmd}` ({} {}): {}",
+            "crossfmt: testee `{cmd}` ({}; {}): {}",
             started.name,
             started.version,
             names.join(", ")

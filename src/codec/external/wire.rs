@@ -10,7 +10,10 @@ pub const MAX_FRAME: usize = 256 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WireError {
-    #[error("frame length {0} bytes exceeds the {MAX_FRAME}-byte limit (is something else writing to stdout?)")]
+    #[error(
+        "frame length {0} bytes exceeds the {MAX_FRAME}-byte limit; as text the length reads {text:?}: is something else writing to stdout?",
+        text = String::from_utf8_lossy(&(*.0 as u32).to_le_bytes())
+    )]
     TooLong(u64),
     #[error("stream ended inside a frame: {got} of {want} bytes")]
     Truncated { want: usize, got: usize },
