@@ -342,3 +342,37 @@ fn run_takes_testee_codecs_in_place_of_built_ins() {
         "{stderr}"
     );
 }
+
+/// The example testee in conformance/PROTOCOL.md works as printed.
+#[test]
+fn the_protocol_documents_a_working_testee() {
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance/PROTOCOL.md"),
+    )
+    .unwrap();
+    let section = &doc[doc.find("## Writing a testee").expect("the section")..];
+    let start = section.find("```python\n").expect("a python block") + "```python\n".len();
+    let code = &section[start..start + section[start..].find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("testee.py");
+    std::fs::write(&script, code).unwrap();
+    let cmd = format!("python3 {}", shell_quote(&script.to_string_lossy()));
+    let c = external::start(&cmd, Limits::default()).unwrap().remove(0);
+    assert_eq!(c.id(), "json/python-json");
+
+    let corpus = corpus::load(&corpus::builtin_root()).unwrap();
+    let mut passed = 0;
+    for case in &corpus.values {
+        match roundtrip::value_first(c.as_ref(), &case.value) {
+            Ok(Verdict::Pass) => passed += 1,
+            Ok(Verdict::Skip(_)) => {}
+            Err(f) => panic!("{}: {f}", case.name),
+        }
+    }
+    assert!(passed > 20, "only {passed} values passed");
+    for case in corpus.bytes_of(Format::Json) {
+        if let Err(f) = roundtrip::bytes_first(c.as_ref(), &case.bytes) {
+            assert!(f.panic.is_none(), "{}: {f}", case.name);
+        }
+    }
+}
