@@ -7,7 +7,7 @@ use crossfmt::check::{self, differential, roundtrip, shell_quote, Verdict};
 use crossfmt::codec::external::{self, Limits};
 use crossfmt::codec::{CodecRef, ErrorKind, Format, Registry};
 use crossfmt::{corpus, Value};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -47,6 +47,18 @@ fn misbehaviour(c: &CodecRef) -> crossfmt::CodecError {
 /// A request after a failure reaches a fresh, working process.
 fn assert_restarted(c: &CodecRef) {
     assert_eq!(c.decode(&hex("2a")), Ok(Value::Int(42)));
+}
+
+/// The broken testee's command with `args` and a pidfile in a fresh
+/// directory (kept alive by the returned guard).
+fn with_pidfile(args: &str) -> (tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("pid");
+    let cmd = broken_command(&format!(
+        "{args} --pidfile {}",
+        shell_quote(&pidfile.to_string_lossy())
+    ));
+    (dir, pidfile, cmd)
 }
 
 fn pid_in(file: &Path) -> i32 {
@@ -134,12 +146,7 @@ fn a_hang_times_out_within_the_bound_and_restarts() {
 
 #[test]
 fn a_timeout_kills_the_testees_whole_process_group() {
-    let dir = tempfile::tempdir().unwrap();
-    let pidfile = dir.path().join("child.pid");
-    let cmd = broken_command(&format!(
-        "--mode hang-with-child-on-ff --pidfile {}",
-        shell_quote(&pidfile.to_string_lossy())
-    ));
+    let (_dir, pidfile, cmd) = with_pidfile("--mode hang-with-child-on-ff");
     let c = external::start(&cmd, quick()).unwrap().remove(0);
     assert_eq!(misbehaviour(&c).kind, ErrorKind::Timeout);
     let grandchild = pid_in(&pidfile);
@@ -198,12 +205,7 @@ fn a_failed_start_names_the_command_and_its_stderr() {
 
 #[test]
 fn dropping_the_codecs_ends_the_process() {
-    let dir = tempfile::tempdir().unwrap();
-    let pidfile = dir.path().join("testee.pid");
-    let cmd = broken_command(&format!(
-        "--pidfile {}",
-        shell_quote(&pidfile.to_string_lossy())
-    ));
+    let (_dir, pidfile, cmd) = with_pidfile("--mode honest");
     let codecs = external::start(&cmd, quick()).unwrap();
     let pid = pid_in(&pidfile);
     assert!(!process_ended(pid));
@@ -341,6 +343,11 @@ fn run_takes_testee_codecs_in_place_of_built_ins() {
         stderr.contains("skipping codec \"tomlish/broken\""),
         "{stderr}"
     );
+
+    let failing = broken_command("--mode exit-at-hello");
+    let (code, _, stderr) = crossfmt(&["run", "--testee", &failing]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("exiting at hello on purpose"), "{stderr}");
 }
 
 /// The example testee in conformance/PROTOCOL.md works as printed.

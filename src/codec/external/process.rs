@@ -310,9 +310,7 @@ impl Drop for Running {
     /// and the leader is always reaped, so no zombie or orphan remains.
     fn drop(&mut self) {
         self.stdin = None;
-        if let Ok(None) = self.child.try_wait() {
-            self.exited_within(Duration::from_secs(1));
-        }
+        self.exited_within(Duration::from_secs(1));
         self.kill_group();
     }
 }
