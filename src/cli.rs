@@ -102,6 +102,14 @@ enum Command {
     /// The nightly fuzzing driver: build, seed, fuzz, minimise, merge, summarise.
     #[command(after_help = FUZZ_AFTER_HELP)]
     Fuzz(FuzzArgs),
+    /// Serve built-in codecs over the testee protocol on stdin/stdout
+    /// (conformance/PROTOCOL.md): the protocol's reference server, and a way
+    /// to run a built-in codec isolated (`run --testee 'crossfmt testee'`).
+    Testee {
+        /// Only these codecs (repeatable). Default: every built-in codec.
+        #[arg(long = "codec", value_name = "ID")]
+        codecs: Vec<String>,
+    },
     /// Run one fuzz target's checks on one input, without libFuzzer (what
     /// `cargo test` does for every file under corpus/regressions/<target>/).
     Replay {
@@ -177,8 +185,13 @@ struct RunArgs {
     #[arg(long)]
     corpus: Option<PathBuf>,
     /// Only these codecs (repeatable). Default: all registered codecs.
+    /// `external:CMD` is `--testee CMD`.
     #[arg(long = "codec", value_name = "ID")]
     codecs: Vec<String>,
+    /// Start CMD as a testee (conformance/PROTOCOL.md); its codecs join the
+    /// run, taking the place of a built-in codec of the same id (repeatable).
+    #[arg(long = "testee", value_name = "CMD")]
+    testees: Vec<String>,
     /// Only these checks (repeatable): roundtrip, roundtrip-bytes, cross_format, differential.
     #[arg(long = "check", value_name = "NAME")]
     checks: Vec<String>,
@@ -215,6 +228,7 @@ pub fn main() -> ExitCode {
         } => cmd_check(&check, &codecs, value, hex, format),
         Command::Fuzz(args) => cmd_fuzz(args),
         Command::Replay { target, input } => cmd_replay(&target, &input),
+        Command::Testee { codecs } => cmd_testee(&codecs),
         Command::Struct(cmd) => {
             crossfmt::codec::pystruct::cli::run(cmd).map(|()| ExitCode::SUCCESS)
         }
@@ -253,9 +267,7 @@ impl Observer for Console {
 }
 
 fn cmd_run(args: RunArgs) -> Result<ExitCode> {
-    let registry = Registry::builtin()
-        .select(&args.codecs)
-        .map_err(|e| anyhow!(e))?;
+    let registry = run_registry(&args.codecs, &args.testees)?;
     let checks = select_checks(&args.checks)?;
     let root = args.corpus.clone().unwrap_or_else(corpus::builtin_root);
     let corpus =
@@ -307,6 +319,43 @@ fn cmd_run(args: RunArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The built-in codecs selected by plain `--codec` ids, joined by every
+/// codec of every testee (`--testee CMD` or `--codec external:CMD`), which
+/// takes the place of a built-in codec of the same id.
+fn run_registry(codec_args: &[String], testee_args: &[String]) -> Result<Registry> {
+    use crossfmt::codec::external;
+    let (external_args, ids): (Vec<&String>, Vec<&String>) =
+        codec_args.iter().partition(|c| c.starts_with("external:"));
+    let commands = testee_args.iter().map(String::as_str).chain(
+        external_args
+            .iter()
+            .filter_map(|c| c.strip_prefix("external:")),
+    );
+    let mut joined = Vec::new();
+    for cmd in commands {
+        let started =
+            external::start_testee(cmd, external::Limits::default()).map_err(|e| anyhow!(e))?;
+        let names: Vec<&str> = started.codecs.iter().map(|c| c.id()).collect();
+        eprintln!(
+            "crossfmt: testee `{cmd}` ({}; {}): {}",
+            started.name,
+            started.version,
+            names.join(", ")
+        );
+        joined.extend(started.codecs);
+    }
+    let ids: Vec<String> = ids.into_iter().cloned().collect();
+    let selected = Registry::builtin().select(&ids).map_err(|e| anyhow!(e))?;
+    external::join(&selected, &joined).map_err(|e| anyhow!(e))
+}
+
+fn cmd_testee(ids: &[String]) -> Result<ExitCode> {
+    let registry = Registry::builtin().select(ids).map_err(|e| anyhow!(e))?;
+    crossfmt::codec::external::serve(&registry, std::io::stdin().lock(), std::io::stdout().lock())
+        .map_err(|e| anyhow!(e))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn select_checks(names: &[String]) -> Result<Vec<&'static str>> {

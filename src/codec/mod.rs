@@ -3,6 +3,7 @@
 //! format modules.
 
 pub mod cbor;
+pub mod external;
 pub mod json;
 pub mod msgpack;
 pub mod pickle;

@@ -49,6 +49,11 @@ pub mod schema {
 
 use schema::value::Kind;
 
+/// The schema as an encoded `FileDescriptorSet` (no source info), written by
+/// `build.rs`: what a protobuf library with runtime reflection (the Python
+/// reference testee) builds the `crossfmt.Value` message from.
+pub const DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/value.binpb"));
+
 /// Deepest `Value` (scalars are depth 1) that round-trips through prost for
 /// every shape: nested maps cost 3 messages a level, the `Null` leaf 1, the
 /// root `Value` 1, and prost allows 100 nested messages below the root, so
@@ -203,5 +208,7 @@ pub fn from_message(m: schema::Value) -> Result<Value, CodecError> {
     })
 }
 
+#[cfg(test)]
+mod descriptor_tests;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,233 @@
+"""The codecs of CPython's standard library: pickle, json, struct."""
+
+import json
+import pickle
+import struct
+
+import safe_pickle
+from vj import ANY_INT, F64, SCALAR_MAKERS, SCALARS, Refusal, converter, from_vj, unsupported
+
+
+class Pairs(list):
+    """A map decoded as its pairs (json's object_pairs_hook), so that order,
+    duplicates and keys Python cannot hash survive."""
+
+
+def pairs_vj(x, convert):
+    return {"map": [[convert(k), convert(v)] for k, v in x]}
+
+
+def items_vj(key):
+    return lambda x, convert: {key: [convert(i) for i in x]}
+
+
+def dict_vj(x, convert):
+    return {"map": [[convert(k), convert(v)] for k, v in x.items()]}
+
+
+def python_dict(pairs, recurse, key=lambda k: k):
+    """A dict from VJ pairs. Exact duplicate keys: the last value wins at the
+    first key's place (Python's dict display). Keys that are distinct values
+    but equal in Python (1, 1.0, True; two NaNs are the reverse) cannot be
+    kept apart by a dict: refused rather than merged silently."""
+    d = {}
+    exact = set()
+    for k, v in pairs:
+        exact.add(json.dumps(k, sort_keys=True))
+        try:
+            d[key(recurse(k))] = recurse(v)
+        except TypeError as e:
+            raise unsupported(f"map key: {e}") from None
+    if len(d) != len(exact):
+        raise unsupported(f"map keys that Python's dict cannot keep apart ({len(exact)} distinct, dict holds {len(d)})")
+    return d
+
+
+def python_set(make):
+    def build(members, recurse):
+        try:
+            s = make(recurse(m) for m in members)
+        except TypeError as e:
+            raise unsupported(f"{make.__name__} member: {e}") from None
+        if len(s) != len(members):
+            raise unsupported(f"{make.__name__} members equal in Python ({len(members)} given, {len(s)} kept)")
+        return s
+
+    return build
+
+
+# --- pickle ---------------------------------------------------------------
+
+_pickle_vj = converter(
+    {**SCALARS, bytearray: SCALARS[bytes]},
+    {
+        list: items_vj("array"),
+        tuple: items_vj("tuple"),
+        set: items_vj("set"),
+        frozenset: items_vj("frozenset"),
+        dict: dict_vj,
+    },
+)
+
+_PICKLE_MAKERS = {
+    **SCALAR_MAKERS,
+    "array": lambda p, r: [r(x) for x in p],
+    "tuple": lambda p, r: tuple(r(x) for x in p),
+    "set": python_set(set),
+    "frozenset": python_set(frozenset),
+    "map": python_dict,
+}
+
+
+class Pickle:
+    id = "pickle/cpython"
+    format = "pickle"
+    schemas = False
+    caps = {
+        "null": True, "bool": True, "ints": ANY_INT, **F64,
+        "nan": True, "nan_payload": True, "infinity": True,
+        "text": True, "bytes": True, "array": True, "map": True,
+        "map_keys": "hashable", "map_order": True, "duplicates": "last_wins",
+        "tuple": "native", "set": "native", "frozenset": "native",
+        # Sets iterate in hash order.
+        "set_order": False,
+        "max_depth": 1000,
+    }
+
+    def decode(self, payload, schema):
+        try:
+            obj = safe_pickle.loads(payload)
+        except safe_pickle.Refused as e:
+            raise unsupported(str(e)) from None
+        except (pickle.UnpicklingError, EOFError, ValueError, KeyError, IndexError,
+                TypeError, AttributeError, OverflowError, struct.error) as e:
+            raise Refusal("parse", f"{type(e).__name__}: {e}") from None
+        return _pickle_vj(obj)
+
+    def encode(self, value, schema):
+        obj = from_vj(value, _PICKLE_MAKERS)
+        # Protocol 4 is CPython 3.11's DEFAULT_PROTOCOL: what pickle.dumps(v)
+        # gives Python users (protocol 5 only adds out-of-band buffers and the
+        # BYTEARRAY8 opcode).
+        return pickle.dumps(obj, protocol=4)
+
+
+# --- json -----------------------------------------------------------------
+
+_json_vj = converter(
+    {k: SCALARS[k] for k in (type(None), bool, int, float, str)},
+    {list: items_vj("array"), Pairs: pairs_vj},
+)
+
+
+def _json_map(pairs, recurse):
+    keys = [only_text(k) for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise unsupported("duplicate keys: json.dumps writes a dict, which holds each key once")
+    return {k: recurse(v) for k, (_, v) in zip(keys, pairs)}
+
+
+def only_text(k):
+    if len(k) == 1 and "text" in k:
+        return k["text"]
+    # json.dumps would turn 1 into "1" silently: a different value.
+    raise unsupported(f"JSON object key {json.dumps(k)[:60]}: only text")
+
+
+_JSON_MAKERS = {
+    **{k: SCALAR_MAKERS[k] for k in ("null", "bool", "int", "float", "text")},
+    "array": lambda p, r: [r(x) for x in p],
+    "tuple": lambda p, r: [r(x) for x in p],
+    "map": _json_map,
+}
+
+
+class Json:
+    id = "json/cpython"
+    format = "json"
+    schemas = False
+    caps = {
+        "null": True, "bool": True, "ints": ANY_INT, **F64,
+        # json.dumps writes NaN, Infinity and -Infinity (allow_nan=True) and
+        # json.loads reads them back: not JSON, but Python's default.
+        "nan": True, "infinity": True,
+        "text": True, "array": True, "map": True,
+        "map_keys": "text", "map_order": True,
+        # Decoding keeps duplicates (object_pairs_hook); json.dumps takes a
+        # dict, so a map with duplicates cannot be written.
+        "duplicates": "unsupported",
+        "tuple": "array",
+        "max_depth": 1000,
+    }
+
+    def decode(self, payload, schema):
+        # bytes, as a Python user reading a file or socket passes them:
+        # json.loads detects UTF-8/16/32 and accepts a UTF-8 BOM.
+        try:
+            obj = json.loads(payload, object_pairs_hook=Pairs)
+        except ValueError as e:
+            # Includes JSONDecodeError and UnicodeDecodeError; CPython's
+            # 4300-digit guard on int() is a resource limit, not a syntax rule.
+            kind = "limit" if "integer string conversion" in str(e) else "parse"
+            raise Refusal(kind, f"{type(e).__name__}: {e}") from None
+        return _json_vj(obj)
+
+    def encode(self, value, schema):
+        try:
+            return json.dumps(from_vj(value, _JSON_MAKERS)).encode()
+        except ValueError as e:
+            kind = "limit" if "integer string conversion" in str(e) else "serialize"
+            raise Refusal(kind, f"{type(e).__name__}: {e}") from None
+
+
+# --- struct ---------------------------------------------------------------
+
+_struct_vj = converter({**SCALARS}, {list: items_vj("array")})
+
+_STRUCT_ITEMS = {k: SCALAR_MAKERS[k] for k in ("bool", "int", "float", "bytes")}
+
+
+class Struct:
+    id = "struct/cpython"
+    format = "struct"
+    schemas = True
+    caps = {
+        "bool": True, "ints": ANY_INT, **F64,
+        "nan": True, "nan_payload": True, "infinity": True,
+        "bytes": True, "array": True,
+        "max_depth": 2,
+    }
+
+    def __init__(self):
+        self._compiled = {}
+
+    def _struct(self, schema):
+        s = self._compiled.get(schema)
+        if s is None:
+            if not isinstance(schema, str):
+                raise unsupported("struct codec: the request carries no schema (a format string)")
+            try:
+                s = struct.Struct(schema)
+            except struct.error as e:
+                raise unsupported(f"struct format {schema!r}: {e}") from None
+            self._compiled[schema] = s
+        return s
+
+    def decode(self, payload, schema):
+        s = self._struct(schema)
+        try:
+            items = s.unpack(payload)
+        except struct.error as e:
+            raise Refusal("parse", f"struct.error: {e}") from None
+        return {"array": [_struct_vj(x) for x in items]}
+
+    def encode(self, value, schema):
+        s = self._struct(schema)
+        key, items = next(iter(value.items())) if type(value) is dict and len(value) == 1 else (None, None)
+        if key != "array":
+            raise unsupported("struct encodes an array of the format's items")
+        args = [from_vj(x, _STRUCT_ITEMS) for x in items]
+        try:
+            return s.pack(*args)
+        except (struct.error, OverflowError) as e:
+            raise Refusal("serialize", f"{type(e).__name__}: {e}") from None

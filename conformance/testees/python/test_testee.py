@@ -1,0 +1,186 @@
+"""Checks the reference testee over its real pipe (`testee` beside this file,
+which sets up the venv): hello, a round trip of a handful of VJ values per
+codec, and the decisions its modules document. Run: python3 test_testee.py
+"""
+
+import json
+import os
+import subprocess
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class Client:
+    def __init__(self):
+        self.proc = subprocess.Popen(
+            [os.path.join(HERE, "testee")], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+
+    def ask(self, request):
+        body = json.dumps(request).encode()
+        self.proc.stdin.write(len(body).to_bytes(4, "little") + body)
+        self.proc.stdin.flush()
+        head = self.proc.stdout.read(4)
+        assert len(head) == 4, f"testee died answering {request}"
+        return json.loads(self.proc.stdout.read(int.from_bytes(head, "little")))
+
+    def encode(self, codec, value, schema=None):
+        return self.ask({"op": "encode", "codec": codec, "value": value, "schema": schema})
+
+    def decode(self, codec, payload, schema=None):
+        return self.ask({"op": "decode", "codec": codec, "payload": payload, "schema": schema})
+
+    def close(self):
+        self.proc.stdin.close()
+        return self.proc.wait(timeout=10)
+
+
+def i(n):
+    return {"int": str(n)}
+
+
+def f64(hexbits):
+    return {"float": hexbits}
+
+
+def t(s):
+    return {"text": s}
+
+
+NULL = {"null": None}
+CAPS_FIELDS = {
+    "null", "simple", "bool", "ints", "f16", "f32", "f64", "nan", "nan_payload", "infinity",
+    "text", "bytes", "array", "map", "map_keys", "map_order", "duplicates", "tags", "ext",
+    "tuple", "set", "frozenset", "set_order", "max_depth",
+}
+
+# codec -> [(value, what decode(encode(value)) must give)]
+ROUND_TRIPS = {
+    "pickle/cpython": [
+        (NULL, NULL),
+        (i(2**200), i(2**200)),
+        (f64("7ff8000000000001"), f64("7ff8000000000001")),
+        ({"float": "3e00"}, f64("3ff8000000000000")),
+        ({"tuple": [t("a"), {"bytes": "00ff"}]}, {"tuple": [t("a"), {"bytes": "00ff"}]}),
+        ({"frozenset": [i(1)]}, {"frozenset": [i(1)]}),
+        ({"map": [[i(1), t("x")], [i(1), t("y")]]}, {"map": [[i(1), t("y")]]}),
+    ],
+    "json/cpython": [
+        ({"array": [NULL, {"bool": True}, i(-5), t("é\u0000")]}, {"array": [NULL, {"bool": True}, i(-5), t("é\u0000")]}),
+        (f64("7ff0000000000000"), f64("7ff0000000000000")),
+        ({"tuple": [i(1)]}, {"array": [i(1)]}),
+        ({"map": [[t("b"), i(1)], [t("a"), i(2)]]}, {"map": [[t("b"), i(1)], [t("a"), i(2)]]}),
+    ],
+    "msgpack/msgpack-python": [
+        ({"map": [[{"array": [i(1)]}, NULL], [i(1), i(2)], [i(1), i(3)]]},
+         {"map": [[{"array": [i(1)]}, NULL], [i(1), i(2)], [i(1), i(3)]]}),
+        ({"ext": [5, "0a0b"]}, {"ext": [5, "0a0b"]}),
+        ({"ext": [-1, "00000001"]}, {"ext": [-1, "00000001"]}),
+        (i(2**64 - 1), i(2**64 - 1)),
+        ({"float": "7fc00001"}, f64("7ff8000020000000")),
+    ],
+    "cbor/cbor2": [
+        ({"tag": [0, t("2013-03-21T20:04:00Z")]}, {"tag": [0, t("2013-03-21T20:04:00Z")]}),
+        ({"tag": [4, {"array": [i(-2), i(1000)]}]}, {"tag": [4, {"array": [i(-2), i(1000)]}]}),
+        (i(-(2**70)), i(-(2**70))),
+        ({"simple": 23}, {"simple": 23}),
+        ({"simple": 99}, {"simple": 99}),
+        ({"map": [[{"array": [i(1)]}, {"set": [i(2)]}]]}, {"map": [[{"array": [i(1)]}, {"set": [i(2)]}]]}),
+    ],
+    "protobuf/python-protobuf": [
+        (NULL, NULL),
+        (i(-1), i(-1)),
+        (i(2**64 - 1), i(2**64 - 1)),
+        ({"float": "3c00"}, {"float": "3f800000"}),
+        ({"float": "7fc00001"}, {"float": "7fc00001"}),
+        ({"map": [[{"array": []}, t("v")], [{"array": []}, t("w")]]},
+         {"map": [[{"array": []}, t("v")], [{"array": []}, t("w")]]}),
+        ({"tuple": [{"bytes": ""}]}, {"array": [{"bytes": ""}]}),
+    ],
+}
+
+
+class TesteeTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.c = Client()
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.c.close() == 0
+
+    def assertError(self, response, kind, *words):
+        self.assertEqual(response.get("error"), kind, response)
+        for w in words:
+            self.assertIn(w, response["message"])
+
+    def test_hello_announces_every_codec_with_caps_crossfmt_reads(self):
+        r = self.c.ask({"op": "hello", "protocol": 1})
+        self.assertEqual(r["ok"], "hello")
+        ids = {c["id"] for c in r["codecs"]}
+        self.assertEqual(ids, set(ROUND_TRIPS) | {"struct/cpython"})
+        for c in r["codecs"]:
+            self.assertLessEqual(set(c["caps"]), CAPS_FIELDS, c["id"])
+        self.assertIn("cbor2 6.3.0", r["version"])
+
+    def test_round_trips(self):
+        for codec, cases in ROUND_TRIPS.items():
+            for value, back in cases:
+                with self.subTest(codec=codec, value=value):
+                    enc = self.c.encode(codec, value)
+                    self.assertEqual(enc.get("ok"), "bytes", enc)
+                    dec = self.c.decode(codec, enc["payload"])
+                    self.assertEqual(dec, {"ok": "value", "value": back})
+
+    def test_struct_follows_the_format_string(self):
+        value = {"array": [i(-1), {"bool": True}, {"bytes": "6162"}, f64("3ff8000000000000")]}
+        enc = self.c.encode("struct/cpython", value, "<h?2se")
+        self.assertEqual(enc, {"ok": "bytes", "payload": "ffff01616200" + "3e"})
+        self.assertEqual(self.c.decode("struct/cpython", enc["payload"], "<h?2se")["value"], value)
+        self.assertError(self.c.decode("struct/cpython", "ff", "<h"), "parse", "struct.error")
+        self.assertError(self.c.encode("struct/cpython", {"array": [i(70000)]}, "<h"), "serialize")
+        self.assertError(self.c.decode("struct/cpython", "", "<y"), "unsupported")
+
+    def test_pickle_refuses_to_import(self):
+        # GLOBAL os system, then REDUCE: never run, refused naming the global.
+        evil = (b"cos\nsystem\n(S'true'\ntR.").hex()
+        self.assertError(self.c.decode("pickle/cpython", evil), "unsupported", "os.system")
+        spelled = (b"\x80\x02c_codecs\nencode\nX\x01\x00\x00\x00xX\x05\x00\x00\x00rot13\x86R.").hex()
+        self.assertError(self.c.decode("pickle/cpython", spelled), "unsupported", "_codecs.encode")
+        self.assertError(self.c.decode("pickle/cpython", "8004"), "parse")
+        legacy = (b"c__builtin__\nset\n((lI1\natR.").hex()
+        self.assertEqual(self.c.decode("pickle/cpython", legacy)["value"], {"set": [i(1)]})
+
+    def test_pickle_refuses_what_a_dict_cannot_keep(self):
+        keys = {"map": [[i(1), NULL], [f64("3ff0000000000000"), NULL]]}
+        self.assertError(self.c.encode("pickle/cpython", keys), "unsupported")
+        self.assertError(self.c.encode("pickle/cpython", {"map": [[{"array": []}, NULL]]}), "unsupported")
+
+    def test_library_decisions(self):
+        self.assertError(self.c.decode("msgpack/msgpack-python", "0102"), "parse", "ExtraData")
+        self.assertError(self.c.decode("msgpack/msgpack-python", "91" * 2000 + "c0"), "limit")
+        self.assertEqual(self.c.decode("cbor/cbor2", "0102")["value"], i(1))
+        self.assertEqual(self.c.decode("cbor/cbor2", "d9d9f701")["value"], {"tag": [55799, i(1)]})
+        self.assertError(self.c.decode("cbor/cbor2", "d81c81d81d00"), "unsupported", "recursive")
+        self.assertError(self.c.encode("cbor/cbor2", {"frozenset": []}), "unsupported")
+        dup = self.c.decode("json/cpython", (b'{"a": 1, "a": NaN}').hex())["value"]
+        self.assertEqual(dup, {"map": [[t("a"), i(1)], [t("a"), f64("7ff8000000000000")]]})
+        self.assertError(self.c.decode("json/cpython", (b'"\\ud800"').hex()), "unsupported", "surrogate")
+        self.assertError(self.c.decode("json/cpython", ("1" * 5000).encode().hex()), "limit")
+        self.assertError(self.c.decode("protobuf/python-protobuf", ""), "unsupported", "no kind")
+        self.assertError(self.c.decode("protobuf/python-protobuf", "52020a00"), "unsupported", "entry 0 has no key")
+        self.assertError(self.c.decode("protobuf/python-protobuf", "3a01ff"), "parse")
+        deep = {"null": None}
+        for _ in range(40):
+            deep = {"array": [deep]}
+        self.assertError(self.c.encode("protobuf/python-protobuf", deep), "limit")
+
+    def test_bad_requests_are_answered(self):
+        self.assertError(self.c.ask({"op": "decode", "codec": "nope", "payload": ""}), "unsupported", "nope")
+        self.assertError(self.c.encode("json/cpython", {"nope": 1}), "unsupported")
+        self.assertError(self.c.ask({"op": "hello", "protocol": 2}), "unsupported")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,126 @@
+"""The Python reference testee: a persistent server of conformance/PROTOCOL.md
+(version 1) for CPython's pickle, json and struct, msgpack-python, cbor2 and
+Google's protobuf. Run it through `testee` beside this file, which prepares
+the venv. stdout carries nothing but responses.
+
+Robustness: every exception while answering becomes an error response; the
+process dies only when its stdin does not frame. MemoryError is answered as
+`limit` (CPython raises it before allocating, so the process is intact; if
+answering fails too, the death leaves MemoryError on stderr, which the
+harness records as out of memory).
+"""
+
+import json
+import sys
+
+# Before the codec modules: they import the libraries under test.
+sys.setrecursionlimit(20000)
+
+import stdlib_codecs  # noqa: E402
+import binary_codecs  # noqa: E402
+import protobuf_value  # noqa: E402
+from vj import Refusal  # noqa: E402
+
+PROTOCOL = 1
+
+
+def codecs():
+    return [
+        stdlib_codecs.Pickle(),
+        stdlib_codecs.Json(),
+        stdlib_codecs.Struct(),
+        binary_codecs.MessagePack(),
+        binary_codecs.Cbor(),
+        protobuf_value.Protobuf(),
+    ]
+
+
+def versions():
+    from importlib.metadata import version
+
+    libs = ", ".join(f"{n} {version(n)}" for n in ("msgpack", "cbor2", "protobuf"))
+    from google.protobuf.internal import api_implementation
+
+    return f"CPython {sys.version.split()[0]}, {libs} ({api_implementation.Type()} backend)"
+
+
+class Server:
+    def __init__(self):
+        self.codecs = {c.id: c for c in codecs()}
+
+    def hello(self, request):
+        if request.get("protocol") != PROTOCOL:
+            raise Refusal("unsupported", f"protocol {request.get('protocol')!r}: this testee speaks {PROTOCOL}")
+        return {
+            "ok": "hello",
+            "name": "python-reference",
+            "version": versions(),
+            "codecs": [
+                {"id": c.id, "format": c.format, "caps": c.caps, "schemas": c.schemas}
+                for c in self.codecs.values()
+            ],
+        }
+
+    def answer(self, request):
+        op = request.get("op")
+        if op == "hello":
+            return self.hello(request)
+        codec = self.codecs.get(request.get("codec"))
+        if codec is None:
+            raise Refusal("unsupported", f"unknown codec {request.get('codec')!r}; have {', '.join(self.codecs)}")
+        schema = request.get("schema")
+        if op == "decode":
+            return {"ok": "value", "value": codec.decode(bytes.fromhex(request["payload"]), schema)}
+        if op == "encode":
+            return {"ok": "bytes", "payload": codec.encode(request["value"], schema).hex()}
+        raise Refusal("unsupported", f"unknown op {op!r}")
+
+    def respond(self, body):
+        """One response as bytes, whatever happens."""
+        try:
+            request = json.loads(body)
+        except ValueError as e:
+            return error("unsupported", f"request is not JSON: {e}")
+        if not isinstance(request, dict):
+            return error("unsupported", "request is not a JSON object")
+        try:
+            response = self.answer(request)
+            # ensure_ascii=False: text with a lone surrogate (json.loads and
+            # pickle can produce one) has no UTF-8 form, so encoding fails
+            # here and is answered as unsupported instead.
+            return json.dumps(response, ensure_ascii=False).encode("utf-8")
+        except Refusal as e:
+            return error(e.kind, e.message)
+        except UnicodeEncodeError as e:
+            return error("unsupported", f"text that is not Unicode scalar values (a lone surrogate): {e}")
+        except (RecursionError, MemoryError) as e:
+            return error("limit", f"{type(e).__name__}: {e}")
+        except Exception as e:  # noqa: BLE001 - the server must outlive any request
+            kind = "serialize" if request.get("op") == "encode" else "parse"
+            return error(kind, f"unexpected {type(e).__name__}: {e}")
+
+
+def error(kind, message):
+    return json.dumps({"error": kind, "message": message}).encode("utf-8")
+
+
+def main():
+    server = Server()
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        head = stdin.read(4)
+        if not head:
+            return 0
+        n = int.from_bytes(head, "little") if len(head) == 4 else -1
+        body = stdin.read(n) if n >= 0 else b""
+        if n < 0 or len(body) != n:
+            print(f"python testee: truncated frame on stdin (header {head.hex()}, {len(body)} of {n} bytes)", file=sys.stderr)
+            return 2
+        out = server.respond(body)
+        stdout.write(len(out).to_bytes(4, "little"))
+        stdout.write(out)
+        stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
