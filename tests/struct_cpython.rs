@@ -75,3 +75,96 @@ fn cpython_vectors_pass_in_full() {
         failures.join("\n")
     );
 }
+
+mod live {
+    //! A live differential against CPython's `struct` through the Python
+    //! reference testee, on thousands of random formats and records.
+
+    use crossfmt::check::schema_differential::{decode_pair, record};
+    use crossfmt::codec::external::{start, Limits};
+    use crossfmt::codec::pystruct::strategy::{format_and_any_values, format_and_bytes};
+    use crossfmt::codec::pystruct::StructCodec;
+    use crossfmt::codec::CodecRef;
+    use crossfmt::Value;
+    use proptest::test_runner::{Config, TestCaseError, TestRunner};
+    use std::path::Path;
+
+    const CASES: u32 = 3000;
+
+    fn cpython() -> Option<CodecRef> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let testee = root.join("conformance/testees/python/testee");
+        let python = std::process::Command::new("python3")
+            .arg("--version")
+            .output();
+        if !testee.exists() || !python.is_ok_and(|o| o.status.success()) {
+            eprintln!("skipping: no Python reference testee or python3");
+            return None;
+        }
+        let codecs = start(testee.to_str().unwrap(), Limits::default())
+            .unwrap_or_else(|e| panic!("starting the reference testee: {e}"));
+        let found = codecs.into_iter().find(|c| c.id() == "struct/cpython");
+        Some(found.expect("the reference testee announces struct/cpython"))
+    }
+
+    fn runner() -> TestRunner {
+        TestRunner::new(Config {
+            cases: CASES,
+            failure_persistence: None,
+            ..Config::default()
+        })
+    }
+
+    #[test]
+    fn engine_agrees_with_cpython_on_random_formats() {
+        let Some(reference) = cpython() else { return };
+        let engine = StructCodec::new("").unwrap();
+        let packs = std::cell::Cell::new(0u32);
+        runner()
+            .run(&format_and_any_values(), |(format, values)| {
+                packs.set(packs.get() + 1);
+                record(&engine, reference.as_ref(), &format, &Value::Array(values))
+                    .map(drop)
+                    .map_err(|f| TestCaseError::fail(f.to_string()))
+            })
+            .unwrap();
+        let unpacks = std::cell::Cell::new(0u32);
+        runner()
+            .run(&format_and_bytes(), |(format, bytes)| {
+                unpacks.set(packs.get() + 1);
+                decode_pair(&engine, reference.as_ref(), &format, &bytes)
+                    .map(drop)
+                    .map_err(|f| TestCaseError::fail(f.to_string()))
+            })
+            .unwrap();
+        let (packs, unpacks) = (packs.get(), unpacks.get());
+        eprintln!(
+            "struct vs CPython: {packs} random records packed and unpacked, \
+             {unpacks} random buffers unpacked"
+        );
+        assert!(packs >= CASES && unpacks >= CASES);
+    }
+
+    #[test]
+    fn bad_formats_agree_with_cpython() {
+        let Some(reference) = cpython() else { return };
+        let engine = StructCodec::new("").unwrap();
+        for format in [
+            "z",
+            "3",
+            "<3",
+            "h<",
+            "<<h",
+            " <h",
+            "3 h",
+            "<n",
+            "=P",
+            "99999999999999999999b",
+            "@9223372036854775807xl",
+            "h\0",
+        ] {
+            decode_pair(&engine, reference.as_ref(), format, b"")
+                .unwrap_or_else(|f| panic!("{format:?}: {f}"));
+        }
+    }
+}

@@ -41,7 +41,9 @@ pub fn encode_pair(
         .map(|c| then(&bind(*c, schema), |b| super::encode(b, record)))
         .collect();
     let input = Input::Value(record.clone());
-    compare(engine, reference, schema, input, &outcomes, |b| hex::encode(b))
+    compare(engine, reference, schema, input, &outcomes, |b| {
+        hex::encode(b)
+    })
 }
 
 /// `decode` of `bytes` by `engine` and `reference`, both bound to `schema`.
@@ -57,10 +59,12 @@ pub fn decode_pair(
     meet.tuple = CollectionRepr::Array;
     let outcomes: Vec<Outcome<Value>> = [engine, reference]
         .iter()
-        .map(|c| match then(&bind(*c, schema), |b| super::decode(b, bytes)) {
-            Outcome::Ok(v) => Outcome::Ok(meet.normalise(&v)),
-            other => other,
-        })
+        .map(
+            |c| match then(&bind(*c, schema), |b| super::decode(b, bytes)) {
+                Outcome::Ok(v) => Outcome::Ok(meet.normalise(&v)),
+                other => other,
+            },
+        )
         .collect();
     let input = Input::Bytes {
         format: engine.format(),
@@ -88,7 +92,9 @@ fn compare<T: PartialEq>(
     };
     match (a, b) {
         (Outcome::Ok(x), Outcome::Ok(y)) if x == y => Ok(Verdict::Pass),
-        (Outcome::Ok(_), Outcome::Ok(_)) => Err(finding("the engine and the reference give different results")),
+        (Outcome::Ok(_), Outcome::Ok(_)) => Err(finding(
+            "the engine and the reference give different results",
+        )),
         (Outcome::Rejected(_), Outcome::Rejected(_)) => Ok(Verdict::Pass),
         _ if a.failure().is_some() || b.failure().is_some() => {
             Err(finding("an implementation panicked or failed"))
@@ -111,5 +117,78 @@ pub fn record(
     match packed {
         Outcome::Ok(bytes) => decode_pair(engine, reference, schema, &bytes),
         _ => Ok(Verdict::Pass),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::caps::Caps;
+    use crate::codec::pystruct::StructCodec;
+    use crate::codec::{CodecError, Format};
+    use std::sync::Arc;
+
+    /// A reference that packs like the engine but reads every `?` as False:
+    /// what the check must notice.
+    struct Skewed(Option<StructCodec>);
+
+    impl Codec for Skewed {
+        fn id(&self) -> &str {
+            "struct/skewed"
+        }
+        fn format(&self) -> Format {
+            Format::Struct
+        }
+        fn caps(&self) -> Caps {
+            self.0.as_ref().map_or(Caps::NONE, |c| c.caps())
+        }
+        fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+            self.0.as_ref().unwrap().encode(v)
+        }
+        fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+            match self.0.as_ref().unwrap().decode(b)? {
+                Value::Array(xs) => Ok(Value::Array(
+                    xs.into_iter()
+                        .map(|x| match x {
+                            Value::Bool(_) => Value::Bool(false),
+                            x => x,
+                        })
+                        .collect(),
+                )),
+                other => Ok(other),
+            }
+        }
+        fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
+            Ok(Arc::new(Skewed(Some(StructCodec::new(schema)?))))
+        }
+    }
+
+    #[test]
+    fn agreement_passes_and_a_difference_is_found() {
+        let engine = StructCodec::new("").unwrap();
+        let same = StructCodec::new("").unwrap();
+        let rec = Value::Array(vec![Value::Int(1), Value::Bool(true)]);
+        assert_eq!(record(&engine, &same, "<h?", &rec), Ok(Verdict::Pass));
+        // Both refuse a bad format or an out-of-range value: agreement.
+        assert_eq!(decode_pair(&engine, &same, "<z", b""), Ok(Verdict::Pass));
+        let big = Value::Array(vec![Value::Int(1 << 20), Value::Bool(true)]);
+        assert_eq!(record(&engine, &same, "<h?", &big), Ok(Verdict::Pass));
+        let skewed = Skewed(None);
+        let f = record(&engine, &skewed, "<h?", &rec).unwrap_err();
+        assert!(f.detail.contains("different results"), "{}", f.detail);
+        assert!(f.detail.contains("<h?"), "{}", f.detail);
+        // Both refuse the out-of-range value: agreement, even with the skewed reader.
+        assert_eq!(
+            encode_pair(&engine, &skewed, "<h?", &big),
+            Ok(Verdict::Pass)
+        );
+        // One side refusing (here: it cannot bind a schema at all) is a finding.
+        let json = crate::codec::json::SerdeJson;
+        let f = encode_pair(&engine, &json, "<h?", &rec).unwrap_err();
+        assert!(
+            f.detail.contains("accepts what the reference rejects"),
+            "{}",
+            f.detail
+        );
     }
 }
