@@ -68,17 +68,31 @@ pub fn layout_consistent(format: &str) -> CheckResult {
         .field_codes()
         .map(|(c, _, count)| zero(c.kind, count))
         .collect();
-    let bytes = pack(&layout, &zeros).map_err(|e| finding(format!("pack of zeros: {e}")))?;
+    identity(&layout, &zeros)
+        .map(|()| Verdict::Pass)
+        .map_err(|(why, _)| finding(format!("zeros: {why}")))
+}
+
+/// Packs `values` and unpacks the bytes: `Err((why, bytes))` unless that
+/// gives exactly `calcsize` bytes and `values` back.
+fn identity(layout: &Layout, values: &[Value]) -> Result<(), (String, Vec<u8>)> {
+    let bytes = pack(layout, values).map_err(|e| (format!("pack refused: {e}"), Vec::new()))?;
     if bytes.len() != layout.size {
-        return Err(finding(format!(
+        let why = format!(
             "calcsize {} but pack gives {} bytes",
             layout.size,
             bytes.len()
-        )));
+        );
+        return Err((why, bytes));
     }
-    match unpack(&layout, &bytes) {
-        Ok(back) if back == zeros => Ok(Verdict::Pass),
-        other => Err(finding(format!("zeros come back as {other:?}"))),
+    match unpack(layout, &bytes) {
+        Ok(back) if back == values => Ok(()),
+        Ok(back) => {
+            let (a, b) = (Value::Array(values.to_vec()), Value::Array(back));
+            let diff = check::diff::first_difference(&a, &b).unwrap_or_default();
+            Err((format!("unpack(pack(v)) differs: {diff}"), bytes))
+        }
+        Err(e) => Err((format!("unpack of pack's own bytes failed: {e}"), bytes)),
     }
 }
 
@@ -102,30 +116,14 @@ fn zero(kind: super::Kind, count: usize) -> Value {
 pub fn pack_roundtrip(format: &str, values: &[Value]) -> CheckResult {
     let record = Value::Array(values.to_vec());
     let finding = |detail: String| {
-        Box::new(
-            Finding::new(LAYOUT, &[], Input::Value(record.clone()))
-                .detail(format!("{detail} (format {format:?})")),
-        )
+        Finding::new(LAYOUT, &[], Input::Value(record.clone()))
+            .detail(format!("{detail} (format {format:?})"))
     };
-    let layout = Layout::parse(format).map_err(|e| finding(format!("format refused: {e}")))?;
-    let bytes = pack(&layout, values).map_err(|e| finding(format!("pack refused: {e}")))?;
-    if bytes.len() != layout.size {
-        return Err(finding(format!(
-            "calcsize {} but pack gives {} bytes",
-            layout.size,
-            bytes.len()
-        )));
-    }
-    match unpack(&layout, &bytes) {
-        Ok(back) if back == values => Ok(Verdict::Pass),
-        Ok(back) => Err(finding(format!(
-            "unpack(pack(v)) differs: {}",
-            check::diff::first_difference(&record, &Value::Array(back)).unwrap_or_default()
-        ))
-        .bytes(&bytes)
-        .into()),
-        Err(e) => Err(finding(format!("unpack of pack's own bytes failed: {e}"))),
-    }
+    let layout =
+        Layout::parse(format).map_err(|e| Box::new(finding(format!("format refused: {e}"))))?;
+    identity(&layout, values)
+        .map(|()| Verdict::Pass)
+        .map_err(|(why, bytes)| Box::new(finding(why).bytes(&bytes)))
 }
 
 /// The `struct_unpack` input: a format, a NUL, then the record bytes (a NUL
