@@ -234,22 +234,42 @@ impl Layout {
         })
     }
 
-    /// Every field's code, in order, with its byte offset; runs expanded.
-    /// Lazy, so a huge count costs nothing until walked.
-    pub fn field_codes(&self) -> impl Iterator<Item = (Code, usize, usize)> + '_ {
-        self.items
-            .iter()
-            .filter(|it| it.code.has_value())
-            .flat_map(|it| {
-                let n = it.fields();
-                (0..n).map(move |k| {
-                    if it.code.is_string() {
-                        (it.code, it.offset, it.count)
-                    } else {
-                        (it.code, it.offset + k * it.code.size, 1)
-                    }
-                })
-            })
+    /// Every field's code, in order, with its byte offset and byte count
+    /// (the length for `s`/`p`, else 1 item); runs expanded lazily, so a
+    /// huge count costs nothing until walked.
+    pub fn field_codes(&self) -> Fields<'_> {
+        Fields {
+            items: &self.items,
+            next_in_run: 0,
+        }
+    }
+}
+
+/// The iterator of [`Layout::field_codes`]: `(code, offset, count)`.
+pub struct Fields<'a> {
+    items: &'a [Item],
+    /// The index of the next field within `items[0]`.
+    next_in_run: usize,
+}
+
+impl Iterator for Fields<'_> {
+    type Item = (Code, usize, usize);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let it = self.items.first()?;
+            if self.next_in_run < it.fields() {
+                let k = self.next_in_run;
+                self.next_in_run += 1;
+                return Some(if it.code.is_string() {
+                    (it.code, it.offset, it.count)
+                } else {
+                    (it.code, it.offset + k * it.code.size, 1)
+                });
+            }
+            self.items = &self.items[1..];
+            self.next_in_run = 0;
+        }
     }
 }
 
