@@ -268,6 +268,22 @@ fn the_reference_server_agrees_with_the_in_process_codecs() {
     let values: Vec<&Value> = corpus.values.iter().map(|c| &c.value).step_by(2).collect();
     for (inside, outside) in builtin.all().iter().zip(&served) {
         assert_eq!(inside.caps(), outside.caps(), "{}", inside.id());
+        if inside.format().has_schema() {
+            // A layout's shape is the codec's own `unsupported`, which a
+            // served copy cannot know: compare what both make of the values.
+            let fitting = values.iter().filter(|v| inside.unsupported(v).is_none());
+            for v in fitting {
+                let bytes = inside.encode(v).unwrap();
+                assert_eq!(outside.encode(v), Ok(bytes.clone()), "{}: {v}", inside.id());
+                assert_eq!(
+                    inside.decode(&bytes),
+                    outside.decode(&bytes),
+                    "{}: {v}",
+                    inside.id()
+                );
+            }
+            continue;
+        }
         for v in &values {
             assert_eq!(
                 roundtrip::value_first(inside.as_ref(), v),

@@ -73,8 +73,12 @@ fn ok(r: check::CheckResult) -> Result<(), TestCaseError> {
     }
 }
 
+/// The built-in codecs with one data model; a struct layout's values are
+/// shaped by its format, so `tests/struct_properties.rs` generates them.
 fn codecs() -> Vec<CodecRef> {
-    Registry::builtin().all().to_vec()
+    let all = Registry::builtin();
+    let one_model = all.all().iter().filter(|c| !c.format().has_schema());
+    one_model.cloned().collect()
 }
 
 #[test]

@@ -2,9 +2,13 @@
 //! `unpack(pack(v)) == v` and `calcsize == len(pack(v))`, and every format's
 //! layout consistent. The checks are `crossfmt::codec::pystruct::oracle`'s.
 
+use crossfmt::check::{cross_format, Verdict};
 use crossfmt::codec::pystruct::oracle::{layout_consistent, pack_roundtrip};
 use crossfmt::codec::pystruct::strategy::{format, format_and_values};
+use crossfmt::codec::pystruct::StructCodec;
+use crossfmt::{Registry, Value};
 use proptest::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
@@ -29,4 +33,44 @@ proptest! {
             return Err(TestCaseError::fail(f.to_string()));
         }
     }
+}
+
+/// A random record through its layout and every one-model codec that can
+/// hold it (msgpack, CBOR, JSON, pickle, protobuf): the same value comes back
+/// from both, and transcodes. Counted, so that all-skips cannot pass.
+#[test]
+fn records_agree_across_formats() {
+    let passes = AtomicUsize::new(0);
+    let others: Vec<_> = Registry::builtin()
+        .all()
+        .iter()
+        .filter(|c| !c.format().has_schema())
+        .cloned()
+        .collect();
+    let config = ProptestConfig {
+        cases: 1000,
+        ..ProptestConfig::default()
+    };
+    proptest::test_runner::TestRunner::new(config)
+        .run(&format_and_values(), |(format, values)| {
+            let codec = StructCodec::new(&format).unwrap();
+            let record = Value::Array(values);
+            for other in &others {
+                match cross_format::pair(&codec, other.as_ref(), &record) {
+                    Ok(Verdict::Pass) => {
+                        passes.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok(Verdict::Skip(_)) => {}
+                    Err(f) => return Err(TestCaseError::fail(f.to_string())),
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    let passes = passes.into_inner();
+    eprintln!("{passes} struct x one-model cross-format passes in 1000 records");
+    assert!(
+        passes > 500,
+        "only {passes} cross-format passes in 1000 records"
+    );
 }
