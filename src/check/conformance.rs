@@ -299,9 +299,12 @@ mod tests {
 
     /// A codec whose every answer is scripted: what the checks make of each
     /// kind of answer is what these tests pin down.
+    type Decoded = fn() -> Result<Value, CodecError>;
+    type Encoded = fn() -> Result<Vec<u8>, CodecError>;
+
     struct Scripted {
-        decoded: fn() -> Result<Value, CodecError>,
-        encoded: fn() -> Result<Vec<u8>, CodecError>,
+        decoded: Decoded,
+        encoded: Encoded,
     }
 
     impl Codec for Scripted {
@@ -326,14 +329,14 @@ mod tests {
         }
     }
 
-    fn decoding(decoded: fn() -> Result<Value, CodecError>) -> Scripted {
+    fn decoding(decoded: Decoded) -> Scripted {
         Scripted {
             decoded,
             encoded: || Ok(vec![1]),
         }
     }
 
-    fn encoding(encoded: fn() -> Result<Vec<u8>, CodecError>) -> Scripted {
+    fn encoding(encoded: Encoded) -> Scripted {
         Scripted {
             decoded: || Ok(Value::Int(1)),
             encoded,
@@ -429,7 +432,7 @@ mod tests {
     #[test]
     fn breakdowns_fail_every_kind_of_case() {
         use OutcomeKind::*;
-        let failed: [(fn() -> Result<Value, CodecError>, OutcomeKind); 4] = [
+        let failed: [(Decoded, OutcomeKind); 4] = [
             (|| panic!("boom"), Panic),
             (
                 || Err(CodecError::failure(ErrorKind::Crashed, "died")),
@@ -459,7 +462,7 @@ mod tests {
         }
         let o = decode(&decoding(|| panic!("boom")), &[0], Expect::Reject, None);
         assert!(o.message.starts_with("panic: boom at "), "{}", o.message);
-        let enc: [(fn() -> Result<Vec<u8>, CodecError>, OutcomeKind); 2] = [
+        let enc: [(Encoded, OutcomeKind); 2] = [
             (
                 || Err(CodecError::failure(ErrorKind::Timeout, "slow")),
                 Timeout,
@@ -485,7 +488,7 @@ mod tests {
         );
         assert_eq!(
             o.message,
-            "wrong-value: at top level: expected int 1, got int 2"
+            "wrong-value: at top level: expected integer 1, got integer 2"
         );
         assert_eq!((o.expected.as_str(), o.actual.as_str()), ("1", "2"));
     }
