@@ -69,42 +69,54 @@ pub fn load(dir: &Path, id: &str) -> Result<FailureList, ExpectedError> {
         line: 0,
         message,
     })?;
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(source) => return Err(ExpectedError::Io { path, source }),
-    };
-    let failing: Vec<&str> = OutcomeKind::ALL
-        .iter()
-        .filter(|k| k.is_failure())
-        .map(|k| k.name())
-        .collect();
-    let mut entries = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (pattern, prefix) = line
-            .split_once(char::is_whitespace)
-            .map_or((line, ""), |(p, rest)| (p, rest.trim()));
-        if !failing.iter().any(|k| prefix.starts_with(k)) {
-            return Err(ExpectedError::Syntax {
-                path,
+    match std::fs::read_to_string(&path) {
+        Ok(text) => FailureList::parse(&path, &text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FailureList {
+            path,
+            entries: Vec::new(),
+        }),
+        Err(source) => Err(ExpectedError::Io { path, source }),
+    }
+}
+
+impl FailureList {
+    /// Parses a list's text; `path` is where it came from, for messages.
+    pub fn parse(path: &Path, text: &str) -> Result<FailureList, ExpectedError> {
+        let failing: Vec<&str> = OutcomeKind::ALL
+            .iter()
+            .filter(|k| k.is_failure())
+            .map(|k| k.name())
+            .collect();
+        let mut entries = Vec::new();
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (pattern, prefix) = line
+                .split_once(char::is_whitespace)
+                .map_or((line, ""), |(p, rest)| (p, rest.trim()));
+            if !failing.iter().any(|k| prefix.starts_with(k)) {
+                return Err(ExpectedError::Syntax {
+                    path: path.to_path_buf(),
+                    line: i + 1,
+                    message: format!(
+                        "expected `<case id glob> <message prefix>`, the prefix starting with one of {}",
+                        failing.join(", ")
+                    ),
+                });
+            }
+            entries.push(Entry {
+                pattern: pattern.to_string(),
+                prefix: prefix.to_string(),
                 line: i + 1,
-                message: format!(
-                    "expected `<case id glob> <message prefix>`, the prefix starting with one of {}",
-                    failing.join(", ")
-                ),
             });
         }
-        entries.push(Entry {
-            pattern: pattern.to_string(),
-            prefix: prefix.to_string(),
-            line: i + 1,
-        });
+        Ok(FailureList {
+            path: path.to_path_buf(),
+            entries,
+        })
     }
-    Ok(FailureList { path, entries })
 }
 
 #[cfg(test)]

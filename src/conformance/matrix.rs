@@ -350,24 +350,9 @@ impl Matrix {
 mod tests {
     use super::*;
 
-    fn list(lines: &[(&str, &str)]) -> FailureList {
-        FailureList {
-            path: "x.txt".into(),
-            entries: lines
-                .iter()
-                .enumerate()
-                .map(|(i, (p, m))| Entry {
-                    pattern: p.to_string(),
-                    prefix: m.to_string(),
-                    line: i + 1,
-                })
-                .collect(),
-        }
-    }
-
     #[test]
     fn judging_against_the_list() {
-        let l = list(&[("s/a*", "wrong-value")]);
+        let l = FailureList::parse("x.txt".as_ref(), "s/a* wrong-value").unwrap();
         let fail = CaseOutcome::new(OutcomeKind::WrongValue, "x");
         let panic = CaseOutcome::new(OutcomeKind::Panic, "x");
         assert_eq!(
