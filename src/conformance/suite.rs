@@ -30,8 +30,16 @@ pub fn files(dir: &Path) -> Result<Vec<PathBuf>, SuiteError> {
         path: dir.to_path_buf(),
         source,
     };
+    let entries = match std::fs::read_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(SuiteError::Empty {
+                dir: dir.to_path_buf(),
+            })
+        }
+        r => r.map_err(io)?,
+    };
     let mut paths = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(io)? {
+    for entry in entries {
         let p = entry.map_err(io)?.path();
         if p.extension().is_some_and(|e| e == "json") {
             paths.push(p);
