@@ -47,8 +47,11 @@ pub fn render(m: &Matrix) -> Result<String, quick_junit::SerializeError> {
                             o.kind.name(),
                             &o.message,
                             format!(
-                                "input: {}\nexpected: {}\nactual: {}\nsource: {}",
-                                case.input_hex(),
+                                "{}\nexpected: {}\nactual: {}\nsource: {}",
+                                match &case.value_text {
+                                    Some(v) if case.input_hex().is_empty() => format!("value: {v}"),
+                                    _ => format!("input: {}", case.input_hex()),
+                                },
                                 o.expected,
                                 o.actual,
                                 case.source
