@@ -141,8 +141,17 @@ impl CaseOutcome {
     }
 }
 
+/// Messages are read in lists and tables; a codec's error text can be huge.
+const MAX_MESSAGE_CHARS: usize = 400;
+
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= MAX_MESSAGE_CHARS {
+        return line;
+    }
+    let mut cut: String = line.chars().take(MAX_MESSAGE_CHARS - 1).collect();
+    cut.push('…');
+    cut
 }
 
 /// Runs one case's test against `codec` (already bound to the case's schema,
@@ -491,6 +500,24 @@ mod tests {
             "wrong-value: at top level: expected integer 1, got integer 2"
         );
         assert_eq!((o.expected.as_str(), o.actual.as_str()), ("1", "2"));
+    }
+
+    #[test]
+    fn messages_are_one_bounded_line() {
+        let o = CaseOutcome::new(
+            OutcomeKind::FalseReject,
+            format!("a\n  b{}", "x".repeat(1000)),
+        );
+        assert!(
+            o.message.starts_with("false-reject: a bxxx"),
+            "{}",
+            o.message
+        );
+        assert_eq!(
+            o.message.chars().count(),
+            "false-reject: ".len() + MAX_MESSAGE_CHARS
+        );
+        assert!(o.message.ends_with('…'));
     }
 
     #[test]
