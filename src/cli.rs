@@ -9,7 +9,7 @@ use crossfmt::codec::{CodecRef, Format, Registry};
 use crossfmt::expected::Expected;
 use crossfmt::run::{Observer, Plan, Recorded};
 use crossfmt::{corpus, notation, report, run};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -118,6 +118,9 @@ enum Command {
         /// The input file, or `hex:<HEX>`.
         input: String,
     },
+    /// Run the conformance suites against every implementation and report the matrix.
+    #[command(after_help = crossfmt::conformance::cli::AFTER_HELP)]
+    Conformance(crossfmt::conformance::cli::ConformanceArgs),
 }
 
 const FUZZ_AFTER_HELP: &str = "\
@@ -229,6 +232,7 @@ pub fn main() -> ExitCode {
         Command::Fuzz(args) => cmd_fuzz(args),
         Command::Replay { target, input } => cmd_replay(&target, &input),
         Command::Testee { codecs } => cmd_testee(&codecs),
+        Command::Conformance(args) => crossfmt::conformance::cli::run(args),
         Command::Struct(cmd) => {
             crossfmt::codec::pystruct::cli::run(cmd).map(|()| ExitCode::SUCCESS)
         }
@@ -250,8 +254,7 @@ struct Console {
 
 impl Observer for Console {
     fn progress(&mut self, done: u64, total: u64) {
-        self.bar.set_length(total);
-        self.bar.set_position(done);
+        self.bar.progress(done, total);
     }
 
     fn finding(&mut self, r: &Recorded) {
@@ -286,16 +289,8 @@ fn cmd_run(args: RunArgs) -> Result<ExitCode> {
         root.display()
     );
 
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} checks {elapsed}")
-            .expect("a valid template"),
-    );
-    if !std::io::stderr().is_terminal() {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
     let mut console = Console {
-        bar,
+        bar: run::progress_bar("checks"),
         show_known: args.show_known,
     };
     let plan = Plan {
@@ -333,19 +328,8 @@ fn run_registry(codec_args: &[String], testee_args: &[String]) -> Result<Registr
             .iter()
             .filter_map(|c| c.strip_prefix("external:")),
     );
-    let mut joined = Vec::new();
-    for cmd in commands {
-        let started =
-            external::start_testee(cmd, external::Limits::default()).map_err(|e| anyhow!(e))?;
-        let names: Vec<&str> = started.codecs.iter().map(|c| c.id()).collect();
-        eprintln!(
-            "crossfmt: testee `{cmd}` ({}; {}): {}",
-            started.name,
-            started.version,
-            names.join(", ")
-        );
-        joined.extend(started.codecs);
-    }
+    let joined =
+        external::start_announced(commands, external::Limits::default()).map_err(|e| anyhow!(e))?;
     let ids: Vec<String> = ids.into_iter().cloned().collect();
     let selected = Registry::builtin().select(&ids).map_err(|e| anyhow!(e))?;
     external::join(&selected, &joined).map_err(|e| anyhow!(e))

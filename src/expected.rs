@@ -162,6 +162,51 @@ mod tests {
         assert!(!glob("exact", "exactly"));
     }
 
+    /// An entry counts for staleness only when a job of the run could have
+    /// matched it: every codec it names is in the run (entries for an
+    /// external testee's codecs stay quiet in a run without the testee).
+    #[test]
+    fn only_entries_whose_codecs_all_ran_can_be_stale() {
+        use crate::codec::Registry;
+        use crate::run::{run, Case, CaseInput, Plan, Quiet};
+        let registry = Registry::builtin()
+            .select(&["json/serde_json".to_string()])
+            .unwrap();
+        let cases = [Case {
+            name: "int-zero".into(),
+            input: CaseInput::Value(crate::Value::from(0i64)),
+        }];
+        let entry = |check: &str, codecs: &[&str]| Entry {
+            check: check.into(),
+            codecs: codecs.iter().map(|c| c.to_string()).collect(),
+            case: "int-zero".into(),
+            reason: "recorded".into(),
+            line: 0,
+        };
+        let expected = Expected {
+            path: None,
+            entries: vec![
+                // A codec of the run, no finding: stale.
+                entry("roundtrip", &["json/serde_json"]),
+                // Codecs not in the run: never stale.
+                entry("roundtrip", &["json/cpython"]),
+                entry("differential", &["json/serde_json", "json/cpython"]),
+            ],
+        };
+        let out = run(
+            &registry,
+            &cases,
+            &[],
+            &Plan::all_checks(),
+            &expected,
+            &mut Quiet,
+        );
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
+        let stale: Vec<String> = out.stale.iter().map(|e| e.codecs.join("+")).collect();
+        assert_eq!(stale, ["json/serde_json"]);
+        assert_eq!(out.unexpected(), 1);
+    }
+
     #[test]
     fn parses_entries_and_reports_bad_lines() {
         let dir = std::env::temp_dir().join(format!("crossfmt-exp-{}", std::process::id()));

@@ -9,6 +9,7 @@
 pub mod caps;
 pub mod check;
 pub mod codec;
+pub mod conformance;
 pub mod corpus;
 pub mod expected;
 pub mod fuzz;

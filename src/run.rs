@@ -125,6 +125,30 @@ pub trait Observer {
 pub struct Quiet;
 impl Observer for Quiet {}
 
+impl Observer for indicatif::ProgressBar {
+    fn progress(&mut self, done: u64, total: u64) {
+        self.set_length(total);
+        self.set_position(done);
+    }
+}
+
+/// A progress bar on standard error, drawn only when that is a terminal.
+/// `unit` names what is counted (`checks`, `cases`).
+pub fn progress_bar(unit: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{bar:40}} {{pos}}/{{len}} {unit} {{elapsed}}"
+        ))
+        .expect("a valid template"),
+    );
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar
+}
+
 /// What to run.
 #[derive(Clone, Debug)]
 pub struct Plan {

@@ -2,6 +2,7 @@
 //! a [`Finding`]; proptest, libFuzzer, corpus replay and the CLI only drive
 //! these functions.
 
+pub mod conformance;
 pub mod cross_format;
 pub mod diff;
 pub mod differential;

@@ -160,7 +160,8 @@ impl std::error::Error for CodecError {}
 
 /// An implementation of a format, seen through `Value`.
 ///
-/// `encode` is only called with values `unsupported(..)` lets through; `decode`
+/// `encode` is called with values `unsupported(..)` lets through (and, by
+/// conformance cases that expect a refusal, with values it does not); `decode`
 /// is called with any bytes, and must return an error (never panic) on bytes
 /// that are not a single complete value of the format.
 pub trait Codec: Send + Sync {

@@ -92,7 +92,5 @@ pub fn to_json(out: &Outcome) -> RunJson<'_> {
 /// Writes the JSON to `path`, atomically (a reader never sees half a file).
 pub fn write(out: &Outcome, path: &std::path::Path) -> std::io::Result<()> {
     let text = serde_json::to_string_pretty(&to_json(out)).map_err(std::io::Error::other)?;
-    let tmp = path.with_extension("json.partial");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
+    super::write_atomic(path, text.as_bytes())
 }

@@ -1,6 +1,10 @@
 //! Rendering a run: the summary table for people, JSON for machines.
 
+pub mod conformance_json;
 pub mod json;
+pub mod junit;
+pub mod matrix_html;
+pub mod matrix_md;
 
 use crate::run::Outcome;
 use std::fmt::Write;
@@ -10,9 +14,9 @@ pub fn summary_table(out: &Outcome) -> String {
     let header = [
         "check", "codecs", "cases", "passed", "failed", "known", "skipped",
     ];
-    let mut rows: Vec<[String; 7]> = vec![header.map(String::from)];
+    let mut rows: Vec<Vec<String>> = vec![header.map(String::from).to_vec()];
     for (check, ids, t) in out.rows() {
-        rows.push([
+        rows.push(vec![
             check.to_string(),
             ids.join(" + "),
             t.cases.to_string(),
@@ -22,14 +26,26 @@ pub fn summary_table(out: &Outcome) -> String {
             t.skipped.to_string(),
         ]);
     }
-    let widths: Vec<usize> = (0..7)
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+    table(&rows, 2)
+}
+
+/// A plain-text table: the first row is the header, underlined; the first
+/// `text_columns` columns are left-aligned, the rest (numbers) right-aligned.
+pub fn table(rows: &[Vec<String>], text_columns: usize) -> String {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut s = String::new();
-    for (n, r) in rows.iter().enumerate() {
+    for (row, r) in rows.iter().enumerate() {
         for (i, cell) in r.iter().enumerate() {
             let pad = widths[i] - cell.chars().count();
-            if i >= 2 {
+            if i >= text_columns {
                 let _ = write!(s, "{}{}  ", " ".repeat(pad), cell);
             } else {
                 let _ = write!(s, "{}{}  ", cell, " ".repeat(pad));
@@ -37,13 +53,21 @@ pub fn summary_table(out: &Outcome) -> String {
         }
         s.truncate(s.trim_end().len());
         s.push('\n');
-        if n == 0 {
-            let total: usize = widths.iter().sum::<usize>() + 2 * 6;
+        if row == 0 {
+            let total: usize = widths.iter().sum::<usize>() + 2 * n.saturating_sub(1);
             s.push_str(&"-".repeat(total));
             s.push('\n');
         }
     }
     s
+}
+
+/// Writes `contents` to `path` atomically: a reader never sees half a file.
+pub fn write_atomic(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".partial");
+    std::fs::write(&tmp, contents)?;
+    std::fs::rename(&tmp, path)
 }
 
 /// The closing lines: totals, and what makes the run fail.

@@ -5,11 +5,11 @@ import pickle
 import struct
 
 import safe_pickle
-from vj import ANY_INT, F64, SCALAR_MAKERS, SCALARS, Refusal, converter, from_vj, unsupported
+from vj import ANY_INT, F64, SCALAR_MAKERS, SCALARS, Refusal, converter, from_vj, sorted_vj, unsupported
 
 
 class Pairs(list):
-    """A map decoded as its pairs (json's object_pairs_hook), so that order,
+    """A map decoded as its pairs (an object_pairs_hook), so that order,
     duplicates and keys Python cannot hash survive."""
 
 
@@ -19,6 +19,12 @@ def pairs_vj(x, convert):
 
 def items_vj(key):
     return lambda x, convert: {key: [convert(i) for i in x]}
+
+
+def members_vj(key):
+    """A Python set or frozenset: members in crossfmt's value order (vj.order_key),
+    since a set's iteration order is its hash layout, not data."""
+    return lambda x, convert: {key: sorted_vj(convert(i) for i in x)}
 
 
 def dict_vj(x, convert):
@@ -63,8 +69,8 @@ _pickle_vj = converter(
     {
         list: items_vj("array"),
         tuple: items_vj("tuple"),
-        set: items_vj("set"),
-        frozenset: items_vj("frozenset"),
+        set: members_vj("set"),
+        frozenset: members_vj("frozenset"),
         dict: dict_vj,
     },
 )
@@ -89,7 +95,7 @@ class Pickle:
         "text": True, "bytes": True, "array": True, "map": True,
         "map_keys": "hashable", "map_order": True, "duplicates": "last_wins",
         "tuple": "native", "set": "native", "frozenset": "native",
-        # Sets iterate in hash order.
+        # Sets iterate in hash order: answered in crossfmt's value order.
         "set_order": False,
         "max_depth": 1000,
     }
@@ -116,15 +122,17 @@ class Pickle:
 
 _json_vj = converter(
     {k: SCALARS[k] for k in (type(None), bool, int, float, str)},
-    {list: items_vj("array"), Pairs: pairs_vj},
+    {list: items_vj("array"), dict: dict_vj},
 )
 
 
 def _json_map(pairs, recurse):
-    keys = [only_text(k) for k, _ in pairs]
-    if len(set(keys)) != len(keys):
-        raise unsupported("duplicate keys: json.dumps writes a dict, which holds each key once")
-    return {k: recurse(v) for k, (_, v) in zip(keys, pairs)}
+    # A dict, as json.dumps takes: a duplicate key's last value wins, at the
+    # key's first place (what json.loads gives for the same object).
+    d = {}
+    for k, v in pairs:
+        d[only_text(k)] = recurse(v)
+    return d
 
 
 def only_text(k):
@@ -153,9 +161,10 @@ class Json:
         "nan": True, "infinity": True,
         "text": True, "array": True, "map": True,
         "map_keys": "text", "map_order": True,
-        # Decoding keeps duplicates (object_pairs_hook); json.dumps takes a
-        # dict, so a map with duplicates cannot be written.
-        "duplicates": "unsupported",
+        # json.loads builds a dict (its default, what Python users get): the
+        # last value of a duplicate key wins at the key's first place.
+        # Encoding takes a dict too.
+        "duplicates": "last_wins",
         "tuple": "array",
         "max_depth": 1000,
     }
@@ -164,7 +173,7 @@ class Json:
         # bytes, as a Python user reading a file or socket passes them:
         # json.loads detects UTF-8/16/32 and accepts a UTF-8 BOM.
         try:
-            obj = json.loads(payload, object_pairs_hook=Pairs)
+            obj = json.loads(payload)
         except ValueError as e:
             # Includes JSONDecodeError and UnicodeDecodeError; CPython's
             # 4300-digit guard on int() is a resource limit, not a syntax rule.

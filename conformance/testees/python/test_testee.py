@@ -62,6 +62,10 @@ ROUND_TRIPS = {
         (i(2**200), i(2**200)),
         (f64("7ff8000000000001"), f64("7ff8000000000001")),
         ({"float": "3e00"}, f64("3ff8000000000000")),
+        # Widening quiets a signalling NaN, as crossfmt's Float::widen does.
+        ({"float": "7f800001"}, f64("7ff8000020000000")),
+        ({"float": "7c01"}, f64("7ff8040000000000")),
+        ({"float": "fe01"}, f64("fff8040000000000")),
         ({"tuple": [t("a"), {"bytes": "00ff"}]}, {"tuple": [t("a"), {"bytes": "00ff"}]}),
         ({"frozenset": [i(1)]}, {"frozenset": [i(1)]}),
         ({"map": [[i(1), t("x")], [i(1), t("y")]]}, {"map": [[i(1), t("y")]]}),
@@ -71,6 +75,8 @@ ROUND_TRIPS = {
         (f64("7ff0000000000000"), f64("7ff0000000000000")),
         ({"tuple": [i(1)]}, {"array": [i(1)]}),
         ({"map": [[t("b"), i(1)], [t("a"), i(2)]]}, {"map": [[t("b"), i(1)], [t("a"), i(2)]]}),
+        # A dict: the last value of a duplicate key wins, at its first place.
+        ({"map": [[t("b"), i(1)], [t("a"), i(2)], [t("b"), i(3)]]}, {"map": [[t("b"), i(3)], [t("a"), i(2)]]}),
     ],
     "msgpack/msgpack-python": [
         ({"map": [[{"array": [i(1)]}, NULL], [i(1), i(2)], [i(1), i(3)]]},
@@ -79,6 +85,7 @@ ROUND_TRIPS = {
         ({"ext": [-1, "00000001"]}, {"ext": [-1, "00000001"]}),
         (i(2**64 - 1), i(2**64 - 1)),
         ({"float": "7fc00001"}, f64("7ff8000020000000")),
+        ({"float": "7f800001"}, f64("7ff8000020000000")),
     ],
     "cbor/cbor2": [
         ({"tag": [0, t("2013-03-21T20:04:00Z")]}, {"tag": [0, t("2013-03-21T20:04:00Z")]}),
@@ -87,6 +94,8 @@ ROUND_TRIPS = {
         ({"simple": 23}, {"simple": 23}),
         ({"simple": 99}, {"simple": 99}),
         ({"map": [[{"array": [i(1)]}, {"set": [i(2)]}]]}, {"map": [[{"array": [i(1)]}, {"set": [i(2)]}]]}),
+        # Ext is crossfmt's tag 65302 on [type, bytes], which crossfmt reads as the ext.
+        ({"ext": [5, "0a0b"]}, {"tag": [65302, {"array": [i(5), {"bytes": "0a0b"}]}]}),
     ],
     "protobuf/python-protobuf": [
         (NULL, NULL),
@@ -94,6 +103,7 @@ ROUND_TRIPS = {
         (i(2**64 - 1), i(2**64 - 1)),
         ({"float": "3c00"}, {"float": "3f800000"}),
         ({"float": "7fc00001"}, {"float": "7fc00001"}),
+        ({"float": "7c01"}, {"float": "7fc02000"}),
         ({"map": [[{"array": []}, t("v")], [{"array": []}, t("w")]]},
          {"map": [[{"array": []}, t("v")], [{"array": []}, t("w")]]}),
         ({"tuple": [{"bytes": ""}]}, {"array": [{"bytes": ""}]}),
@@ -164,8 +174,8 @@ class TesteeTest(unittest.TestCase):
         self.assertEqual(self.c.decode("cbor/cbor2", "d9d9f701")["value"], {"tag": [55799, i(1)]})
         self.assertError(self.c.decode("cbor/cbor2", "d81c81d81d00"), "unsupported", "recursive")
         self.assertError(self.c.encode("cbor/cbor2", {"frozenset": []}), "unsupported")
-        dup = self.c.decode("json/cpython", (b'{"a": 1, "a": NaN}').hex())["value"]
-        self.assertEqual(dup, {"map": [[t("a"), i(1)], [t("a"), f64("7ff8000000000000")]]})
+        dup = self.c.decode("json/cpython", (b'{"a": 1, "b": 2, "a": NaN}').hex())["value"]
+        self.assertEqual(dup, {"map": [[t("a"), f64("7ff8000000000000")], [t("b"), i(2)]]})
         self.assertError(self.c.decode("json/cpython", (b'"\\ud800"').hex()), "unsupported", "surrogate")
         self.assertError(self.c.decode("json/cpython", ("1" * 5000).encode().hex()), "limit")
         self.assertError(self.c.decode("protobuf/python-protobuf", ""), "unsupported", "no kind")
@@ -175,6 +185,58 @@ class TesteeTest(unittest.TestCase):
         for _ in range(40):
             deep = {"array": [deep]}
         self.assertError(self.c.encode("protobuf/python-protobuf", deep), "limit")
+
+    def test_caps_state_what_the_libraries_do(self):
+        caps = {c["id"]: c["caps"] for c in self.c.ask({"op": "hello", "protocol": 1})["codecs"]}
+        # json.loads builds a dict: duplicates are not kept, the last wins.
+        self.assertEqual(caps["json/cpython"]["duplicates"], "last_wins")
+        # cbor2 reads NaN payloads into a Python float (its encoder drops
+        # them: a recorded finding, not a caps matter) and holds ext as tag 65302.
+        self.assertTrue(caps["cbor/cbor2"]["nan_payload"])
+        self.assertTrue(caps["cbor/cbor2"]["ext"])
+        self.assertEqual(self.c.decode("cbor/cbor2", "fb7ff8000000000001")["value"], f64("7ff8000000000001"))
+        self.assertEqual(self.c.decode("cbor/cbor2", "f9fe00")["value"], f64("fff8000000000000"))
+        self.assertEqual(self.c.encode("cbor/cbor2", f64("7ff8000000000001"))["payload"], "f97e00")
+        self.assertEqual(self.c.decode("cbor/cbor2", "d9ff168220445e0be100")["value"],
+                         {"tag": [65302, {"array": [i(-1), {"bytes": "5e0be100"}]}]})
+
+    def test_sets_come_in_crossfmts_value_order(self):
+        # crossfmt's Value order: null < int < float < text < bytes < tuple <
+        # frozenset; text by code point. A Python set's own order is its hash
+        # layout (string hashes change with PYTHONHASHSEED).
+        members = [{"frozenset": [i(2), i(1)]}, {"tuple": [i(1)]}, {"bytes": "00"}, t("zeta"), t("b"), t("é"),
+                   t("alpha"), t("B"), f64("4004000000000000"), i(2**130), i(-3), NULL]
+        want = [NULL, i(-3), i(2**130), f64("4004000000000000"), t("B"), t("alpha"), t("b"), t("zeta"), t("é"),
+                {"bytes": "00"}, {"tuple": [i(1)]}, {"frozenset": [i(1), i(2)]}]
+        for kind in ("set", "frozenset"):
+            with self.subTest(kind=kind):
+                enc = self.c.encode("pickle/cpython", {kind: members})
+                self.assertEqual(self.c.decode("pickle/cpython", enc["payload"])["value"], {kind: want})
+        cbor = [m for m in members if "frozenset" not in m and "tuple" not in m]
+        enc = self.c.encode("cbor/cbor2", {"set": cbor})
+        self.assertEqual(self.c.decode("cbor/cbor2", enc["payload"])["value"],
+                         {"set": [m for m in want if "frozenset" not in m and "tuple" not in m]})
+
+    def test_lone_surrogates_are_answered_with_an_error_for_every_codec(self):
+        # PROTOCOL.md: text with a lone surrogate cannot be sent; `parse`
+        # where the format says such text is invalid, else `unsupported`.
+        unsupported = {
+            "json/cpython": [b'"\\ud800"', b'{"\\udc00": 1}', b'["a", "x\\ud83d"]'],
+            # BINUNICODE with surrogatepass UTF-8 (what pickle.dumps("\ud800")
+            # writes); protocol 0's raw-unicode-escape; a set member.
+            "pickle/cpython": [b"X\x03\x00\x00\x00\xed\xa0\x80.", b"V\\ud800\n.",
+                               b"\x80\x04\x8f(X\x03\x00\x00\x00\xed\xa0\x80\x90."],
+        }
+        for codec, payloads in unsupported.items():
+            for p in payloads:
+                with self.subTest(codec=codec, payload=p):
+                    self.assertError(self.c.decode(codec, p.hex()), "unsupported", "lone surrogate")
+        # Formats whose text is UTF-8, which a surrogate's encoding (ed a0 80) is not.
+        invalid = {"msgpack/msgpack-python": "a3eda080", "cbor/cbor2": "63eda080",
+                   "protobuf/python-protobuf": "3a03eda080"}
+        for codec, payload in invalid.items():
+            with self.subTest(codec=codec):
+                self.assertError(self.c.decode(codec, payload), "parse")
 
     def test_bad_requests_are_answered(self):
         self.assertError(self.c.ask({"op": "decode", "codec": "nope", "payload": ""}), "unsupported", "nope")

@@ -87,7 +87,8 @@ class Server:
             response = self.answer(request)
             # ensure_ascii=False: text with a lone surrogate (json.loads and
             # pickle can produce one) has no UTF-8 form, so encoding fails
-            # here and is answered as unsupported instead.
+            # here and is answered as unsupported instead. A backstop:
+            # vj.text_of refuses such text first, naming the code point.
             return json.dumps(response, ensure_ascii=False).encode("utf-8")
         except Refusal as e:
             return error(e.kind, e.message)

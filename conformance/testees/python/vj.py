@@ -63,9 +63,12 @@ def float_vj(x):
 
 
 def widen_bits(h):
-    """The binary64 bits of a VJ float of any width, widened exactly. NaNs are
-    widened by hand: struct's unpacking of binary16 drops NaN payloads and a
-    float-to-double cast quiets signalling NaNs."""
+    """The binary64 bits of a VJ float of any width, widened as IEEE 754's
+    convertFormat (and crossfmt's `Float::widen`, which its caps' "as f64"
+    normalisation uses) widens: value, sign and payload kept, a signalling
+    NaN quieted (`7f800001` -> `7ff8000020000000`), as the float-to-double
+    cast in CPython's own `struct.unpack(">f")` does. NaNs are widened by
+    hand because struct's unpacking of binary16 drops NaN payloads."""
     if len(h) == 16:
         return bytes.fromhex(h)
     if len(h) == 8:
@@ -78,7 +81,8 @@ def widen_bits(h):
     mant = bits & ((1 << mant_bits) - 1)
     if (bits >> mant_bits) & exp_max == exp_max and mant:
         sign = bits >> (exp_bits + mant_bits)
-        wide = (sign << 63) | (0x7FF << 52) | (mant << (52 - mant_bits))
+        quiet = 1 << 51
+        wide = (sign << 63) | (0x7FF << 52) | quiet | (mant << (52 - mant_bits))
         return wide.to_bytes(8, "big")
     unpack = _unpack_f if len(h) == 8 else _unpack_e
     return _pack_d(unpack(bytes.fromhex(h))[0])
@@ -97,6 +101,15 @@ def only_key(v):
 
 
 def text_of(x):
+    """VJ text is Unicode scalar values: a str holding a lone surrogate (json's
+    `"\\ud800"` escapes, pickle's surrogatepass UTF-8) has no VJ form and is
+    answered as unsupported, never sent (PROTOCOL.md). A codec whose format
+    says such text is invalid answers `parse` before it gets here."""
+    if not x.isascii():
+        try:
+            x.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise unsupported(f"text with a lone surrogate (U+{ord(x[e.start]):04X} at {e.start}) is not Unicode text") from None
     return {"text": x}
 
 
@@ -177,3 +190,59 @@ def depth(v):
     if key == "tag":
         return 1 + depth(payload[1])
     return 1
+
+
+# --- crossfmt's order on values -------------------------------------------
+
+# The variants of crossfmt's `Value` (src/value.rs) in declaration order:
+# its derived `Ord` sorts by variant first.
+_VARIANT = {k: i for i, k in enumerate(
+    ("null", "simple", "bool", "int", "bigint", "float", "text", "bytes", "array",
+     "map", "tag", "ext", "tuple", "set", "frozenset"))}
+_I128 = range(-(2**127), 2**127)
+_WIDTH = {4: 0, 8: 1, 16: 2}
+# Tags that spell a variant (Value::tagged): 258 set, 65300 tuple, 65301
+# frozenset on an array; 65302 on [int, bytes] ext; 2/3 on bytes a bignum.
+_SPELLED = {258: "set", 65300: "tuple", 65301: "frozenset"}
+
+
+def order_key(v):
+    """A sort key that orders VJ values as crossfmt orders the `Value`s they
+    stand for (its derived `Ord`: variant, then content; floats by width and
+    bits, text by code point, sequences lexicographically). A codec whose
+    sets have no order of their own (caps `set_order: false`) answers their
+    members in this order, as crossfmt's own adapters do (serde-pickle's sorts
+    them): the hash order of a Python set changes with PYTHONHASHSEED and
+    with insertion history, so it is no answer at all."""
+    key, p = only_key(v)
+    if key == "int":
+        i = vj_int(p)
+        return (_VARIANT["int" if i in _I128 else "bigint"], i)
+    if key == "float":
+        return (_VARIANT["float"], _WIDTH.get(len(p), 3), int(p, 16))
+    if key == "bytes":
+        return (_VARIANT["bytes"], bytes.fromhex(p))
+    if key in ("array", "tuple", "set", "frozenset"):
+        return (_VARIANT[key], [order_key(x) for x in p])
+    if key == "map":
+        return (_VARIANT["map"], [(order_key(k), order_key(x)) for k, x in p])
+    if key == "ext":
+        return (_VARIANT["ext"], p[0], bytes.fromhex(p[1]))
+    if key == "tag":
+        n, inner = p
+        ikey, ip = only_key(inner)
+        if ikey == "array" and n in _SPELLED:
+            return order_key({_SPELLED[n]: ip})
+        if ikey == "bytes" and n in (2, 3):
+            magnitude = int.from_bytes(bytes.fromhex(ip), "big")
+            return order_key({"int": str(magnitude if n == 2 else -1 - magnitude)})
+        if (n == 65302 and ikey == "array" and len(ip) == 2 and only_key(ip[0])[0] == "int"
+                and -128 <= vj_int(ip[0]["int"]) <= 127 and only_key(ip[1])[0] == "bytes"):
+            return order_key({"ext": [vj_int(ip[0]["int"]), ip[1]["bytes"]]})
+        return (_VARIANT["tag"], n, order_key(inner))
+    # null, simple, bool, text: the payload orders itself.
+    return (_VARIANT[key], p)
+
+
+def sorted_vj(items):
+    return sorted(items, key=order_key)

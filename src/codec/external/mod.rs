@@ -52,6 +52,27 @@ pub fn start(command: &str, limits: Limits) -> Result<Vec<CodecRef>, String> {
     start_testee(command, limits).map(|s| s.codecs)
 }
 
+/// Starts every testee in `commands`, telling on stderr what each announced
+/// (name, version, codec ids): the codecs of all of them, in order.
+pub fn start_announced<'a>(
+    commands: impl IntoIterator<Item = &'a str>,
+    limits: Limits,
+) -> Result<Vec<CodecRef>, String> {
+    let mut all = Vec::new();
+    for cmd in commands {
+        let started = start_testee(cmd, limits)?;
+        let names: Vec<&str> = started.codecs.iter().map(|c| c.id()).collect();
+        eprintln!(
+            "crossfmt: testee `{cmd}` ({}; {}): {}",
+            started.name,
+            started.version,
+            names.join(", ")
+        );
+        all.extend(started.codecs);
+    }
+    Ok(all)
+}
+
 /// [`start`], keeping the testee's name and version for reports.
 pub fn start_testee(command: &str, limits: Limits) -> Result<Started, String> {
     let (testee, hello) = Testee::start(command, limits)?;

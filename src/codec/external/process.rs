@@ -16,6 +16,9 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+/// JSON nesting of the deepest answer parsed (see `exchange`).
+const MAX_ANSWER_DEPTH: usize = 3 * crate::notation::MAX_DEPTH + 4;
+
 /// The hello gets at least this long: an interpreter importing its codec
 /// libraries on a loaded machine can take seconds to start, and startup is
 /// not what the per-request bound measures.
@@ -212,7 +215,19 @@ impl Running {
             });
         }
         match self.responses.recv_timeout(bound) {
-            Ok(Frame::Message(body)) => serde_json::from_slice(&body).map_err(|e| {
+            Ok(Frame::Message(body)) if wire::json_depth(&body) > MAX_ANSWER_DEPTH => {
+                // Not the testee's fault: crossfmt holds values up to
+                // `notation::MAX_DEPTH` levels, and a VJ level is at most three
+                // JSON levels. Answered as the limit it is.
+                Ok(serde_json::json!({
+                    "error": "limit",
+                    "message": format!(
+                        "the answer nests deeper than crossfmt reads ({} levels of value)",
+                        crate::notation::MAX_DEPTH
+                    ),
+                }))
+            }
+            Ok(Frame::Message(body)) => wire::parse_deep(&body).map_err(|e| {
                 Trouble::Protocol(format!(
                     "response is not JSON ({e}): {}",
                     brief(&String::from_utf8_lossy(&body))

@@ -68,6 +68,45 @@ pub fn read_json(r: &mut impl Read) -> Result<Option<serde_json::Value>, WireErr
     }
 }
 
+/// The deepest nesting of arrays and objects in a JSON text (strings
+/// skipped), found without parsing: deep answers are refused by this number
+/// before a recursive parser sees them.
+pub fn json_depth(text: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0, false, false);
+    for &b in text {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Parses a frame's JSON without serde_json's fixed 128-level recursion
+/// limit: callers bound the depth with [`json_depth`] first.
+pub fn parse_deep(body: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
+    use serde::Deserialize;
+    let mut de = serde_json::Deserializer::from_slice(body);
+    de.disable_recursion_limit();
+    let v = serde_json::Value::deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
 /// Reads until `buf` is full or the stream ends; how many bytes arrived.
 fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut got = 0;
@@ -85,6 +124,16 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn depth_counts_nesting_outside_strings() {
+        assert_eq!(json_depth(br#"{"a": [1, {"b": "[[[\"]]"}]}"#), 3);
+        assert_eq!(json_depth(b"17"), 0);
+        let deep = format!("{}{}", "[".repeat(1500), "]".repeat(1500));
+        assert_eq!(json_depth(deep.as_bytes()), 1500);
+        assert!(parse_deep(deep.as_bytes()).is_ok());
+        assert!(parse_deep(b"[1] x").is_err());
+    }
     use serde_json::json;
 
     #[test]
