@@ -173,7 +173,62 @@ impl Codec for StructCodec {
         Ok(Value::Array(unpack(&self.layout, b)?))
     }
 
+    /// Binds to any format string: a bad one gives a codec that refuses
+    /// every record and buffer with the format's error, as CPython refuses
+    /// at pack/unpack time (so a conformance case expecting a bad format to
+    /// be rejected is judged, not skipped).
     fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
-        Ok(Arc::new(StructCodec::new(schema)?))
+        Ok(bind(schema))
+    }
+}
+
+/// The codec for `schema`, a [`BadFormat`] when it does not parse.
+fn bind(schema: &str) -> CodecRef {
+    match StructCodec::new(schema) {
+        Ok(c) => Arc::new(c),
+        Err(error) => Arc::new(BadFormat {
+            id: format!("{ID_PREFIX}{schema}"),
+            error,
+        }),
+    }
+}
+
+/// A struct codec bound to a format string that does not parse.
+struct BadFormat {
+    id: String,
+    error: StructError,
+}
+
+impl Codec for BadFormat {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn format(&self) -> Format {
+        Format::Struct
+    }
+
+    fn caps(&self) -> Caps {
+        Caps {
+            array: true,
+            max_depth: 1,
+            ..Caps::NONE
+        }
+    }
+
+    fn unsupported(&self, _: &Value) -> Option<String> {
+        Some(self.error.message.clone())
+    }
+
+    fn encode(&self, _: &Value) -> Result<Vec<u8>, CodecError> {
+        Err(self.error.clone().into())
+    }
+
+    fn decode(&self, _: &[u8]) -> Result<Value, CodecError> {
+        Err(self.error.clone().into())
+    }
+
+    fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
+        Ok(bind(schema))
     }
 }
