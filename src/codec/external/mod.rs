@@ -191,6 +191,15 @@ impl Codec for ExternalCodec {
         self.caps
     }
 
+    /// A schema-driven codec not yet bound to a schema (`for_schema`) can
+    /// hold nothing: every value is a skip, not a refusal to report.
+    fn unsupported(&self, v: &Value) -> Option<String> {
+        if self.schemas && self.schema.is_none() {
+            return Some(format!("{} needs a schema and is bound to none", self.id));
+        }
+        self.caps.unsupported(v)
+    }
+
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
         let req = self.request("encode", "value", vj::to_vj(v));
         self.testee.request(&req, |r| {
