@@ -5,14 +5,17 @@ use super::case::Case;
 use super::matrix::{Matrix, Status};
 use super::runner::{self, Options};
 use super::{expected, suite};
+use crate::caps::Caps;
 use crate::codec::external;
-use crate::codec::Registry;
+use crate::codec::{Codec, CodecError, CodecRef, Format, Registry};
 use crate::expected::glob;
 use crate::fuzz_driver::process::install_signal_handlers;
 use crate::report;
+use crate::value::Value;
 use anyhow::{anyhow, bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 pub const AFTER_HELP: &str = "\
 Every case of a suite runs against every selected implementation of its
@@ -110,7 +113,7 @@ pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
         let ids: Vec<&str> = idle.iter().map(|c| c.id()).collect();
         eprintln!("crossfmt: no cases for {}", ids.join(", "));
     }
-    let registry = Registry::new(used);
+    let registry = Registry::new(one_per_engine(used));
     let lists_dir = dir.join("expected-failures");
     let lists = registry
         .all()
@@ -307,4 +310,58 @@ fn write_reports(m: &Matrix, args: &ConformanceArgs) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Schema-driven codecs of one engine (`pystruct:<4sHHIQ`, `pystruct:@bq...`)
+/// are bound to each case's schema, so they would all give the same column:
+/// one stands for the engine, under the engine's name (`pystruct`).
+fn one_per_engine(codecs: Vec<CodecRef>) -> Vec<CodecRef> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for c in codecs {
+        let engine = match c.id().split_once(':') {
+            Some((engine, _)) if c.format().has_schema() => engine.to_string(),
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        if seen.insert(engine.clone()) {
+            out.push(Arc::new(Engine {
+                id: engine,
+                inner: c,
+            }));
+        }
+    }
+    out
+}
+
+/// A schema-driven codec shown under its engine's name.
+struct Engine {
+    id: String,
+    inner: CodecRef,
+}
+
+impl Codec for Engine {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn format(&self) -> Format {
+        self.inner.format()
+    }
+    fn caps(&self) -> Caps {
+        self.inner.caps()
+    }
+    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+        self.inner.encode(v)
+    }
+    fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+        self.inner.decode(b)
+    }
+    fn unsupported(&self, v: &Value) -> Option<String> {
+        self.inner.unsupported(v)
+    }
+    fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
+        self.inner.for_schema(schema)
+    }
 }
