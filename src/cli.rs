@@ -118,6 +118,9 @@ enum Command {
     /// Run the conformance suites against every implementation and report the matrix.
     #[command(after_help = crossfmt::conformance::cli::AFTER_HELP)]
     Conformance(crossfmt::conformance::cli::ConformanceArgs),
+    /// Write the size/speed comparison report from a bench run (`cargo bench --bench datasets`).
+    #[command(after_help = crossfmt::report::bench_cli::AFTER_HELP)]
+    Report(crossfmt::report::bench_cli::ReportArgs),
 }
 
 const FUZZ_AFTER_HELP: &str = "\
@@ -230,6 +233,7 @@ pub fn main() -> ExitCode {
         Command::Replay { target, input } => cmd_replay(&target, &input),
         Command::Testee { codecs } => cmd_testee(&codecs),
         Command::Conformance(args) => crossfmt::conformance::cli::run(args),
+        Command::Report(args) => Ok(crossfmt::report::bench_cli::run(&args)),
     };
     match result {
         Ok(code) => code,
