@@ -57,7 +57,7 @@ pub fn svg(ds: &DatasetReport) -> Result<String, String> {
     let memcpy = us(2.0 * ds.memcpy.median_ns);
     let raw = kib(ds.raw_size);
     let x_min = points.iter().map(|p| p.0).fold(memcpy, f64::min) / 1.5;
-    let x_max = points.iter().map(|p| p.0).fold(memcpy, f64::max) * 1.5;
+    let x_max = points.iter().map(|p| p.0).fold(memcpy, f64::max) * 3.0;
     let y_max = points.iter().map(|p| p.1).fold(raw, f64::max) * 1.1;
 
     let mut out = String::new();
@@ -132,7 +132,7 @@ pub fn svg(ds: &DatasetReport) -> Result<String, String> {
             .configure_series_labels()
             .background_style(WHITE.mix(0.8))
             .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperRight)
+            .position(SeriesLabelPosition::LowerRight)
             .draw()
             .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
