@@ -85,7 +85,7 @@ impl ser::SerializeMap for &mut Counter {
     }
 }
 
-impl<'a> Serializer for &'a mut Counter {
+impl Serializer for &mut Counter {
     type Ok = ();
     type Error = Never;
     type SerializeSeq = Self;

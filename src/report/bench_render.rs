@@ -316,11 +316,11 @@ pub fn html(model: &Model, machine: &Machine, plots: &[String]) -> String {
             ],
         );
         let svg = plot.find("<svg").map_or(plot.as_str(), |i| &plot[i..]);
-        let _ = write!(
+        let _ = writeln!(
             s,
             "<figure class=\"pareto-plot\" id=\"plot-{name}\">{svg}<figcaption>{name}: size vs \
              encode + decode time; ● typed, ▲ dynamic, ✕ Python; red: the Pareto front.\
-             </figcaption></figure></section>\n"
+             </figcaption></figure></section>"
         );
     }
     if let Some(c) = &model.conformance {
