@@ -75,12 +75,25 @@ fn every_table_and_plot_renders() {
         }
         let plot = element(&dom, &format!("plot-{name}"), "</figure>");
         assert!(plot.contains("<svg"), "{name}: no svg");
-        let points = plot.matches("<circle").count();
-        assert!(
-            points >= ds["rows"].as_array().unwrap().len() / 2,
-            "{name}: {points} circles"
-        );
+        // Every row is a labelled point: `<codec name> T|D`, `py <library>`.
+        let rows = ds["rows"].as_array().unwrap();
+        for r in rows.iter().chain(ds["python"].as_array().unwrap()) {
+            let imp = r["implementation"].as_str().unwrap();
+            let label = match imp.strip_prefix("python ") {
+                Some(lib) => format!("py {lib}"),
+                None => {
+                    let path = if r["path"] == "typed" { "T" } else { "D" };
+                    format!("{} {path}", imp.split('/').nth(1).unwrap())
+                }
+            };
+            assert!(plot.contains(&label), "{name}: no point labelled {label:?}");
+        }
+        // The front: a red line through red rings.
         assert!(plot.contains("<polyline"), "{name}: no Pareto line");
+        assert!(
+            plot.contains("stroke=\"#FF0000\""),
+            "{name}: no Pareto points"
+        );
         assert!(plot.contains("Pareto front"), "{name}: no legend");
     }
 

@@ -120,6 +120,14 @@ fn md_row(s: &mut String, cells: &[String]) {
     let _ = writeln!(s, "| {} |", cells.join(" | "));
 }
 
+fn md_table(s: &mut String, head: &[String], rows: &[Vec<String>]) {
+    md_row(s, head);
+    let _ = writeln!(s, "|{}", "---|".repeat(head.len()));
+    for r in rows {
+        md_row(s, r);
+    }
+}
+
 fn machine_rows(m: &Machine, model: &Model) -> Vec<(String, String)> {
     let mut rows = vec![
         (
@@ -162,32 +170,19 @@ pub fn markdown(model: &Model, machine: &Machine) -> String {
             "\n## {}\n\n{}; raw information size {} bytes in {} message(s).\n",
             ds.name, ds.description, ds.raw_size, ds.messages
         );
-        md_row(&mut s, &HEADER.map(String::from));
-        let _ = writeln!(s, "|{}", "---|".repeat(HEADER.len()));
-        for section in dataset_table(ds) {
-            for row in section {
-                md_row(&mut s, &row);
-            }
-        }
+        let rows: Vec<Vec<String>> = dataset_table(ds).into_iter().flatten().collect();
+        md_table(&mut s, &HEADER.map(String::from), &rows);
         let _ = writeln!(s, "\nPlot: `plot-{}.svg`.", ds.name);
     }
     if let Some(c) = &model.conformance {
         s.push_str("\n## Conformance\n\n");
         let (head, rows) = conformance_rows(c);
-        md_row(&mut s, &head);
-        let _ = writeln!(s, "|{}", "---|".repeat(head.len()));
-        for r in rows {
-            md_row(&mut s, &r);
-        }
+        md_table(&mut s, &head, &rows);
     }
     if let Some(f) = &model.fuzz {
         s.push_str("\n## Fuzzing\n\n");
         let (head, rows) = fuzz_rows(f);
-        md_row(&mut s, &head);
-        let _ = writeln!(s, "|{}", "---|".repeat(head.len()));
-        for r in rows {
-            md_row(&mut s, &r);
-        }
+        md_table(&mut s, &head, &rows);
     }
     s
 }
