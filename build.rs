@@ -29,4 +29,32 @@ fn main() {
     if let Err(e) = prost_build::Config::new().compile_fds(fds) {
         panic!("generating Rust from value.proto: {e}");
     }
+    bench_schema(&out);
+}
+
+/// `benches/schemas/datasets.proto`: the benchmark datasets' messages, with
+/// serde derives so the serde codecs share prost's structs (`src/bench/`).
+/// Its descriptor set (`datasets.binpb`) is what the Python baseline loads.
+fn bench_schema(out: &std::path::Path) {
+    println!("cargo:rerun-if-changed=benches/schemas/datasets.proto");
+    let mut compiler = protox::Compiler::new(["benches/schemas"])
+        .unwrap_or_else(|e| panic!("benches/schemas: {e:?}"));
+    if let Err(e) = compiler.open_file("datasets.proto") {
+        panic!("benches/schemas/datasets.proto: {e:?}");
+    }
+    let descriptor = compiler
+        .include_source_info(false)
+        .encode_file_descriptor_set();
+    if let Err(e) = std::fs::write(out.join("datasets.binpb"), descriptor) {
+        panic!("writing datasets.binpb to {}: {e}", out.display());
+    }
+    let fds = compiler.include_source_info(true).file_descriptor_set();
+    let mut config = prost_build::Config::new();
+    config.type_attribute(
+        ".crossfmt.bench",
+        "#[derive(serde::Serialize, serde::Deserialize)]",
+    );
+    if let Err(e) = config.compile_fds(fds) {
+        panic!("generating Rust from datasets.proto: {e}");
+    }
 }

@@ -121,6 +121,9 @@ enum Command {
     /// Run the conformance suites against every implementation and report the matrix.
     #[command(after_help = crossfmt::conformance::cli::AFTER_HELP)]
     Conformance(crossfmt::conformance::cli::ConformanceArgs),
+    /// Write the size/speed comparison report from a bench run (`cargo bench --bench datasets`).
+    #[command(after_help = crossfmt::report::bench_cli::AFTER_HELP)]
+    Report(crossfmt::report::bench_cli::ReportArgs),
 }
 
 const FUZZ_AFTER_HELP: &str = "\
@@ -236,6 +239,7 @@ pub fn main() -> ExitCode {
         Command::Struct(cmd) => {
             crossfmt::codec::pystruct::cli::run(cmd).map(|()| ExitCode::SUCCESS)
         }
+        Command::Report(args) => Ok(crossfmt::report::bench_cli::run(&args)),
     };
     match result {
         Ok(code) => code,

@@ -6,6 +6,7 @@
 //! ([`check`]) drive the property tests, the fuzz targets, the corpus replay
 //! and the `crossfmt` command line.
 
+pub mod bench;
 pub mod caps;
 pub mod check;
 pub mod codec;

@@ -1,5 +1,10 @@
 //! Rendering a run: the summary table for people, JSON for machines.
 
+pub mod bench_cli;
+pub mod bench_meta;
+pub mod bench_model;
+pub mod bench_plot;
+pub mod bench_render;
 pub mod conformance_json;
 pub mod json;
 pub mod junit;
