@@ -71,7 +71,10 @@ impl fmt::Display for LexError {
         match &self.kind {
             LexErrorKind::UnknownOpcode(c) => write!(f, "offset {at}: unknown opcode {c:#04x}"),
             LexErrorKind::Truncated(op) => {
-                write!(f, "offset {at}: pickle data was truncated in the argument of {op}")
+                write!(
+                    f,
+                    "offset {at}: pickle data was truncated in the argument of {op}"
+                )
             }
             LexErrorKind::BadArgument(op, why) => write!(f, "offset {at}: {op}: {why}"),
             LexErrorKind::NoStop => write!(f, "offset {at}: pickle data was truncated (no STOP)"),
@@ -139,13 +142,10 @@ impl<'a> Ops<'a> {
 
     fn line(&mut self, op: &'static OpInfo, at: usize) -> Result<&'a [u8], LexError> {
         let rest = &self.input[self.pos..];
-        let i = rest
-            .iter()
-            .position(|&b| b == b'\n')
-            .ok_or(LexError {
-                offset: at,
-                kind: LexErrorKind::Truncated(op.name),
-            })?;
+        let i = rest.iter().position(|&b| b == b'\n').ok_or(LexError {
+            offset: at,
+            kind: LexErrorKind::Truncated(op.name),
+        })?;
         self.pos += i + 1;
         Ok(&rest[..i])
     }

@@ -17,9 +17,7 @@ fn spelled(op: &Op<'_>) -> String {
         },
         (ArgKind::DecimalNlLong, Arg::Line(l)) => format!("i{}", text::decimal_long(l).unwrap()),
         (ArgKind::FloatNl, Arg::Line(l)) => format!("f{:?}", text::float_line(l).unwrap()),
-        (ArgKind::StringNl, Arg::Line(l)) => {
-            utf8(&text::string_literal(l).unwrap())
-        }
+        (ArgKind::StringNl, Arg::Line(l)) => utf8(&text::string_literal(l).unwrap()),
         (ArgKind::UnicodeStringNl, Arg::Line(l)) => {
             utf8(text::raw_unicode_escape(l).unwrap().as_bytes())
         }
@@ -86,7 +84,10 @@ fn reports_errors_with_offsets() {
     assert_eq!(err(b"NN").kind, LexErrorKind::NoStop);
     assert_eq!(err(b"NN").offset, 2);
     let e = err(b"\x8b\xff\xff\xff\xff.");
-    assert!(matches!(e.kind, LexErrorKind::BadArgument("LONG4", _)), "{e}");
+    assert!(
+        matches!(e.kind, LexErrorKind::BadArgument("LONG4", _)),
+        "{e}"
+    );
     assert_eq!(e.to_string(), "offset 0: LONG4: negative byte count -1");
     assert_eq!(
         err(b"K").to_string(),
