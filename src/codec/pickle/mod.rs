@@ -47,9 +47,13 @@
 //! CPython and serde-pickle both do.
 
 pub mod lexer;
+pub mod machine;
+pub mod to_value;
 pub mod opcodes;
 pub mod screen;
 pub mod text;
+pub mod crossfmt;
+pub mod encoder;
 
 use super::{Codec, CodecError, Format};
 use crate::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};
