@@ -15,12 +15,15 @@
 //! protocols 0–2 (`_codecs.encode`, the interned `"latin1"`, `builtins.set`)
 //! are one object each.
 //!
-//! Sets are written in the order of the `Value`; CPython writes a set in its
-//! hash table's order, which differs for most sets of two or more members
-//! (and for str members changes with each process's hash seed).
+//! Sets are written in the order CPython's hash table iterates a set built by
+//! adding the `Value`'s members in turn ([`pyhash::set_order`]), when the
+//! members' hashes are the same in every process (numbers, tuples and
+//! frozensets of them); a set holding str, bytes or `None` (hashed with a
+//! per-process key or by address) is written in the `Value`'s order, and
+//! CPython's order for it cannot be predicted.
 
 use super::opcodes::op::*;
-use super::text;
+use super::{pyhash, text};
 use crate::codec::CodecError;
 use crate::value::Value;
 use num_bigint::BigInt;
@@ -44,6 +47,7 @@ pub fn encode(v: &Value, protocol: u8) -> Result<Vec<u8>, CodecError> {
         frame_start: None,
         framing: false,
         memo: HashMap::new(),
+        fresh: 0,
     };
     if protocol >= 2 {
         p.write(&[PROTO, protocol]);
@@ -60,8 +64,9 @@ pub fn encode(v: &Value, protocol: u8) -> Result<Vec<u8>, CodecError> {
 enum Ident {
     /// A node of the value (its address: stable while encoding).
     Node(usize),
-    /// The str a `bytes` node becomes for `_codecs.encode` (protocols 0–2).
-    Latin1Of(usize),
+    /// An object the pickler makes (a reduce's argument tuple, the list a
+    /// set becomes, the str a bytes becomes): new, numbered.
+    Fresh(u64),
     /// A singleton str (empty or one character below U+0100).
     Char(Option<char>),
     /// A singleton bytes (empty or one byte).
@@ -76,6 +81,7 @@ struct Pickler {
     frame_start: Option<usize>,
     framing: bool,
     memo: HashMap<Ident, u32>,
+    fresh: u64,
 }
 
 fn addr(v: &Value) -> usize {
@@ -100,6 +106,11 @@ fn bytes_ident(b: &[u8], otherwise: Ident) -> Ident {
 }
 
 impl Pickler {
+    fn fresh(&mut self) -> Ident {
+        self.fresh += 1;
+        Ident::Fresh(self.fresh)
+    }
+
     fn bin(&self) -> bool {
         self.proto >= 1
     }
@@ -231,7 +242,12 @@ impl Pickler {
             Value::Set(xs) | Value::FrozenSet(xs) => {
                 check_members(xs)?;
                 let frozen = matches!(v, Value::FrozenSet(_));
-                self.save_set(xs, frozen, v)?;
+                // CPython writes a set in its hash table's order.
+                let ordered: Vec<Value> = match pyhash::set_order(xs) {
+                    Some(order) => order.into_iter().map(|i| xs[i].clone()).collect(),
+                    None => xs.to_vec(),
+                };
+                self.save_set(&ordered, frozen, v)?;
             }
             Value::Simple(_) | Value::Tag(..) | Value::Ext(..) => {
                 return Err(CodecError::unsupported(format!(
@@ -305,6 +321,7 @@ impl Pickler {
     }
 
     fn save_global(&mut self, module: &'static str, name: &'static str, id: &'static str) {
+        self.boundary();
         if self.get(&Ident::Const(id)) {
             return;
         }
@@ -369,17 +386,14 @@ impl Pickler {
             return Ok(());
         }
         if self.proto < 3 {
-            let node = match id {
-                Ident::Node(a) => a,
-                _ => 0,
-            };
             let global = ("builtins", "bytes", "builtins.bytes");
             if b.is_empty() {
-                return self.save_reduce(global, |p| p.save_new_tuple(0, |_| Ok(()), id.clone()), id.clone());
+                let tid = self.fresh();
+                return self.save_reduce(global, |p| p.save_new_tuple(0, |_| Ok(()), tid), id);
             }
             let latin1: String = b.iter().map(|&c| char::from(c)).collect();
-            let sid = str_ident(&latin1, Ident::Latin1Of(node));
-            let tid = Ident::Latin1Of(node ^ usize::MAX);
+            let sid = str_ident(&latin1, self.fresh());
+            let tid = self.fresh();
             return self.save_reduce(
                 ("_codecs", "encode", "_codecs.encode"),
                 |p| {
@@ -485,8 +499,8 @@ impl Pickler {
             } else {
                 ("builtins", "set", "builtins.set")
             };
-            let list_id = Ident::Latin1Of(addr(v) ^ usize::MAX);
-            let tuple_id = Ident::Latin1Of(addr(v) ^ (usize::MAX >> 1));
+            let list_id = self.fresh();
+            let tuple_id = self.fresh();
             return self.save_reduce(
                 global,
                 |p| {

@@ -58,7 +58,10 @@ pub enum Node {
     Set(Vec<Id>),
     FrozenSet(Vec<Id>),
     /// `GLOBAL`, `STACK_GLOBAL`, `INST`'s class: what `find_class` would import.
-    Global { module: String, name: String },
+    Global {
+        module: String,
+        name: String,
+    },
     Call {
         kind: CallKind,
         callable: Id,
@@ -66,7 +69,10 @@ pub enum Node {
         kwargs: Option<Id>,
     },
     /// `BUILD`: `obj.__setstate__(state)` or a `__dict__` update.
-    Build { obj: Id, state: Id },
+    Build {
+        obj: Id,
+        state: Id,
+    },
     /// `APPEND(S)`, `SETITEM(S)`, `ADDITEMS` on an object the machine cannot
     /// see into (built by a call): CPython would call its methods.
     Mutate {
@@ -277,9 +283,10 @@ impl Machine {
 
     /// The stack length at the last `MARK`, which is popped.
     fn pop_mark(&mut self, op: &Op<'_>) -> Result<usize, MachineError> {
-        self.marks
-            .pop()
-            .map_or_else(|| err(op, ErrorKind::MissingMark, "could not find MARK"), Ok)
+        self.marks.pop().map_or_else(
+            || err(op, ErrorKind::MissingMark, "could not find MARK"),
+            Ok,
+        )
     }
 
     /// The objects above the last `MARK`, which is popped with them.
@@ -321,7 +328,7 @@ impl Machine {
                     xs.extend(items);
                 }
             }
-            (SETITEM | SETITEMS, Node::Dict(_)) => {
+            (DICT | SETITEM | SETITEMS, Node::Dict(_)) => {
                 for pair in items.chunks(2) {
                     let c = self.class(pair[0], op)?;
                     let Node::Dict(kvs) = &mut self.nodes[target].node else {
@@ -430,7 +437,10 @@ impl Machine {
             Some(i) => err(
                 op,
                 ErrorKind::BadValue,
-                format!("'ascii' codec can't decode byte {:#04x} in position {i}", b[i]),
+                format!(
+                    "'ascii' codec can't decode byte {:#04x} in position {i}",
+                    b[i]
+                ),
             ),
         }
     }
@@ -524,16 +534,16 @@ impl Machine {
                 self.push(Node::Bytes(b.to_vec()), op)
             }
             (BYTEARRAY8, Arg::Bytes(b)) => self.push(Node::ByteArray(b.to_vec()), op),
-            (UNICODE, Arg::Line(l)) => match text::raw_unicode_escape(l) {
-                Some(s) => self.push(Node::Str(s), op),
-                None => {
-                    return err(
+            (UNICODE, Arg::Line(l)) => {
+                match text::raw_unicode_escape(l) {
+                    Some(s) => self.push(Node::Str(s), op),
+                    None => return err(
                         op,
                         ErrorKind::BadValue,
                         "'rawunicodeescape' codec can't decode (a bad \\u escape or a surrogate)",
-                    )
+                    ),
                 }
-            },
+            }
             (SHORT_BINUNICODE | BINUNICODE | BINUNICODE8, Arg::Text(b)) => {
                 let s = Self::utf8(b, op)?;
                 self.push(Node::Str(s), op)

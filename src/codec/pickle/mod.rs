@@ -46,14 +46,15 @@
 //! Items left on the stack or marks left open at `STOP` are ignored, as
 //! CPython and serde-pickle both do.
 
-pub mod lexer;
-pub mod machine;
-pub mod to_value;
-pub mod opcodes;
-pub mod screen;
-pub mod text;
 pub mod crossfmt;
 pub mod encoder;
+pub mod lexer;
+pub mod machine;
+pub mod opcodes;
+pub mod pyhash;
+pub mod screen;
+pub mod text;
+pub mod to_value;
 
 use super::{Codec, CodecError, Format};
 use crate::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};

@@ -45,7 +45,7 @@ pub fn float_line(line: &[u8]) -> Option<f64> {
     let s = std::str::from_utf8(line).ok()?;
     let x: f64 = s.parse().ok()?;
     let spelled_infinite = s.to_ascii_lowercase().contains("inf");
-    (x.is_finite() || spelled_infinite).then_some(x)
+    (!x.is_infinite() || spelled_infinite).then_some(x)
 }
 
 /// A `LONG1`/`LONG4` argument: little-endian two's complement.
@@ -219,7 +219,11 @@ pub fn float_repr(x: f64) -> String {
         } else if decpt >= n {
             format!("{digits}{}.0", "0".repeat((decpt - n) as usize))
         } else {
-            format!("{}.{}", &digits[..decpt as usize], &digits[decpt as usize..])
+            format!(
+                "{}.{}",
+                &digits[..decpt as usize],
+                &digits[decpt as usize..]
+            )
         }
     } else {
         let rest = &digits[1..];

@@ -199,15 +199,16 @@ impl Converter<'_> {
                 })
             }
             (true, _, "bytes" | "bytearray", []) => Ok(Value::Bytes(Vec::new())),
-            (true, _, "bytes" | "bytearray", [b]) => match self.pv.node(*b) {
-                Node::Bytes(b) | Node::ByteArray(b) => Ok(Value::Bytes(b.clone())),
+            // bytearray(bytes) is how protocols 0-4 spell a bytearray; the
+            // bytes may themselves be a `_codecs.encode` call (0-2).
+            (true, _, "bytes" | "bytearray", [b]) => match self.value(*b, depth + 1)? {
+                Value::Bytes(b) => Ok(Value::Bytes(b)),
                 _ => Err(refuse(self)),
             },
             (false, "_codecs", "encode", [s, rest @ ..]) if rest.len() <= 1 => {
-                let (Node::Str(s), enc) = (
-                    self.pv.node(*s),
-                    rest.first().map(|&e| self.pv.node(e)),
-                ) else {
+                let (Node::Str(s), enc) =
+                    (self.pv.node(*s), rest.first().map(|&e| self.pv.node(e)))
+                else {
                     return Err(refuse(self));
                 };
                 let enc = match enc {

@@ -73,9 +73,8 @@ impl Keys {
 
     /// The shape of `n`, its members' classes already known.
     fn shape(&self, n: Id, nodes: &[Located]) -> Option<Shape> {
-        let members = |xs: &[Id]| -> Option<Vec<KeyClass>> {
-            xs.iter().map(|m| self.classes[m]).collect()
-        };
+        let members =
+            |xs: &[Id]| -> Option<Vec<KeyClass>> { xs.iter().map(|m| self.classes[m]).collect() };
         Some(match &nodes[n].node {
             Node::None => Shape::Identity(usize::MAX),
             Node::Bool(b) => Shape::Int(BigInt::from(u8::from(*b))),
