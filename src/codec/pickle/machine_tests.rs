@@ -15,7 +15,10 @@ fn bad_pickles_fall_in_cpython_categories() {
     assert_eq!(kind(b"K\x01t."), ErrorKind::MissingMark);
     assert_eq!(kind(b"h\x05."), ErrorKind::BadMemo);
     assert_eq!(kind(b"\x80\x06N."), ErrorKind::UnsupportedProtocol);
-    assert_eq!(kind(b"\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00N."), ErrorKind::Truncated);
+    assert_eq!(
+        kind(b"\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00N."),
+        ErrorKind::Truncated
+    );
     assert_eq!(kind(b"K\x01"), ErrorKind::Truncated);
     assert_eq!(kind(b"\x00N."), ErrorKind::UnknownOpcode);
     assert_eq!(kind(b"(K\x01d."), ErrorKind::BadValue);
@@ -38,7 +41,9 @@ fn a_shared_object_is_one_node_and_a_cycle_is_kept_in_the_arena() {
     // l = []; l.append(l): the list contains itself.
     let pv = run(b"\x80\x02]q\x00h\x00a.").unwrap();
     assert_eq!(pv.node(pv.root), &Node::List(vec![pv.root]));
-    let e = PickleCrossfmt::default().decode(b"\x80\x02]q\x00h\x00a.").unwrap_err();
+    let e = PickleCrossfmt::default()
+        .decode(b"\x80\x02]q\x00h\x00a.")
+        .unwrap_err();
     assert_eq!(e.kind, CodecKind::Unsupported);
     assert!(e.message.contains("recursive"), "{e}");
 }
@@ -69,7 +74,10 @@ fn globals_and_calls_are_explicit_nodes_never_run() {
         .decode(b"\x80\x02cos\nsystem\nX\x04\x00\x00\x00echo\x85R.")
         .unwrap_err();
     assert_eq!(e.kind, CodecKind::Unsupported);
-    assert!(e.message.contains("os.system") && e.message.contains("offset 2"), "{e}");
+    assert!(
+        e.message.contains("os.system") && e.message.contains("offset 2"),
+        "{e}"
+    );
     // BUILD keeps the object's identity and wraps it.
     let pv = run(b"c__main__\nC\n)\x81}b.").unwrap();
     assert!(matches!(pv.node(pv.root), Node::Build { .. }));

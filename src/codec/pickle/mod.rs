@@ -46,7 +46,9 @@
 //! Items left on the stack or marks left open at `STOP` are ignored, as
 //! CPython and serde-pickle both do.
 
+pub mod cli;
 pub mod crossfmt;
+pub mod disasm;
 pub mod encoder;
 pub mod lexer;
 pub mod machine;
