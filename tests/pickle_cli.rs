@@ -26,7 +26,7 @@ fn disasm_lists_a_pickle_and_stops_at_a_break() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("BININT1          1"), "{out}");
     assert!(
-        out.ends_with("highest protocol among opcodes = 4\n"),
+        out.ends_with("highest protocol among opcodes = 2\n"),
         "{out}"
     );
     let (code, out) = disasm(&["-"], b"\x80\x02cos\nsystem\nX\x05\x00\x00");

@@ -617,7 +617,8 @@ impl Machine {
                 if op.code == SETITEMS && items.len() % 2 == 1 {
                     return bad("odd number of items for SETITEMS".into());
                 }
-                self.mutate(mark - 1, items, op)?;
+                let target = self.stack[mark - 1];
+                self.mutate(target, items, op)?;
             }
             (GLOBAL, Arg::Pair(module, name)) => {
                 let module = Self::utf8(module, op)?;

@@ -124,3 +124,13 @@ fn deep_nesting_is_a_limit_not_a_stack_overflow() {
     let e = PickleCrossfmt::default().decode(&b).unwrap_err();
     assert_eq!(e.kind, CodecKind::Limit, "{e}");
 }
+
+#[test]
+fn appends_below_other_objects_extends_the_list_under_the_mark() {
+    // [[1, 2], [1, 2]] with the inner list memoised: APPENDS on the outer
+    // list while the stack holds other objects below it.
+    let b = b"\x80\x02]q\x00(]q\x01(K\x01K\x02eh\x01e.";
+    let v = PickleCrossfmt::default().decode(b).unwrap();
+    let inner = Value::Array(vec![Value::from(1i64), Value::from(2i64)]);
+    assert_eq!(v, Value::Array(vec![inner.clone(), inner]));
+}
