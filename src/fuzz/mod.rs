@@ -592,12 +592,14 @@ mod tests {
             "roundtrip_value",
             "cross_format",
             "differential_msgpack",
+            "decode_pickle_crossfmt",
+            "differential_pickle",
             "planted_decode",
             "planted_roundtrip",
         ] {
             assert!(names.contains(&n.to_string()), "{n} missing from {names:?}");
         }
-        assert_eq!(names.len(), 6 + 6 + 2 + 1 + 2);
+        assert_eq!(names.len(), 7 + 7 + 2 + 2 + 2);
     }
 
     #[test]
