@@ -396,7 +396,7 @@ impl Machine {
 
     fn memo_index(line: &[u8], op: &Op<'_>) -> Result<u64, MachineError> {
         let n = text::decimal_short(line).and_then(|r| r.ok());
-        match n.map(|n| u64::try_from(n)) {
+        match n.map(u64::try_from) {
             Some(Ok(i)) => Ok(i),
             Some(Err(_)) => err(op, ErrorKind::BadMemo, "negative memo index"),
             None => err(

@@ -118,8 +118,8 @@ fn sharing_bombs_hit_the_budget_not_the_memory() {
 #[test]
 fn deep_nesting_is_a_limit_not_a_stack_overflow() {
     let mut b = vec![0x80, 2];
-    b.extend(std::iter::repeat(b']').take(100_000));
-    b.extend(std::iter::repeat(b'a').take(99_999));
+    b.extend(std::iter::repeat_n(b']', 100_000));
+    b.extend(std::iter::repeat_n(b'a', 99_999));
     b.push(b'.');
     let e = PickleCrossfmt::default().decode(&b).unwrap_err();
     assert_eq!(e.kind, CodecKind::Limit, "{e}");

@@ -169,11 +169,9 @@ fn insert(table: &mut [Option<usize>], k: usize, hash: u64) {
         } else {
             0
         };
-        for j in i..=i + probes {
-            if table[j].is_none() {
-                table[j] = Some(k);
-                return;
-            }
+        if let Some(slot) = table[i..=i + probes].iter_mut().find(|s| s.is_none()) {
+            *slot = Some(k);
+            return;
         }
         perturb >>= PERTURB_SHIFT;
         i = (i
