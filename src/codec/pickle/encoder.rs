@@ -243,9 +243,10 @@ impl Pickler {
                 check_members(xs)?;
                 let frozen = matches!(v, Value::FrozenSet(_));
                 // CPython writes a set in its hash table's order.
-                let ordered: Vec<Value> = match pyhash::set_order(xs) {
-                    Some(order) => order.into_iter().map(|i| xs[i].clone()).collect(),
-                    None => xs.to_vec(),
+                // References, not copies: a node's address is its identity.
+                let ordered: Vec<&Value> = match pyhash::set_order(xs) {
+                    Some(order) => order.into_iter().map(|i| &xs[i]).collect(),
+                    None => xs.iter().collect(),
                 };
                 self.save_set(&ordered, frozen, v)?;
             }
@@ -491,7 +492,7 @@ impl Pickler {
         Ok(())
     }
 
-    fn save_set(&mut self, xs: &[Value], frozen: bool, v: &Value) -> Result<(), CodecError> {
+    fn save_set(&mut self, xs: &[&Value], frozen: bool, v: &Value) -> Result<(), CodecError> {
         let id = Ident::Node(addr(v));
         if self.proto < 4 {
             let global = if frozen {
