@@ -8,10 +8,11 @@
 //! (CPython ignores them; a codec answers for one complete value), and
 //! anything [`to_value`]'s policy does not accept as data.
 
+use super::SerdePickle;
 use super::{encoder, machine, to_value};
-use crate::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};
+use crate::caps::Caps;
 use crate::codec::{Codec, CodecError, CodecRef, Format};
-use crate::value::{FloatWidth, Value};
+use crate::value::Value;
 use std::sync::Arc;
 
 /// Deepest value written and read: CPython's default recursion limit.
@@ -35,30 +36,14 @@ impl Default for PickleCrossfmt {
 }
 
 impl PickleCrossfmt {
+    /// serde-pickle's data model, plus dict order (the machine keeps it)
+    /// and CPython's depth.
     pub const CAPS: Caps = Caps {
-        null: true,
-        bool: true,
-        ints: IntRange::UNBOUNDED,
-        f16: FloatRepr::As(FloatWidth::F64),
-        f32: FloatRepr::As(FloatWidth::F64),
-        f64: FloatRepr::As(FloatWidth::F64),
-        nan: true,
-        nan_payload: true,
-        infinity: true,
-        text: true,
-        bytes: true,
-        array: true,
-        map: true,
-        map_keys: MapKeys::Hashable,
         map_order: true,
-        duplicates: Duplicates::LastWins,
-        tuple: CollectionRepr::Native,
-        set: CollectionRepr::Native,
-        frozenset: CollectionRepr::Native,
         // Read back in `Value` order: a Python set has no order of its own.
         set_order: false,
         max_depth: MAX_DEPTH,
-        ..Caps::NONE
+        ..SerdePickle::CAPS
     };
 }
 

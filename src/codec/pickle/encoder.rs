@@ -164,19 +164,26 @@ impl Pickler {
         let idx = self.memo.len() as u32;
         let put = if self.proto >= 4 {
             vec![MEMOIZE]
-        } else if self.bin() {
-            if idx < 256 {
-                vec![BINPUT, idx as u8]
-            } else {
-                let mut v = vec![LONG_BINPUT];
-                v.extend_from_slice(&idx.to_le_bytes());
-                v
-            }
         } else {
-            format!("p{idx}\n").into_bytes()
+            self.memo_op(idx, BINPUT, LONG_BINPUT, 'p')
         };
         self.write(&put);
         self.memo.insert(id, idx);
+    }
+
+    /// A memo opcode for `idx`: one-byte index, four-byte index, or text.
+    fn memo_op(&self, idx: u32, short: u8, long: u8, text: char) -> Vec<u8> {
+        if !self.bin() {
+            return format!("{text}{idx}\n").into_bytes();
+        }
+        match u8::try_from(idx) {
+            Ok(i) => vec![short, i],
+            Err(_) => {
+                let mut v = vec![long];
+                v.extend_from_slice(&idx.to_le_bytes());
+                v
+            }
+        }
     }
 
     /// Writes a memo `GET` if `id` was saved before.
@@ -184,17 +191,7 @@ impl Pickler {
         let Some(&idx) = self.memo.get(id) else {
             return false;
         };
-        let get = if self.bin() {
-            if idx < 256 {
-                vec![BINGET, idx as u8]
-            } else {
-                let mut v = vec![LONG_BINGET];
-                v.extend_from_slice(&idx.to_le_bytes());
-                v
-            }
-        } else {
-            format!("g{idx}\n").into_bytes()
-        };
+        let get = self.memo_op(idx, BINGET, LONG_BINGET, 'g');
         self.write(&get);
         true
     }
