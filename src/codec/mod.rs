@@ -218,6 +218,7 @@ impl Registry {
             Arc::new(cbor::Ciborium),
             Arc::new(json::SerdeJson),
             Arc::new(pickle::SerdePickle),
+            Arc::new(pickle::crossfmt::PickleCrossfmt::default()),
             Arc::new(protobuf::Prost),
         ];
         for format in pystruct::layouts() {

@@ -625,6 +625,8 @@ mod tests {
             "roundtrip_value",
             "cross_format",
             "differential_msgpack",
+            "decode_pickle_crossfmt",
+            "differential_pickle",
             "planted_decode",
             "planted_roundtrip",
             "struct_format",
@@ -632,7 +634,7 @@ mod tests {
         ] {
             assert!(names.contains(&n.to_string()), "{n} missing from {names:?}");
         }
-        assert_eq!(names.len(), 6 + 6 + 2 + 1 + 2 + 2);
+        assert_eq!(names.len(), 7 + 7 + 2 + 2 + 2 + 2);
     }
 
     #[test]
