@@ -46,7 +46,10 @@
 //! Items left on the stack or marks left open at `STOP` are ignored, as
 //! CPython and serde-pickle both do.
 
+pub mod lexer;
+pub mod opcodes;
 pub mod screen;
+pub mod text;
 
 use super::{Codec, CodecError, Format};
 use crate::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};

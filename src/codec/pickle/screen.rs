@@ -28,6 +28,9 @@
 //! own error, so malformed input still reaches the library under test.
 
 use super::super::CodecError;
+use super::lexer::{self, Arg};
+use super::opcodes::op::*;
+use super::text;
 use std::collections::BTreeMap;
 
 /// Limits applied by the screen.
@@ -42,68 +45,6 @@ pub struct Limits {
     /// the input length.
     pub extra_bytes: u64,
 }
-
-const MARK: u8 = b'(';
-const STOP: u8 = b'.';
-const POP: u8 = b'0';
-const POP_MARK: u8 = b'1';
-const DUP: u8 = b'2';
-const FLOAT: u8 = b'F';
-const INT: u8 = b'I';
-const BININT: u8 = b'J';
-const BININT1: u8 = b'K';
-const LONG: u8 = b'L';
-const BININT2: u8 = b'M';
-const NONE: u8 = b'N';
-const STRING: u8 = b'S';
-const BINSTRING: u8 = b'T';
-const SHORT_BINSTRING: u8 = b'U';
-const UNICODE: u8 = b'V';
-const BINUNICODE: u8 = b'X';
-const APPEND: u8 = b'a';
-const BUILD: u8 = b'b';
-const GLOBAL: u8 = b'c';
-const DICT: u8 = b'd';
-const EMPTY_DICT: u8 = b'}';
-const APPENDS: u8 = b'e';
-const GET: u8 = b'g';
-const BINGET: u8 = b'h';
-const INST: u8 = b'i';
-const LONG_BINGET: u8 = b'j';
-const LIST: u8 = b'l';
-const EMPTY_LIST: u8 = b']';
-const OBJ: u8 = b'o';
-const PUT: u8 = b'p';
-const BINPUT: u8 = b'q';
-const LONG_BINPUT: u8 = b'r';
-const SETITEM: u8 = b's';
-const TUPLE: u8 = b't';
-const EMPTY_TUPLE: u8 = b')';
-const SETITEMS: u8 = b'u';
-const BINFLOAT: u8 = b'G';
-const REDUCE: u8 = b'R';
-const PROTO: u8 = 0x80;
-const NEWOBJ: u8 = 0x81;
-const TUPLE1: u8 = 0x85;
-const TUPLE2: u8 = 0x86;
-const TUPLE3: u8 = 0x87;
-const NEWTRUE: u8 = 0x88;
-const NEWFALSE: u8 = 0x89;
-const LONG1: u8 = 0x8a;
-const LONG4: u8 = 0x8b;
-const BINBYTES: u8 = b'B';
-const SHORT_BINBYTES: u8 = b'C';
-const SHORT_BINUNICODE: u8 = 0x8c;
-const BINUNICODE8: u8 = 0x8d;
-const BINBYTES8: u8 = 0x8e;
-const EMPTY_SET: u8 = 0x8f;
-const ADDITEMS: u8 = 0x90;
-const FROZENSET: u8 = 0x91;
-const NEWOBJ_EX: u8 = 0x92;
-const STACK_GLOBAL: u8 = 0x93;
-const MEMOIZE: u8 = 0x94;
-const FRAME: u8 = 0x95;
-const BYTEARRAY8: u8 = 0x96;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Kind {
@@ -177,43 +118,6 @@ pub fn screen(input: &[u8], limits: Limits) -> Result<bool, CodecError> {
 }
 
 impl Machine<'_> {
-    fn take(&mut self, n: u64) -> Step<&[u8]> {
-        let rest = self.input.len() - self.pos;
-        if n > rest as u64 {
-            return Err(Stop::Pass);
-        }
-        let s = &self.input[self.pos..self.pos + n as usize];
-        self.pos += n as usize;
-        Ok(s)
-    }
-
-    fn byte(&mut self) -> Step<u8> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn le(&mut self, n: u64) -> Step<u64> {
-        Ok(self
-            .take(n)?
-            .iter()
-            .rev()
-            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
-    }
-
-    /// A line as serde-pickle reads it: up to `\n` (dropped, with a `\r`
-    /// before it) or the end of input.
-    fn line(&mut self) -> Vec<u8> {
-        let rest = &self.input[self.pos..];
-        let (mut l, used) = match rest.iter().position(|&b| b == b'\n') {
-            Some(i) => (rest[..i].to_vec(), i + 1),
-            None => (rest.to_vec(), rest.len()),
-        };
-        self.pos += used;
-        if l.last() == Some(&b'\r') {
-            l.pop();
-        }
-        l
-    }
-
     fn new_node(&mut self, kind: Kind, children: Vec<Entry>) -> Entry {
         self.nodes.push(Node { kind, children });
         Entry::Node(self.nodes.len() - 1)
@@ -419,132 +323,86 @@ impl Machine<'_> {
     }
 
     fn run(&mut self) -> Step<()> {
-        loop {
-            let op = self.byte()?;
-            match op {
-                PROTO => {
-                    self.byte()?;
-                }
-                FRAME => {
-                    self.take(8)?;
-                }
-                STOP => {
+        // A lexer error (unknown opcode, truncation, negative length) is
+        // serde-pickle's to report.
+        for op in lexer::ops(self.input) {
+            let op = op.map_err(|_| Stop::Pass)?;
+            self.pos = op.end;
+            // serde-pickle drops a `\r` before a line's `\n`.
+            let line = |l: &[u8]| l.strip_suffix(b"\r").unwrap_or(l).to_vec();
+            match (op.code, op.arg) {
+                (PROTO | FRAME, _) => {}
+                (STOP, _) => {
                     let root = self.pop()?;
                     return self.measure(root);
                 }
-                MARK => {
+                (MARK, _) => {
                     let s = std::mem::take(&mut self.stack);
                     self.stacks.push(s);
                 }
-                POP => {
+                (POP, _) => {
                     if self.stack.is_empty() {
                         self.pop_mark()?;
                     } else {
                         self.pop()?;
                     }
                 }
-                POP_MARK => {
+                (POP_MARK, _) => {
                     self.pop_mark()?;
                 }
-                DUP => {
+                (DUP, _) => {
                     let t = self.top_node()?;
                     let c = self.copy(t)?;
                     self.stack.push(Entry::Node(c));
                 }
-                PUT => {
-                    let l = self.line();
-                    let id = Self::ascii(&l)?;
+                (PUT, Arg::Line(l)) => {
+                    let id = Self::ascii(&line(l))?;
                     self.memoize(id)?;
                 }
-                BINPUT => {
-                    let id = self.byte()?;
-                    self.memoize(id.into())?;
-                }
-                LONG_BINPUT => {
-                    let id = self.le(4)? as u32;
-                    self.memoize(id)?;
-                }
-                MEMOIZE => {
+                (BINPUT | LONG_BINPUT, Arg::Int(id)) => self.memoize(id as u32)?,
+                (MEMOIZE, _) => {
                     let id = self.memo.len() as u32;
                     self.memoize(id)?;
                 }
-                GET | BINGET | LONG_BINGET => {
-                    let id = match op {
-                        GET => {
-                            let l = self.line();
-                            Self::ascii(&l)?
-                        }
-                        BINGET => u32::from(self.byte()?),
-                        _ => self.le(4)? as u32,
+                (GET | BINGET | LONG_BINGET, arg) => {
+                    let id = match arg {
+                        Arg::Line(l) => Self::ascii(&line(l))?,
+                        Arg::Int(id) => id as u32,
+                        _ => return Err(Stop::Pass),
                     };
                     self.memo_node(id)?;
                     self.stack.push(Entry::Ref(id));
                 }
-                NONE | NEWTRUE | NEWFALSE => self.push(Kind::Leaf(0)),
-                INT | LONG | FLOAT => {
-                    let l = self.line();
-                    self.push(Kind::Leaf(l.len() as u64));
+                (NONE | NEWTRUE | NEWFALSE, _) => self.push(Kind::Leaf(0)),
+                // STRING is read as bytes by serde-pickle (decode_strings is off).
+                (INT | LONG | FLOAT | STRING, Arg::Line(l)) => {
+                    self.push(Kind::Leaf(line(l).len() as u64))
                 }
-                STRING => {
-                    // Read as bytes by serde-pickle (decode_strings is off).
-                    let l = self.line();
-                    self.push(Kind::Leaf(l.len() as u64));
-                }
-                UNICODE => {
-                    let l = self.line();
-                    let s = raw_unicode_escape(&l).ok_or(Stop::Pass)?;
+                (UNICODE, Arg::Line(l)) => {
+                    let l = line(l);
+                    if text::has_bare_backslash(&l) {
+                        return Err(Stop::Pass);
+                    }
+                    let s = text::raw_unicode_escape(&l).ok_or(Stop::Pass)?;
                     self.push(Kind::Str(s));
                 }
-                BINFLOAT => {
-                    self.take(8)?;
-                    self.push(Kind::Leaf(8));
-                }
-                BININT => {
-                    self.take(4)?;
-                    self.push(Kind::Leaf(4));
-                }
-                BININT1 => {
-                    self.take(1)?;
-                    self.push(Kind::Leaf(1));
-                }
-                BININT2 => {
-                    self.take(2)?;
-                    self.push(Kind::Leaf(2));
-                }
-                LONG1 | SHORT_BINBYTES | SHORT_BINSTRING | LONG4 | BINSTRING | BINBYTES
-                | BINBYTES8 => {
-                    let n = match op {
-                        LONG1 | SHORT_BINBYTES | SHORT_BINSTRING => self.le(1)?,
-                        LONG4 | BINSTRING => {
-                            let n = self.le(4)? as u32 as i32;
-                            if n < 0 {
-                                return Err(Stop::Pass);
-                            }
-                            n as u64
-                        }
-                        BINBYTES => self.le(4)?,
-                        _ => self.le(8)?,
-                    };
-                    self.take(n)?;
-                    self.push(Kind::Leaf(n));
-                }
-                SHORT_BINUNICODE | BINUNICODE | BINUNICODE8 => {
-                    let n = match op {
-                        SHORT_BINUNICODE => self.le(1)?,
-                        BINUNICODE => self.le(4)?,
-                        _ => self.le(8)?,
-                    };
-                    let s = String::from_utf8(self.take(n)?.to_vec()).map_err(|_| Stop::Pass)?;
-                    self.push(Kind::Str(s));
-                }
-                BYTEARRAY8 => {
+                (BINFLOAT, _) => self.push(Kind::Leaf(8)),
+                (BININT, _) => self.push(Kind::Leaf(4)),
+                (BININT1, _) => self.push(Kind::Leaf(1)),
+                (BININT2, _) => self.push(Kind::Leaf(2)),
+                (BYTEARRAY8, _) => {
                     return reject(CodecError::unsupported(
                         self.at("BYTEARRAY8: bytearray has no crossfmt Value"),
                     ))
                 }
-                EMPTY_TUPLE => self.push(Kind::Tuple),
-                TUPLE1 | TUPLE2 | TUPLE3 => {
-                    let n = usize::from(op - TUPLE1 + 1);
+                (_, Arg::Long(b) | Arg::Bytes(b)) => self.push(Kind::Leaf(b.len() as u64)),
+                (_, Arg::Text(b)) => {
+                    let s = String::from_utf8(b.to_vec()).map_err(|_| Stop::Pass)?;
+                    self.push(Kind::Str(s));
+                }
+                (EMPTY_TUPLE, _) => self.push(Kind::Tuple),
+                (TUPLE1 | TUPLE2 | TUPLE3, _) => {
+                    let n = usize::from(op.code - TUPLE1 + 1);
                     if self.stack.len() < n {
                         return Err(Stop::Pass);
                     }
@@ -552,9 +410,9 @@ impl Machine<'_> {
                     let t = self.new_node(Kind::Tuple, items);
                     self.stack.push(t);
                 }
-                TUPLE | LIST | FROZENSET => {
+                (TUPLE | LIST | FROZENSET, _) => {
                     let items = self.pop_mark()?;
-                    let kind = match op {
+                    let kind = match op.code {
                         TUPLE => Kind::Tuple,
                         LIST => Kind::List,
                         _ => Kind::FrozenSet,
@@ -562,43 +420,39 @@ impl Machine<'_> {
                     let t = self.new_node(kind, items);
                     self.stack.push(t);
                 }
-                EMPTY_LIST => self.push(Kind::List),
-                APPEND => {
+                (EMPTY_LIST, _) => self.push(Kind::List),
+                (APPEND, _) => {
                     let v = self.pop()?;
                     self.modify(Kind::List, vec![v])?;
                 }
-                APPENDS => {
+                (APPENDS, _) => {
                     let items = self.pop_mark()?;
                     self.modify(Kind::List, items)?;
                 }
-                EMPTY_DICT => self.push(Kind::Dict),
-                DICT => {
+                (EMPTY_DICT, _) => self.push(Kind::Dict),
+                (DICT, _) => {
                     let items = self.pop_mark()?;
                     self.check_pairs("DICT", items.len())?;
                     let d = self.new_node(Kind::Dict, items);
                     self.stack.push(d);
                 }
-                SETITEM => {
+                (SETITEM, _) => {
                     let v = self.pop()?;
                     let k = self.pop()?;
                     self.modify(Kind::Dict, vec![k, v])?;
                 }
-                SETITEMS => {
+                (SETITEMS, _) => {
                     let items = self.pop_mark()?;
                     self.check_pairs("SETITEMS", items.len())?;
                     self.modify(Kind::Dict, items)?;
                 }
-                EMPTY_SET => self.push(Kind::Set),
-                ADDITEMS => {
+                (EMPTY_SET, _) => self.push(Kind::Set),
+                (ADDITEMS, _) => {
                     let items = self.pop_mark()?;
                     self.modify(Kind::Set, items)?;
                 }
-                GLOBAL => {
-                    let module = self.line();
-                    let name = self.line();
-                    self.global(&module, &name)?;
-                }
-                STACK_GLOBAL => {
+                (GLOBAL, Arg::Pair(module, name)) => self.global(&line(module), &line(name))?,
+                (STACK_GLOBAL, _) => {
                     let name = self.pop_resolve()?;
                     let module = self.pop_resolve()?;
                     let (Kind::Str(name), Kind::Str(module)) = (
@@ -609,18 +463,16 @@ impl Machine<'_> {
                     };
                     self.global(module.as_bytes(), name.as_bytes())?;
                 }
-                REDUCE => self.reduce()?,
-                INST => {
-                    let module = self.line();
-                    let name = self.line();
+                (REDUCE, _) => self.reduce()?,
+                (INST, Arg::Pair(module, name)) => {
                     return reject(CodecError::unsupported(self.at(format!(
                         "INST builds an instance of {}.{}",
-                        String::from_utf8_lossy(&module),
-                        String::from_utf8_lossy(&name)
+                        String::from_utf8_lossy(&line(module)),
+                        String::from_utf8_lossy(&line(name))
                     ))));
                 }
-                OBJ | NEWOBJ | NEWOBJ_EX | BUILD => {
-                    let what = match op {
+                (OBJ | NEWOBJ | NEWOBJ_EX | BUILD, _) => {
+                    let what = match op.code {
                         OBJ => "OBJ builds a class instance",
                         NEWOBJ => "NEWOBJ builds a class instance",
                         NEWOBJ_EX => "NEWOBJ_EX builds a class instance",
@@ -628,11 +480,12 @@ impl Machine<'_> {
                     };
                     return reject(CodecError::unsupported(self.at(what)));
                 }
-                // PERSID, BINPERSID, EXT1/2/4, NEXT_BUFFER, READONLY_BUFFER and
-                // bytes that are no opcode: serde-pickle refuses them itself.
+                // PERSID, BINPERSID, EXT1/2/4, NEXT_BUFFER, READONLY_BUFFER:
+                // serde-pickle refuses them itself.
                 _ => return Err(Stop::Pass),
             }
         }
+        Err(Stop::Pass)
     }
 
     /// Depth and expanded size of the value STOP returns, memo references
@@ -714,30 +567,4 @@ impl Machine<'_> {
         }
         Ok(())
     }
-}
-
-/// Python's raw-unicode-escape as serde-pickle decodes it: `\uXXXX` and
-/// `\UXXXXXXXX` escapes, every other byte a Latin-1 code point.
-fn raw_unicode_escape(b: &[u8]) -> Option<String> {
-    let mut out = String::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'\\' {
-            let n = match b.get(i + 1) {
-                Some(b'u') => 4,
-                Some(b'U') => 8,
-                _ => return None,
-            };
-            let hex = std::str::from_utf8(b.get(i + 2..i + 2 + n)?).ok()?;
-            if !hex.bytes().all(|c| c.is_ascii_hexdigit()) {
-                return None;
-            }
-            out.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
-            i += 2 + n;
-        } else {
-            out.push(char::from(b[i]));
-            i += 1;
-        }
-    }
-    Some(out)
 }

@@ -1,0 +1,161 @@
+//! The meaning of pickle arguments that are text or variable-length numbers,
+//! as CPython's C unpickler reads them: decimal lines, `repr` floats, quoted
+//! `STRING` literals, raw-unicode-escape, two's complement longs.
+
+use num_bigint::{BigInt, Sign};
+
+/// An `INT`/`GET`/`PUT` line's value: `I01`/`I00` are `True`/`False` for
+/// `INT` (`Ok(Err(bool))`), anything else a decimal integer with optional
+/// sign and surrounding whitespace.
+pub fn decimal_short(line: &[u8]) -> Option<Result<BigInt, bool>> {
+    match line {
+        b"01" => return Some(Err(true)),
+        b"00" => return Some(Err(false)),
+        _ => {}
+    }
+    decimal(line).map(Ok)
+}
+
+/// A `LONG` line: a decimal integer, optionally ending in `L`.
+pub fn decimal_long(line: &[u8]) -> Option<BigInt> {
+    decimal(line.strip_suffix(b"L").unwrap_or(line))
+}
+
+fn decimal(line: &[u8]) -> Option<BigInt> {
+    let s = std::str::from_utf8(line).ok()?.trim();
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.strip_prefix('+').unwrap_or(s).parse().ok()
+}
+
+/// A memo index line (`GET`, `PUT`): a non-negative decimal.
+pub fn memo_index(line: &[u8]) -> Option<u64> {
+    let s = std::str::from_utf8(line).ok()?;
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// A `FLOAT` line (`repr(float)`, or `inf`/`nan` spellings). CPython raises
+/// on a finite literal too large for a double, so that is `None` too.
+pub fn float_line(line: &[u8]) -> Option<f64> {
+    let s = std::str::from_utf8(line).ok()?;
+    let x: f64 = s.parse().ok()?;
+    let spelled_infinite = s.to_ascii_lowercase().contains("inf");
+    (x.is_finite() || spelled_infinite).then_some(x)
+}
+
+/// A `LONG1`/`LONG4` argument: little-endian two's complement.
+pub fn long_bytes(b: &[u8]) -> BigInt {
+    BigInt::from_signed_bytes_le(b)
+}
+
+/// The shortest little-endian two's complement of `n` (CPython's
+/// `encode_long`; zero is empty).
+pub fn to_long_bytes(n: &BigInt) -> Vec<u8> {
+    if n.sign() == Sign::NoSign {
+        return Vec::new();
+    }
+    n.to_signed_bytes_le()
+}
+
+/// A `STRING` argument: a quoted Python bytes literal with its escapes
+/// decoded (`codecs.escape_decode`). `None` when not quoted or a `\x` escape
+/// is malformed.
+pub fn string_literal(line: &[u8]) -> Option<Vec<u8>> {
+    let n = line.len();
+    if n < 2 || line[0] != line[n - 1] || !matches!(line[0], b'\'' | b'"') {
+        return None;
+    }
+    let b = &line[1..n - 1];
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            out.push(b[i]);
+            i += 1;
+            continue;
+        }
+        i += 1;
+        let Some(&c) = b.get(i) else {
+            return None; // "Trailing \ in string"
+        };
+        i += 1;
+        match c {
+            b'\n' => {}
+            b'\\' | b'\'' | b'"' => out.push(c),
+            b'a' => out.push(7),
+            b'b' => out.push(8),
+            b'f' => out.push(12),
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b't' => out.push(b'\t'),
+            b'v' => out.push(11),
+            b'0'..=b'7' => {
+                let mut v = u32::from(c - b'0');
+                for _ in 0..2 {
+                    match b.get(i) {
+                        Some(&d @ b'0'..=b'7') => {
+                            v = v * 8 + u32::from(d - b'0');
+                            i += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                out.push(v as u8);
+            }
+            b'x' => {
+                let hex = std::str::from_utf8(b.get(i..i + 2)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 2;
+            }
+            _ => {
+                out.push(b'\\');
+                out.push(c);
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Python's raw-unicode-escape decoding: `\uXXXX` and `\UXXXXXXXX` escapes,
+/// every other byte a Latin-1 code point. `None` on a malformed escape or a
+/// code point Rust's `char` cannot hold (a lone surrogate).
+pub fn raw_unicode_escape(b: &[u8]) -> Option<String> {
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            let n = match b.get(i + 1) {
+                Some(b'u') => 4,
+                Some(b'U') => 8,
+                _ => {
+                    out.push('\\');
+                    i += 1;
+                    continue;
+                }
+            };
+            let hex = std::str::from_utf8(b.get(i + 2..i + 2 + n)?).ok()?;
+            if !hex.bytes().all(|c| c.is_ascii_hexdigit()) {
+                return None;
+            }
+            out.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
+            i += 2 + n;
+        } else {
+            out.push(char::from(b[i]));
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+/// A `\` in raw-unicode-escape followed by `u`/`U`: the screen (which mirrors
+/// serde-pickle) treats any other backslash as malformed, CPython does not.
+pub fn has_bare_backslash(b: &[u8]) -> bool {
+    b.windows(2)
+        .any(|w| w[0] == b'\\' && !matches!(w[1], b'u' | b'U'))
+        || b.last() == Some(&b'\\')
+}
