@@ -48,6 +48,7 @@
 
 pub mod lexer;
 pub mod opcodes;
+pub mod scan;
 pub mod screen;
 pub mod text;
 
