@@ -15,6 +15,7 @@
 //! | `differential_<format>` | [`TargetKind::Differential`] | bytes | [`check::differential::same_bytes`] over the format's implementations |
 //! | `planted_decode` | [`TargetKind::Planted`] | bytes | `bytes_first` on [`crate::codec::planted::Planted`] |
 //! | `planted_roundtrip` | [`TargetKind::Planted`] | a `Value` | `value_first` on `Planted` |
+//! | `pickle_scan` | [`TargetKind::PickleScan`] | bytes (any file) | [`crate::codec::pickle::scan::check::bounded`] |
 //!
 //! `<codec>` is the codec id with `/` and `-` mapped to `_`; a format has a
 //! differential target when it has two or more built-in implementations.
@@ -50,7 +51,8 @@
 //!
 //! # Seeds
 //!
-//! [`materialise_seeds`] writes `out/<target>/<hash>`: for bytes targets, the
+//! [`materialise_seeds`] writes `out/<target>/<hash>`: `pickle_scan` also gets
+//! the files of `corpus/pickles/` (up to its `max_len`); for bytes targets, the
 //! corpus bytes of the target's format, every built-in implementation's
 //! encoding of every corpus value it supports, and the target's regressions.
 //! Value-input targets (`roundtrip_value`, `cross_format`,
@@ -78,6 +80,8 @@ pub enum TargetKind {
     CrossFormat,
     Differential,
     Planted,
+    /// The malicious-pickle scanner on any bytes: no panic, bounded work.
+    PickleScan,
 }
 
 /// One fuzz target.
@@ -96,6 +100,8 @@ pub struct Target {
 /// Names of the two planted-bug targets.
 pub const PLANTED_DECODE: &str = "planted_decode";
 pub const PLANTED_ROUNDTRIP: &str = "planted_roundtrip";
+/// Name of the scanner's target.
+pub const PICKLE_SCAN: &str = "pickle_scan";
 
 /// Default `-max_len` of every target.
 pub const MAX_LEN: usize = 4096;
@@ -108,7 +114,10 @@ impl Target {
     /// is read as a `Value` through `Arbitrary`.
     pub fn takes_bytes(&self) -> bool {
         match self.kind {
-            TargetKind::Decode | TargetKind::BareDecode | TargetKind::Differential => true,
+            TargetKind::Decode
+            | TargetKind::BareDecode
+            | TargetKind::Differential
+            | TargetKind::PickleScan => true,
             TargetKind::RoundtripValue | TargetKind::CrossFormat => false,
             TargetKind::Planted => self.name == PLANTED_DECODE,
         }
@@ -205,6 +214,12 @@ fn build_table() -> Table {
         None,
         vec![planted],
     );
+    push(
+        PICKLE_SCAN.into(),
+        TargetKind::PickleScan,
+        Some(Format::Pickle),
+        Vec::new(),
+    );
     out
 }
 
@@ -236,6 +251,7 @@ pub fn run_target(name: &str, data: &[u8]) -> Result<(), Box<Finding>> {
             Ok(())
         }
         TargetKind::Differential => check::differential::same_bytes(&cs, data).map(drop),
+        TargetKind::PickleScan => crate::codec::pickle::scan::check::bounded(data),
         TargetKind::Planted if t.takes_bytes() => {
             check::roundtrip::bytes_first(cs[0], data).map(drop)
         }
@@ -536,6 +552,16 @@ pub fn materialise_seeds(
             }
             _ => seeds.extend(random_seeds(&t.name)),
         }
+        if t.kind == TargetKind::PickleScan {
+            // The scanner's own corpora: every bypass family and benign file.
+            for sub in ["pickles/malicious", "pickles/benign"] {
+                if let Ok(entries) = std::fs::read_dir(corpus.root.join(sub)) {
+                    for e in entries.flatten() {
+                        seeds.push(std::fs::read(e.path())?);
+                    }
+                }
+            }
+        }
         seeds.extend(corpus.regressions.iter().filter_map(|r| match &r.input {
             RegressionInput::Target { target, data } if *target == t.name => Some(data.clone()),
             _ => None,
@@ -594,10 +620,11 @@ mod tests {
             "differential_msgpack",
             "planted_decode",
             "planted_roundtrip",
+            "pickle_scan",
         ] {
             assert!(names.contains(&n.to_string()), "{n} missing from {names:?}");
         }
-        assert_eq!(names.len(), 6 + 6 + 2 + 1 + 2);
+        assert_eq!(names.len(), 6 + 6 + 2 + 1 + 2 + 1);
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! stack and memo are capped ([`Limits`]), decoded payloads have a byte
 //! budget and nesting a depth bound; going over a cap is itself a finding.
 
+pub mod check;
 pub mod cli;
 pub mod container;
 pub mod output;
@@ -140,6 +141,8 @@ pub struct Report {
     pub bytes: usize,
     /// Opcodes processed, nested pickles included: the work done.
     pub ops: u64,
+    /// Bytes produced by decoding (inflated zip members, base64, zlib...).
+    pub decoded: usize,
     pub findings: Vec<Finding>,
     /// Findings beyond [`Limits::max_findings`], counted but not kept.
     pub findings_dropped: usize,
@@ -204,6 +207,7 @@ pub fn scan_bytes(path: &str, bytes: &[u8], policy: &Policy, limits: Limits) -> 
         container,
         bytes: bytes.len(),
         ops: sink.ops,
+        decoded: sink.decoded,
         findings: sink.findings,
         findings_dropped: sink.dropped,
         globals: sink.globals,
