@@ -21,9 +21,12 @@ import base64
 import io
 import os
 import pickle
-import sys
 import zipfile
+import sys
 import zlib
+
+sys.dont_write_bytecode = True  # importing generate.py must leave nothing behind
+from generate import write_tsv  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MAX_NESTING = 8
@@ -134,11 +137,7 @@ def main():
                 if (place, glob) not in seen:
                     seen.add((place, glob))
                     rows.append((file, place, glob))
-    sys.setrecursionlimit(10_000)
-    with open(os.path.join(HERE, "find_class.tsv"), "w") as f:
-        f.write("# file\tplace\tglobal — written by find_class_oracle.py\n")
-        for r in rows:
-            f.write("\t".join(r) + "\n")
+    write_tsv("find_class.tsv", ("file", "place", "global"), rows, "find_class_oracle.py")
     print(f"{len(rows)} globals recorded")
 
 

@@ -381,21 +381,23 @@ def main():
         os.makedirs(d, exist_ok=True)
         for f in os.listdir(d):
             os.remove(os.path.join(d, f))
-    for name, data, glob in malicious():
+    cases = [("malicious", n, d, "dangerous", g) for n, d, g in malicious()]
+    cases += [("benign", n, d, "safe", "-") for n, d in benign()]
+    for sub, name, data, verdict, glob in cases:
         fname = name if name.endswith(".pt") else name + ".pkl"
-        with open(os.path.join(HERE, "malicious", fname), "wb") as f:
+        with open(os.path.join(HERE, sub, fname), "wb") as f:
             f.write(data)
-        rows.append((f"malicious/{fname}", "dangerous", glob))
-    for name, data in benign():
-        fname = name if name.endswith(".pt") else name + ".pkl"
-        with open(os.path.join(HERE, "benign", fname), "wb") as f:
-            f.write(data)
-        rows.append((f"benign/{fname}", "safe", "-"))
-    with open(os.path.join(HERE, "MANIFEST.tsv"), "w") as f:
-        f.write("# file\tverdict\tglobal — written by generate.py\n")
+        rows.append((f"{sub}/{fname}", verdict, glob))
+    write_tsv("MANIFEST.tsv", ("file", "verdict", "global"), rows, "generate.py")
+    print(f"{len(rows)} files")
+
+
+def write_tsv(name, columns, rows, writer):
+    """A TSV beside this script, with a header naming what wrote it."""
+    with open(os.path.join(HERE, name), "w") as f:
+        f.write("# " + "\t".join(columns) + f" — written by {writer}\n")
         for r in rows:
             f.write("\t".join(r) + "\n")
-    print(f"{len(rows)} files")
 
 
 if __name__ == "__main__":
