@@ -161,6 +161,22 @@ fn zip_members_are_located_by_name() {
 }
 
 #[test]
+fn a_zip_header_that_is_also_a_pickle_is_read_both_ways() {
+    // `PK\x03\x04\n` is PERSID with the line `K\x03\x04` to pickle.load.
+    let poly = b"PK\x03\x04\ncos\nsystem\n(S'x'\ntR.";
+    let r = scan_bytes("poly", poly, &Policy::default_policy(), Limits::default());
+    assert_eq!(r.container, "zip+raw");
+    assert_eq!(r.verdict, Severity::Dangerous);
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.location == "#0" && f.global.as_deref() == Some("os.system")));
+    // A plain zip is not flagged for failing to be a pickle.
+    let r = scan("benign/torch_zip_benign.pt");
+    assert_eq!((r.container, r.verdict), ("zip", Severity::Safe));
+}
+
+#[test]
 fn broken_streams_report_what_came_before_the_break() {
     let r = scan("malicious/truncated_after_reduce.pkl");
     let call = r

@@ -5,7 +5,8 @@
 //! Zip members are read raw, without the CRC check: PyTorch's loader does
 //! not refuse a member whose CRC is wrong, and neither may a scanner that
 //! wants to see what it loads. When the central directory cannot be read at
-//! all, members are found by walking the local file headers.
+//! all, members are found by walking the local file headers. A file that
+//! starts like a zip is also read as a pickle (see [`scan`]).
 
 use super::stream::scan_stream;
 use super::{Finding, Kind, Severity, Sink};
@@ -23,10 +24,7 @@ pub(crate) fn scan(bytes: &[u8], sink: &mut Sink) -> &'static str {
             scan_archive(&mut archive, sink);
             true
         }
-        Err(e)
-            if starts_as_zip
-                || bytes.windows(4).any(|w| w == LOCAL_HEADER) && looks_like_zip(bytes) =>
-        {
+        Err(e) if starts_as_zip || looks_like_zip(bytes) => {
             sink.push(container_finding(
                 0,
                 format!("zip central directory unreadable ({e}); members found from their local headers"),
@@ -37,7 +35,23 @@ pub(crate) fn scan(bytes: &[u8], sink: &mut Sink) -> &'static str {
         Err(_) => false,
     };
     if starts_as_zip {
-        return "zip";
+        // `PK` is also PERSID plus a line: `pickle.load` reads such a file
+        // as a pickle while `torch.load` reads it as a zip. The raw reading
+        // is reported only when it imports or calls something, so a plain
+        // zip is not flagged for not being a pickle.
+        let mut raw = Sink::new(sink.policy, sink.limits);
+        scan_stream(bytes, "", 0, &mut raw);
+        sink.ops += raw.ops;
+        let active = raw
+            .findings
+            .iter()
+            .any(|f| matches!(f.kind, Kind::Import | Kind::Call | Kind::UnresolvedImport));
+        if !active {
+            return "zip";
+        }
+        sink.globals.extend(raw.globals);
+        raw.findings.into_iter().for_each(|f| sink.push(f));
+        return "zip+raw";
     }
     scan_stream(bytes, "", 0, sink);
     if zip {
