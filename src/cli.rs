@@ -118,9 +118,6 @@ enum Command {
     /// Run the conformance suites against every implementation and report the matrix.
     #[command(after_help = crossfmt::conformance::cli::AFTER_HELP)]
     Conformance(crossfmt::conformance::cli::ConformanceArgs),
-    /// Pickle tools.
-    #[command(subcommand)]
-    Pickle(crossfmt::codec::pickle::scan::cli::PickleCommand),
 }
 
 const FUZZ_AFTER_HELP: &str = "\
@@ -233,9 +230,6 @@ pub fn main() -> ExitCode {
         Command::Replay { target, input } => cmd_replay(&target, &input),
         Command::Testee { codecs } => cmd_testee(&codecs),
         Command::Conformance(args) => crossfmt::conformance::cli::run(args),
-        Command::Pickle(crossfmt::codec::pickle::scan::cli::PickleCommand::Scan(args)) => {
-            crossfmt::codec::pickle::scan::cli::run(args)
-        }
     };
     match result {
         Ok(code) => code,

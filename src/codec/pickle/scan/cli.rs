@@ -138,11 +138,3 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         ExitCode::SUCCESS
     })
 }
-
-/// `crossfmt pickle ...` until the pickle command group lands.
-#[derive(clap::Subcommand, Debug)]
-pub enum PickleCommand {
-    /// Scan files for pickles that import or call anything unsafe, without loading them.
-    #[command(after_help = AFTER_HELP)]
-    Scan(ScanArgs),
-}
