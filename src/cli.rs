@@ -61,6 +61,9 @@ enum Command {
         #[arg(long)]
         hex: bool,
     },
+    /// Pickle tools: disassemble a pickle without loading it.
+    #[command(subcommand)]
+    Pickle(crossfmt::codec::pickle::cli::PickleArgs),
     /// Convert between value notation and any codec's bytes.
     ///
     /// FROM and TO are `diag` (diagnostic notation), a codec id
@@ -230,6 +233,7 @@ pub fn main() -> ExitCode {
         Command::Replay { target, input } => cmd_replay(&target, &input),
         Command::Testee { codecs } => cmd_testee(&codecs),
         Command::Conformance(args) => crossfmt::conformance::cli::run(args),
+        Command::Pickle(args) => crossfmt::codec::pickle::cli::run(args),
     };
     match result {
         Ok(code) => code,
@@ -425,6 +429,10 @@ fn cmd_inspect(format: Format, file: &Path, is_hex: bool) -> Result<ExitCode> {
             other => check::describe(&other, notation::print),
         };
         print!("\n{}:\n{}", c.id(), indent(shown.trim_end()));
+    }
+    if format == Format::Pickle {
+        let (text, _) = crossfmt::codec::pickle::disasm::disassemble(&bytes);
+        print!("\ndisassembly:\n{}", indent(text.trim_end()));
     }
     Ok(ExitCode::SUCCESS)
 }

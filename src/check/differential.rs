@@ -7,9 +7,12 @@
 //! resource limit) while another decoded a value the first one declares it
 //! cannot represent is consistent with its capabilities; that is a skip.
 
-use super::{decode, describe, CheckResult, Finding, Input, Outcome, Verdict, DIFFERENTIAL};
+use super::{
+    decode, describe, encode, CheckResult, Finding, Input, Outcome, Verdict, DIFFERENTIAL,
+};
 use crate::codec::{Codec, ErrorKind};
 use crate::notation;
+use crate::value::Value;
 
 pub fn same_bytes(codecs: &[&dyn Codec], bytes: &[u8]) -> CheckResult {
     let Some(first) = codecs.first() else {
@@ -104,4 +107,46 @@ fn consistent_refusal(codecs: &[&dyn Codec], outcomes: &[Outcome<crate::Value>])
         reasons.push(format!("{} cannot represent it ({})", c.id(), why[0]));
     }
     Some(reasons.join("; "))
+}
+
+/// Two implementations of one format write `v` to the same bytes: for an
+/// encoder that promises to be byte-identical to a reference (pickle's
+/// CPython-exact encoder). A value either cannot encode is a skip; both
+/// refusing agrees; one refusing what the other writes is a finding.
+pub fn same_encoding(a: &dyn Codec, b: &dyn Codec, v: &Value) -> CheckResult {
+    if let Some(why) = a.unsupported(v).or_else(|| b.unsupported(v)) {
+        return Ok(Verdict::Skip(why));
+    }
+    let (ea, eb) = (encode(a, v), encode(b, v));
+    let hex = |o: &Outcome<Vec<u8>>| describe(o, |b: &Vec<u8>| hex::encode(b));
+    let finding = |detail: String| {
+        let mut f = Finding::new(DIFFERENTIAL, &[a, b], Input::Value(v.clone()))
+            .detail(detail)
+            .expected(format!("{}: {}", b.id(), hex(&eb)))
+            .actual(format!("{}: {}", a.id(), hex(&ea)));
+        if let Outcome::Ok(bytes) = &ea {
+            f = f.bytes(bytes);
+        }
+        f.panic = ea.failure().or_else(|| eb.failure());
+        Box::new(f)
+    };
+    match (&ea, &eb) {
+        (Outcome::Ok(x), Outcome::Ok(y)) if x == y => Ok(Verdict::Pass),
+        (Outcome::Ok(x), Outcome::Ok(y)) => {
+            let at = x.iter().zip(y).position(|(p, q)| p != q);
+            let at = at.unwrap_or(x.len().min(y.len()));
+            Err(finding(format!(
+                "the encodings differ from byte {at} ({} vs {} bytes)",
+                x.len(),
+                y.len()
+            )))
+        }
+        (Outcome::Rejected(_), Outcome::Rejected(_)) => Ok(Verdict::Pass),
+        _ if ea.failure().is_some() || eb.failure().is_some() => {
+            Err(finding("an implementation panicked or failed".into()))
+        }
+        _ => Err(finding(
+            "one implementation encodes what the other refuses".into(),
+        )),
+    }
 }

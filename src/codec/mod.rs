@@ -206,6 +206,7 @@ impl Registry {
             Arc::new(cbor::Ciborium),
             Arc::new(json::SerdeJson),
             Arc::new(pickle::SerdePickle),
+            Arc::new(pickle::crossfmt::PickleCrossfmt::default()),
             Arc::new(protobuf::Prost),
         ];
         Registry { codecs }

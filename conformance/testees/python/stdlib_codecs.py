@@ -88,7 +88,8 @@ _PICKLE_MAKERS = {
 class Pickle:
     id = "pickle/cpython"
     format = "pickle"
-    schemas = False
+    # The schema is the protocol written: "0" to "5"; none is protocol 4.
+    schemas = True
     caps = {
         "null": True, "bool": True, "ints": ANY_INT, **F64,
         "nan": True, "nan_payload": True, "infinity": True,
@@ -100,7 +101,18 @@ class Pickle:
         "max_depth": 1000,
     }
 
+    @staticmethod
+    def protocol(schema):
+        if schema is None:
+            # CPython 3.11's DEFAULT_PROTOCOL: what pickle.dumps(v) gives
+            # Python users.
+            return 4
+        if schema not in ("0", "1", "2", "3", "4", "5"):
+            raise unsupported(f"pickle schema {schema!r} is not a protocol number 0 to 5")
+        return int(schema)
+
     def decode(self, payload, schema):
+        self.protocol(schema)
         try:
             obj = safe_pickle.loads(payload)
         except safe_pickle.Refused as e:
@@ -111,11 +123,9 @@ class Pickle:
         return _pickle_vj(obj)
 
     def encode(self, value, schema):
+        protocol = self.protocol(schema)
         obj = from_vj(value, _PICKLE_MAKERS)
-        # Protocol 4 is CPython 3.11's DEFAULT_PROTOCOL: what pickle.dumps(v)
-        # gives Python users (protocol 5 only adds out-of-band buffers and the
-        # BYTEARRAY8 opcode).
-        return pickle.dumps(obj, protocol=4)
+        return pickle.dumps(obj, protocol=protocol)
 
 
 # --- json -----------------------------------------------------------------

@@ -46,11 +46,18 @@
 //! Items left on the stack or marks left open at `STOP` are ignored, as
 //! CPython and serde-pickle both do.
 
+pub mod cli;
+pub mod crossfmt;
+pub mod disasm;
+pub mod encoder;
 pub mod lexer;
+pub mod machine;
 pub mod opcodes;
+pub mod pyhash;
 pub mod scan;
 pub mod screen;
 pub mod text;
+pub mod to_value;
 
 use super::{Codec, CodecError, Format};
 use crate::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};

@@ -45,7 +45,7 @@ pub fn float_line(line: &[u8]) -> Option<f64> {
     let s = std::str::from_utf8(line).ok()?;
     let x: f64 = s.parse().ok()?;
     let spelled_infinite = s.to_ascii_lowercase().contains("inf");
-    (x.is_finite() || spelled_infinite).then_some(x)
+    (!x.is_infinite() || spelled_infinite).then_some(x)
 }
 
 /// A `LONG1`/`LONG4` argument: little-endian two's complement.
@@ -158,4 +158,82 @@ pub fn has_bare_backslash(b: &[u8]) -> bool {
     b.windows(2)
         .any(|w| w[0] == b'\\' && !matches!(w[1], b'u' | b'U'))
         || b.last() == Some(&b'\\')
+}
+
+/// Bytes that are valid UTF-8 once encoded surrogates (`ED A0..BF xx`, what
+/// Python's `surrogatepass` writes) are allowed.
+pub fn is_surrogate_utf8(b: &[u8]) -> bool {
+    let mut rest = b;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(_) => return true,
+            Err(e) => {
+                let i = e.valid_up_to();
+                match rest.get(i..i + 3) {
+                    Some([0xed, 0xa0..=0xbf, 0x80..=0xbf]) => rest = &rest[i + 3..],
+                    _ => return false,
+                }
+            }
+        }
+    }
+}
+
+/// `UNICODE`'s argument for `s` as CPython's pickler writes it:
+/// raw-unicode-escape, with `\`, NUL, `\n`, `\r` and `\x1a` escaped too.
+pub fn raw_unicode_escape_encode(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        let n = u32::from(c);
+        if n >= 0x10000 {
+            out.extend(format!("\\U{n:08x}").bytes());
+        } else if n >= 0x100 || matches!(c, '\\' | '\0' | '\n' | '\r' | '\x1a') {
+            out.extend(format!("\\u{n:04x}").bytes());
+        } else {
+            out.push(n as u8);
+        }
+    }
+    out
+}
+
+/// Python's `repr(float)`: the shortest round-tripping digits, positional
+/// for decimal exponents -4 ≤ e < 16, else scientific with a signed,
+/// two-digit-minimum exponent.
+pub fn float_repr(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf" } else { "-inf" }.into();
+    }
+    // Rust's `{:e}` gives the shortest round-tripping digits: "d.ddde-5".
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exp) = sci.split_once('e').expect("{:e} has an exponent");
+    let exp: i32 = exp.parse().expect("decimal exponent");
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    let decpt = exp + 1;
+    let body = if (-4 < decpt) && (decpt <= 16) {
+        let n = digits.len() as i32;
+        if decpt <= 0 {
+            format!("0.{}{digits}", "0".repeat((-decpt) as usize))
+        } else if decpt >= n {
+            format!("{digits}{}.0", "0".repeat((decpt - n) as usize))
+        } else {
+            format!(
+                "{}.{}",
+                &digits[..decpt as usize],
+                &digits[decpt as usize..]
+            )
+        }
+    } else {
+        let rest = &digits[1..];
+        let m = if rest.is_empty() {
+            digits[..1].to_string()
+        } else {
+            format!("{}.{rest}", &digits[..1])
+        };
+        let esign = if exp < 0 { '-' } else { '+' };
+        format!("{m}e{esign}{:02}", exp.abs())
+    };
+    format!("{sign}{body}")
 }
