@@ -80,15 +80,12 @@ pub fn scan_file(
     let mut report = scan_bytes(&path.display().to_string(), &bytes, policy, limits);
     if truncated {
         report.verdict = report.verdict.max(Severity::Suspicious);
-        report.findings.push(super::Finding {
-            severity: Severity::Suspicious,
-            kind: super::Kind::Limit,
-            global: None,
-            opcode: None,
-            offset: bytes.len(),
-            location: String::new(),
-            message: format!("file longer than --max-bytes {max_bytes}; the rest is not scanned"),
-        });
+        report.findings.push(super::Finding::note(
+            super::Kind::Limit,
+            bytes.len(),
+            "",
+            format!("file longer than --max-bytes {max_bytes}; the rest is not scanned"),
+        ));
     }
     Ok(report)
 }

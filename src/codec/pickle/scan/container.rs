@@ -9,7 +9,7 @@
 //! starts like a zip is also read as a pickle (see [`scan`]).
 
 use super::stream::scan_stream;
-use super::{Finding, Kind, Severity, Sink};
+use super::{Finding, Kind, Sink};
 use std::io::{Cursor, Read};
 
 const LOCAL_HEADER: &[u8; 4] = b"PK\x03\x04";
@@ -67,15 +67,7 @@ fn looks_like_zip(bytes: &[u8]) -> bool {
 }
 
 fn container_finding(offset: usize, message: String) -> Finding {
-    Finding {
-        severity: Severity::Suspicious,
-        kind: Kind::Container,
-        global: None,
-        opcode: None,
-        offset,
-        location: String::new(),
-        message,
-    }
+    Finding::note(Kind::Container, offset, "", message)
 }
 
 /// Members a loader would unpickle: `*.pkl`, and anything else that starts

@@ -95,6 +95,22 @@ pub struct Finding {
     pub message: String,
 }
 
+impl Finding {
+    /// A suspicious finding about the file rather than an opcode: a limit,
+    /// a damaged container.
+    pub fn note(kind: Kind, offset: usize, location: &str, message: String) -> Self {
+        Finding {
+            severity: Severity::Suspicious,
+            kind,
+            global: None,
+            opcode: None,
+            offset,
+            location: location.to_string(),
+            message,
+        }
+    }
+}
+
 /// The bounds every scan keeps to.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {

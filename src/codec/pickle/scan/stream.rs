@@ -738,18 +738,12 @@ pub(crate) fn scan_stream(bytes: &[u8], label: &str, depth: usize, sink: &mut Si
     let mut index = 0;
     while pos < bytes.len() {
         if index == sink.limits.max_pickles {
-            sink.push(Finding {
-                severity: Severity::Suspicious,
-                kind: Kind::Limit,
-                global: None,
-                opcode: None,
-                offset: pos,
-                location: label.to_string(),
-                message: format!(
-                    "more than {} pickles in one stream; the rest is not scanned",
-                    index
-                ),
-            });
+            sink.push(Finding::note(
+                Kind::Limit,
+                pos,
+                label,
+                format!("more than {index} pickles in one stream; the rest is not scanned"),
+            ));
             return;
         }
         let here = format!("{label}#{index}");
