@@ -790,6 +790,8 @@ fn scan_one(
                     input.len() - (offset - start)
                 ),
             )
+        } else if offset == 0 {
+            (Kind::Break, format!("not a pickle: {message}"))
         } else {
             (
                 Kind::Break,
