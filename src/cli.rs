@@ -64,7 +64,7 @@ enum Command {
         #[arg(long)]
         hex: bool,
     },
-    /// Pickle tools: disassemble a pickle without loading it.
+    /// Pickle tools: disassemble a pickle, or scan files for malicious pickles, without loading them.
     #[command(subcommand)]
     Pickle(crossfmt::codec::pickle::cli::PickleArgs),
     /// Convert between value notation and any codec's bytes.

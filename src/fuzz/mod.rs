@@ -17,6 +17,7 @@
 //! | `planted_roundtrip` | [`TargetKind::Planted`] | a `Value` | `value_first` on `Planted` |
 //! | `struct_format` | [`TargetKind::StructFormat`] | a `struct` format string | [`pystruct::oracle::layout_consistent`] |
 //! | `struct_unpack` | [`TargetKind::StructUnpack`] | format, NUL, record bytes | [`pystruct::oracle::unpack_input`] |
+//! | `pickle_scan` | [`TargetKind::PickleScan`] | bytes (any file) | [`crate::codec::pickle::scan::check::bounded`] |
 //!
 //! `<codec>` is the codec id with `/` and `-` mapped to `_`; a format has a
 //! differential target when it has two or more built-in implementations.
@@ -54,7 +55,8 @@
 //!
 //! # Seeds
 //!
-//! [`materialise_seeds`] writes `out/<target>/<hash>`: for bytes targets, the
+//! [`materialise_seeds`] writes `out/<target>/<hash>`: `pickle_scan` also gets
+//! the files of `corpus/pickles/` (up to its `max_len`); for bytes targets, the
 //! corpus bytes of the target's format, every built-in implementation's
 //! encoding of every corpus value it supports, and the target's regressions.
 //! The struct targets get the built-in layouts and edge formats
@@ -85,6 +87,8 @@ pub enum TargetKind {
     Planted,
     StructFormat,
     StructUnpack,
+    /// The malicious-pickle scanner on any bytes: no panic, bounded work.
+    PickleScan,
 }
 
 /// One fuzz target.
@@ -103,6 +107,8 @@ pub struct Target {
 /// Names of the two planted-bug targets.
 pub const PLANTED_DECODE: &str = "planted_decode";
 pub const PLANTED_ROUNDTRIP: &str = "planted_roundtrip";
+/// Name of the scanner's target.
+pub const PICKLE_SCAN: &str = "pickle_scan";
 
 /// Names of the two `struct` engine targets.
 pub const STRUCT_FORMAT: &str = "struct_format";
@@ -123,7 +129,8 @@ impl Target {
             | TargetKind::BareDecode
             | TargetKind::Differential
             | TargetKind::StructFormat
-            | TargetKind::StructUnpack => true,
+            | TargetKind::StructUnpack
+            | TargetKind::PickleScan => true,
             TargetKind::RoundtripValue | TargetKind::CrossFormat => false,
             TargetKind::Planted => self.name == PLANTED_DECODE,
         }
@@ -232,6 +239,12 @@ fn build_table() -> Table {
         Some(Format::Struct),
         Vec::new(),
     );
+    push(
+        PICKLE_SCAN.into(),
+        TargetKind::PickleScan,
+        Some(Format::Pickle),
+        Vec::new(),
+    );
     out
 }
 
@@ -263,6 +276,7 @@ pub fn run_target(name: &str, data: &[u8]) -> Result<(), Box<Finding>> {
             Ok(())
         }
         TargetKind::Differential => check::differential::same_bytes(&cs, data).map(drop),
+        TargetKind::PickleScan => crate::codec::pickle::scan::check::bounded(data),
         TargetKind::Planted if t.takes_bytes() => {
             check::roundtrip::bytes_first(cs[0], data).map(drop)
         }
@@ -569,6 +583,16 @@ pub fn materialise_seeds(
             }
             _ => seeds.extend(random_seeds(&t.name)),
         }
+        if t.kind == TargetKind::PickleScan {
+            // The scanner's own corpora: every bypass family and benign file.
+            for sub in ["pickles/malicious", "pickles/benign"] {
+                if let Ok(entries) = std::fs::read_dir(corpus.root.join(sub)) {
+                    for e in entries.flatten() {
+                        seeds.push(std::fs::read(e.path())?);
+                    }
+                }
+            }
+        }
         seeds.extend(corpus.regressions.iter().filter_map(|r| match &r.input {
             RegressionInput::Target { target, data } if *target == t.name => Some(data.clone()),
             _ => None,
@@ -631,10 +655,11 @@ mod tests {
             "planted_roundtrip",
             "struct_format",
             "struct_unpack",
+            "pickle_scan",
         ] {
             assert!(names.contains(&n.to_string()), "{n} missing from {names:?}");
         }
-        assert_eq!(names.len(), 7 + 7 + 2 + 2 + 2 + 2);
+        assert_eq!(names.len(), 7 + 7 + 2 + 2 + 2 + 2 + 1);
     }
 
     #[test]

@@ -19,10 +19,14 @@ pub enum PickleArgs {
         #[arg(long)]
         hex: bool,
     },
+    /// Scan files for pickles that import or call anything unsafe, without loading them.
+    #[command(after_help = super::scan::cli::AFTER_HELP)]
+    Scan(super::scan::cli::ScanArgs),
 }
 
 pub fn run(args: PickleArgs) -> Result<ExitCode> {
     match args {
+        PickleArgs::Scan(args) => super::scan::cli::run(args),
         PickleArgs::Disasm { file, hex } => {
             let bytes = read(&file, hex)?;
             let (text, complete) = disasm::disassemble(&bytes);
