@@ -105,7 +105,7 @@ fn to_value<T: serde::Serialize>(t: &T) -> Value {
 }
 
 /// Corpus values of at most 64 bytes of raw information that every built-in
-/// codec round-trips (`check::roundtrip`): what a many-small-messages
+/// one-model codec (struct layouts hold only their own records) round-trips (`check::roundtrip`): what a many-small-messages
 /// workload looks like, minus the edge cases the corpus keeps for the checks.
 fn small_values() -> Result<Vec<Value>, String> {
     let root = corpus::builtin_root();
@@ -119,6 +119,7 @@ fn small_values() -> Result<Vec<Value>, String> {
             registry
                 .all()
                 .iter()
+                .filter(|c| !c.format().has_schema())
                 .all(|c| matches!(roundtrip::value_first(&**c, v), Ok(Verdict::Pass)))
         })
         .collect())

@@ -25,7 +25,8 @@ pub trait Row {
 }
 
 /// Every row of a dataset: the typed path of each [`TypedCodec`] (when the
-/// set has one), then the dynamic path of each codec of `registry`.
+/// set has one), then the dynamic path of each codec of `registry` that is
+/// not schema-driven.
 pub fn rows<'a>(ds: &'a Dataset, registry: &Registry) -> Vec<Box<dyn Row + 'a>> {
     let mut out: Vec<Box<dyn Row + 'a>> = Vec::new();
     for codec in TypedCodec::ALL {
@@ -37,7 +38,9 @@ pub fn rows<'a>(ds: &'a Dataset, registry: &Registry) -> Vec<Box<dyn Row + 'a>> 
             Data::Small(_) => {}
         }
     }
-    for codec in registry.all() {
+    // A schema-driven codec (a `struct` layout) holds only records of its
+    // own layout, never a dataset's messages.
+    for codec in registry.all().iter().filter(|c| !c.format().has_schema()) {
         out.push(Box::new(Dynamic {
             codec: codec.clone(),
             messages: &ds.messages,
