@@ -191,10 +191,12 @@ impl Codec for ExternalCodec {
         self.caps
     }
 
-    /// A schema-driven codec not yet bound to a schema (`for_schema`) can
-    /// hold nothing: every value is a skip, not a refusal to report.
+    /// A codec of a schema-driven format (`struct`) not yet bound to a
+    /// schema (`for_schema`) can hold nothing: every value is a skip, not a
+    /// refusal to report. Other formats may take a schema as an option (a
+    /// pickle protocol) and work without one.
     fn unsupported(&self, v: &Value) -> Option<String> {
-        if self.schemas && self.schema.is_none() {
+        if self.format.has_schema() && self.schema.is_none() {
             return Some(format!("{} needs a schema and is bound to none", self.id));
         }
         self.caps.unsupported(v)
