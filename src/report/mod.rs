@@ -67,8 +67,12 @@ pub fn table(rows: &[Vec<String>], text_columns: usize) -> String {
     s
 }
 
-/// Writes `contents` to `path` atomically: a reader never sees half a file.
+/// Writes `contents` to `path` atomically (a reader never sees half a
+/// file), creating the directory it goes in.
 pub fn write_atomic(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".partial");
     std::fs::write(&tmp, contents)?;
@@ -105,4 +109,17 @@ pub fn verdict(out: &Outcome) -> String {
         let _ = writeln!(s, "result: {unexpected} unexpected");
     }
     s
+}
+
+#[cfg(test)]
+mod write_tests {
+    #[test]
+    fn write_atomic_creates_the_directory_and_leaves_no_partial_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/report.xml");
+        super::write_atomic(&path, b"<x/>").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"<x/>");
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
 }
