@@ -17,22 +17,13 @@ use crossfmt::Value;
 use sha2::{Digest, Sha256};
 use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-fn config() -> Criterion {
-    let c = Criterion::default();
-    if std::env::var_os("CROSSFMT_BENCH_QUICK").is_some_and(|v| v != "0") {
-        c.warm_up_time(Duration::from_millis(200))
-            .measurement_time(Duration::from_millis(600))
-            .sample_size(10)
-    } else {
-        c
-    }
-}
+mod common;
+use common::config;
 
 fn fail(msg: String) -> ! {
-    eprintln!("datasets bench: {msg}");
-    std::process::exit(2)
+    common::fail("datasets", msg)
 }
 
 fn write(path: &Path, bytes: &[u8]) {

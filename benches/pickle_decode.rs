@@ -26,26 +26,16 @@ use crossfmt::codec::Codec;
 use crossfmt::{notation, Value};
 use std::hint::black_box;
 use std::path::Path;
-use std::time::Duration;
 
 /// Dicts in each records pickle.
 const RECORDS: usize = 10_000;
 const SEED: u64 = 0x0005_eed0_fb1c_41e5;
 
-fn config() -> Criterion {
-    let c = Criterion::default();
-    if std::env::var_os("CROSSFMT_BENCH_QUICK").is_some_and(|v| v != "0") {
-        c.warm_up_time(Duration::from_millis(200))
-            .measurement_time(Duration::from_millis(600))
-            .sample_size(10)
-    } else {
-        c
-    }
-}
+mod common;
+use common::config;
 
 fn fail(msg: String) -> ! {
-    eprintln!("pickle_decode bench: {msg}");
-    std::process::exit(2)
+    common::fail("pickle_decode", msg)
 }
 
 /// The decode/accept cases of the CPython suite: (id, bytes, value).
