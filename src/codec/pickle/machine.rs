@@ -292,6 +292,9 @@ impl Machine {
     /// The objects above the last `MARK`, which is popped with them.
     fn pop_to_mark(&mut self, op: &Op<'_>) -> Result<Vec<Id>, MachineError> {
         let mark = self.pop_mark(op)?;
+        if mark > self.stack.len() {
+            return Self::underflow(op);
+        }
         Ok(self.stack.split_off(mark))
     }
 
@@ -598,7 +601,9 @@ impl Machine {
                 self.mutate(target, vec![v], op)?;
             }
             (SETITEM, _) => {
-                if self.stack.len() < 3 {
+                // The dict and its key and value must all be above the
+                // current MARK, as in CPython's do_setitems.
+                if self.stack.len() < self.fence() + 3 {
                     return Self::underflow(op);
                 }
                 let items = self.stack.split_off(self.stack.len() - 2);
@@ -607,7 +612,9 @@ impl Machine {
             }
             (APPENDS | SETITEMS | ADDITEMS, _) => {
                 let mark = self.pop_mark(op)?;
-                if mark == 0 {
+                // The target sits just below the popped MARK and must be above
+                // the enclosing one (CPython: `x <= fence` is an underflow).
+                if mark <= self.fence() || mark > self.stack.len() {
                     return Self::underflow(op);
                 }
                 let items = self.stack.split_off(mark);

@@ -28,6 +28,7 @@ pub struct Limits {
 
 /// Converts the value `STOP` returned; `input_len` scales the budget.
 pub fn to_value(pv: &PickleValue, input_len: usize, limits: Limits) -> Result<Value, CodecError> {
+    refuse_imports(pv)?;
     let mut c = Converter {
         pv,
         limits,
@@ -36,6 +37,39 @@ pub fn to_value(pv: &PickleValue, input_len: usize, limits: Limits) -> Result<Va
         keys: Default::default(),
     };
     c.value(pv.root, 1)
+}
+
+/// CPython resolves every `GLOBAL`/`STACK_GLOBAL`, persistent id and
+/// extension code as it reads it, whether or not the result ends up in the
+/// value (a global left on the stack under the returned object is still
+/// imported). So a data decoder refuses the whole pickle for any of them
+/// outside CPython's own reconstructors, not only for those it reaches.
+fn refuse_imports(pv: &PickleValue) -> Result<(), CodecError> {
+    for n in &pv.nodes {
+        let what = match &n.node {
+            Node::Global { module, name } if !is_reconstructor(module, name) => {
+                format!("global {module}.{name}")
+            }
+            Node::PersId(_) => "a persistent id".to_string(),
+            Node::Ext(code) => format!("extension code {code}"),
+            _ => continue,
+        };
+        return Err(CodecError::unsupported(format!(
+            "{what} at offset {}: a data decoder refuses to import or resolve it, \
+             even where the value does not use it",
+            n.offset
+        )));
+    }
+    Ok(())
+}
+
+/// The globals CPython itself writes to pickle built-in types.
+fn is_reconstructor(module: &str, name: &str) -> bool {
+    match module {
+        "builtins" | "__builtin__" => matches!(name, "set" | "frozenset" | "bytes" | "bytearray"),
+        "_codecs" => name == "encode",
+        _ => false,
+    }
 }
 
 struct Converter<'a> {
