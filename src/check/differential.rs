@@ -8,7 +8,7 @@
 //! cannot represent is consistent with its capabilities; that is a skip.
 
 use super::{
-    decode, describe, encode, CheckResult, Finding, Input, Outcome, Verdict, DIFFERENTIAL,
+    decode, describe, diff, encode, CheckResult, Finding, Input, Outcome, Verdict, DIFFERENTIAL,
 };
 use crate::codec::{Codec, ErrorKind};
 use crate::notation;
@@ -75,12 +75,18 @@ pub fn same_bytes(codecs: &[&dyn Codec], bytes: &[u8]) -> CheckResult {
         return Err(finding("one implementation accepts what another rejects"));
     }
     let normal: Vec<_> = accepted.iter().map(|v| meet.normalise(v)).collect();
-    if normal.windows(2).all(|w| w[0] == w[1]) {
-        Ok(Verdict::Pass)
-    } else {
-        Err(finding(
-            "implementations decode the same bytes to different values",
-        ))
+    match normal[1..].iter().find(|v| **v != normal[0]) {
+        None => Ok(Verdict::Pass),
+        // The kinds at the first difference go before the `:` so that they
+        // are part of the signature: a str-vs-bytes disagreement and a wrong
+        // integer are different findings.
+        Some(other) => {
+            let (e, a) = diff::first_difference_kinds(&normal[0], other).unwrap_or(("?", "?"));
+            let at = diff::first_difference(&normal[0], other).unwrap_or_default();
+            Err(finding(&format!(
+                "implementations decode the same bytes to different values, {e} vs {a}: {at}"
+            )))
+        }
     }
 }
 

@@ -382,7 +382,7 @@ fn classes(f: &Finding) -> String {
     // or a bare outcome.
     let rows: Vec<&str> = [f.expected.as_str(), f.actual.as_str()]
         .into_iter()
-        .flat_map(|s| s.split("; "))
+        .flat_map(|s| outcome_rows(s, &f.codecs))
         .filter(|r| r.starts_with("error (") || f.check == crate::check::DIFFERENTIAL)
         .collect();
     rows.iter()
@@ -396,6 +396,22 @@ fn classes(f: &Finding) -> String {
         })
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// `codec: outcome` rows joined by `; `, split only where the next row
+/// starts with one of `codecs` (a decoded text may itself hold `; `).
+fn outcome_rows<'a>(s: &'a str, codecs: &[String]) -> Vec<&'a str> {
+    let mut rows = Vec::new();
+    let mut start = 0;
+    for (i, _) in s.match_indices("; ") {
+        let next = &s[i + 2..];
+        if i >= start && codecs.iter().any(|c| next.starts_with(&format!("{c}: "))) {
+            rows.push(&s[start..i]);
+            start = i + 2;
+        }
+    }
+    rows.push(&s[start..]);
+    rows
 }
 
 fn outcome_class(outcome: &str) -> String {
@@ -434,10 +450,25 @@ fn portable_path(at: &str) -> &str {
     at
 }
 
+/// Every number, decimal or `0x` hex, becomes `N`.
 fn digits_to_n(s: &str) -> String {
     let mut out = String::new();
     let mut in_digits = false;
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '0' && !in_digits && chars.peek() == Some(&'x') {
+            let mut ahead = chars.clone();
+            ahead.next();
+            if ahead.peek().is_some_and(char::is_ascii_hexdigit) {
+                chars = ahead;
+                while chars.peek().is_some_and(char::is_ascii_hexdigit) {
+                    chars.next();
+                }
+                out.push('N');
+                in_digits = true;
+                continue;
+            }
+        }
         if c.is_ascii_digit() {
             if !in_digits {
                 out.push('N');
