@@ -242,6 +242,58 @@ def truncation_sources():
     return [(f"p{p}", pickle.dumps(v, protocol=p)) for p in (0, 2, 4)]
 
 
+# Protocol 0's text numbers as the C unpickler reads them: INT through
+# strtol(s, 0) with a fallback to int(s, 0) (octal, hex, the True/False
+# hack for any two-character 0 or 1), LONG through int(s, 0), GET/PUT through
+# int(s, 10), FLOAT through PyOS_string_to_double. Each line is a C string (a
+# NUL ends it). CPython decides every expectation below.
+TEXT_INT_LINES = [b"0", b"1", b"01", b"00", b"+1", b" 1", b" 0", b"-0", b"+0", b"10", b"010", b"001",
+                  b"+01", b" 01", b"08", b"0x10", b"0X1f", b"0x", b"0xg", b"0o17", b"0b11", b"0x1_0",
+                  b"1_0", b"1__0", b"_1", b"1_", b"1 ", b" 1 ", b"1\r", b"1\t", b"-", b"+", b" ",
+                  b"- 1", b"1\x00", b"1\x00x", b"\x00", b"\x00x", b"1x", b"9223372036854775807",
+                  b"9223372036854775808", b"-9223372036854775808", b"-9223372036854775809",
+                  b"0777777777777777777777777", b"99999999999999999999", b"\xd9\xa1"]
+TEXT_LONG_LINES = [b"10", b"10L", b"0L", b"L", b"010", b"010L", b"00L", b"0x10L", b"0x10", b"0o7L",
+                   b"1_0L", b" 1L", b"1 L", b"+1L", b"-1L", b"1LL", b"1l", b"1L ", b"1\x00L", b"\x00L",
+                   b"123456789012345678901234567890L"]
+TEXT_MEMO_LINES = [b"0", b"00", b"01", b"+1", b" 1", b"1 ", b"1_0", b"1_", b"-1", b"-0", b"0x1", b"1\x00x",
+                   b"x", b" ", b"9223372036854775808"]
+TEXT_FLOAT_LINES = [b"1.5", b"1.", b".5", b"1e5", b"1.e5", b"1E+05", b"-0.0", b"inf", b"-Infinity",
+                    b"NAN", b"nan(1)", b" 1.5", b"1.5 ", b"1_0.5", b"1.5\x00", b"1.5\x00x", b"0x1p3",
+                    b"1e400", b"1e-400", b"+1.5", b"", b"\x00"]
+
+
+def text_number_cases():
+    for line in TEXT_INT_LINES:
+        yield "int", line, b"I" + line + b"\n."
+    for line in TEXT_LONG_LINES:
+        yield "long", line, b"L" + line + b"\n."
+    for line in TEXT_MEMO_LINES:
+        # PUT the line's index, then GET the same line: both read it alike.
+        yield "put-get", line, b"Np" + line + b"\n0g" + line + b"\n."
+        # PUT index 1, then GET the line: which index does it name?
+        yield "get", line, b"Np1\nN0g" + line + b"\n."
+    for line in TEXT_FLOAT_LINES:
+        yield "float", line, b"F" + line + b"\n."
+
+
+def add_text_numbers(suite):
+    src = f"{PY} pickle.loads (hand-built protocol 0 text numbers)"
+    for op, line, data in text_number_cases():
+        name = f"decode/text-number/{op}/{line.hex() or 'empty'}"
+        why = f"{op.upper()} line {line!r}"
+        try:
+            got = safe_pickle.loads(data)
+        except Exception as e:  # noqa: BLE001 - the exception is the record
+            if isinstance(e, safe_pickle.Refused):
+                raise AssertionError(f"{name}: refused by the allowlist") from e
+            suite.add(name, format="pickle", source=src, level="required", op="decode", input=data,
+                      expect="reject", note=f"{why}. {exc_note(e)}")
+            continue
+        suite.add(name, format="pickle", source=src, level="required", op="decode", input=data,
+                  expect="accept", value=notation.diag(got), note=f"{why}: {PY} reads {got!r}")
+
+
 def add_rejections(suite):
     src = f"{PY} pickle.loads (hand-built; see note)"
     for name, data, why in BAD:
@@ -290,6 +342,7 @@ def main():
     add_values(suite)
     add_hand_built(suite)
     add_rejections(suite)
+    add_text_numbers(suite)
     suite.write()
 
 

@@ -69,9 +69,15 @@ fn argument(op: &Op<'_>) -> String {
             format!("{}... ({} bytes)", quoted(&b[..64]), b.len())
         }
         (_, Arg::Text(b)) => quoted(b),
-        (ArgKind::DecimalNlShort, Arg::Line(l)) => match text::decimal_short(l) {
+        // What the C unpickler reads, which is not always pickletools' view
+        // (`I010` is 8, `g01` is memo 1).
+        (ArgKind::DecimalNlShort, Arg::Line(l)) if op.code == INT => match text::int_line(l) {
             Some(Ok(n)) => n.to_string(),
             Some(Err(b)) => if b { "True" } else { "False" }.into(),
+            None => format!("{} (not an int)", quoted(l)),
+        },
+        (ArgKind::DecimalNlShort, Arg::Line(l)) => match text::memo_key(l) {
+            Some(n) => n.to_string(),
             None => format!("{} (not a decimal)", quoted(l)),
         },
         (_, Arg::Line(l)) => quoted(l),

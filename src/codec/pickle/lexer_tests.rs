@@ -11,11 +11,16 @@ fn spelled(op: &Op<'_>) -> String {
     let utf8 = |b: &[u8]| format!("s{}", hex(b));
     match (op.info.arg, op.arg) {
         (_, Arg::None) => "-".into(),
-        (ArgKind::DecimalNlShort, Arg::Line(l)) => match text::decimal_short(l).unwrap() {
-            Ok(n) => format!("i{n}"),
-            Err(b) => format!("i{}", u8::from(b)),
-        },
-        (ArgKind::DecimalNlLong, Arg::Line(l)) => format!("i{}", text::decimal_long(l).unwrap()),
+        (ArgKind::DecimalNlShort, Arg::Line(l))
+            if op.code == crate::codec::pickle::opcodes::op::INT =>
+        {
+            match text::int_line(l).unwrap() {
+                Ok(n) => format!("i{n}"),
+                Err(b) => format!("i{}", u8::from(b)),
+            }
+        }
+        (ArgKind::DecimalNlShort, Arg::Line(l)) => format!("i{}", text::memo_key(l).unwrap()),
+        (ArgKind::DecimalNlLong, Arg::Line(l)) => format!("i{}", text::long_line(l).unwrap()),
         (ArgKind::FloatNl, Arg::Line(l)) => format!("f{:?}", text::float_line(l).unwrap()),
         (ArgKind::StringNl, Arg::Line(l)) => utf8(&text::string_literal(l).unwrap()),
         (ArgKind::UnicodeStringNl, Arg::Line(l)) => {

@@ -397,20 +397,24 @@ impl Machine {
         )
     }
 
-    fn memo_index(line: &[u8], op: &Op<'_>) -> Result<u64, MachineError> {
-        let n = text::decimal_short(line).and_then(|r| r.ok());
-        match n.map(u64::try_from) {
-            Some(Ok(i)) => Ok(i),
-            Some(Err(_)) => err(op, ErrorKind::BadMemo, "negative memo index"),
-            None => err(
+    /// A `GET`/`PUT` line's index. CPython refuses a negative `PUT` index
+    /// and an index beyond `Py_ssize_t`; a negative `GET` finds nothing.
+    fn memo_index(line: &[u8], op: &Op<'_>) -> Result<Option<u64>, MachineError> {
+        let Some(n) = text::memo_key(line) else {
+            return err(
                 op,
                 ErrorKind::BadValue,
-                format!(
-                    "memo index {:?} is not a decimal",
-                    String::from_utf8_lossy(line)
-                ),
-            ),
+                format!("invalid literal for int() with base 10: {:?}", lossy(line)),
+            );
+        };
+        if n > i64::MAX.into() || n < i64::MIN.into() {
+            return err(
+                op,
+                ErrorKind::BadValue,
+                "Python int too large to convert to C ssize_t",
+            );
         }
+        Ok(u64::try_from(n).ok())
     }
 
     fn utf8(b: &[u8], op: &Op<'_>) -> Result<String, MachineError> {
@@ -487,31 +491,41 @@ impl Machine {
                 self.stack.push(t);
             }
             (PUT | BINPUT | LONG_BINPUT | MEMOIZE, arg) => {
+                let t = self.top(op)?;
                 let key = match arg {
-                    Arg::Line(l) => Self::memo_index(l, op)?,
+                    Arg::Line(l) => match Self::memo_index(l, op)? {
+                        Some(i) => i,
+                        None => return err(op, ErrorKind::BadMemo, "negative PUT argument"),
+                    },
                     Arg::Int(i) => i as u64,
                     _ => self.memo.len() as u64,
                 };
-                let t = self.top(op)?;
                 self.memo.insert(key, t);
             }
             (GET | BINGET | LONG_BINGET, arg) => {
                 let key = match arg {
                     Arg::Line(l) => Self::memo_index(l, op)?,
-                    Arg::Int(i) => i as u64,
+                    Arg::Int(i) => Some(i as u64),
                     _ => unreachable!("GET opcodes have an index"),
+                };
+                let Some(key) = key else {
+                    return err(
+                        op,
+                        ErrorKind::BadMemo,
+                        "Memo value not found at a negative index",
+                    );
                 };
                 let id = self.memo_get(key, op)?;
                 self.stack.push(id);
             }
             (NONE, _) => self.push(Node::None, op),
             (NEWTRUE | NEWFALSE, _) => self.push(Node::Bool(op.code == NEWTRUE), op),
-            (INT, Arg::Line(l)) => match text::decimal_short(l) {
+            (INT, Arg::Line(l)) => match text::int_line(l) {
                 Some(Ok(n)) => self.push(Node::Int(n), op),
                 Some(Err(b)) => self.push(Node::Bool(b), op),
                 None => return bad(format!("invalid literal for int(): {:?}", lossy(l))),
             },
-            (LONG, Arg::Line(l)) => match text::decimal_long(l) {
+            (LONG, Arg::Line(l)) => match text::long_line(l) {
                 Some(n) => self.push(Node::Int(n), op),
                 None => return bad(format!("invalid literal for int(): {:?}", lossy(l))),
             },

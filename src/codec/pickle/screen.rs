@@ -19,6 +19,12 @@
 //! * `_codecs.encode` calls other than `(str, "latin1")` with code points
 //!   below 256 (what CPython writes for bytes before protocol 3);
 //! * `DICT`/`SETITEMS` with an odd number of items (CPython raises);
+//! * protocol 0 text numbers serde-pickle reads otherwise than CPython
+//!   (`INT 010`, `INT +1`, `FLOAT 1e400`);
+//! * a `UNICODE` line ending in `\r`, which serde-pickle drops;
+//! * a list, dict or set that serde-pickle would copy where CPython shares
+//!   it (`DUP`, a second `PUT` of one object), and a memo index `PUT` twice
+//!   (serde-pickle resolves references from the final memo);
 //! * values nested deeper than the codec's depth limit, values whose expansion
 //!   (shared objects copied) is out of proportion to the input, and recursive
 //!   structures.
@@ -80,6 +86,52 @@ enum Stop {
 }
 
 type Step<T> = Result<T, Stop>;
+
+/// A text number that serde-pickle reads as another value than CPython does,
+/// or reads where CPython raises: `INT 010` is 8 to CPython's `strtol`, `+1`
+/// is True, `1e400` overflows. `raw` is the line as CPython sees it,
+/// `stripped` as serde-pickle does (without a final `\r`).
+fn text_number_disagreement(code: u8, raw: &[u8], stripped: &[u8]) -> Option<String> {
+    let s = std::str::from_utf8(stripped).unwrap_or("");
+    let int = |r: Result<num_bigint::BigInt, bool>| match r {
+        Ok(n) => n.to_string(),
+        Err(b) => if b { "True" } else { "False" }.to_string(),
+    };
+    let (name, serde, cpython) = match code {
+        INT => {
+            let serde = match stripped {
+                b"00" => Some(Err(false)),
+                b"01" => Some(Err(true)),
+                _ => s.parse::<i64>().ok().map(|i| Ok(i.into())),
+            };
+            ("INT", serde.map(int), text::int_line(raw).map(int))
+        }
+        LONG => {
+            let digits = stripped.strip_suffix(b"L").unwrap_or(stripped);
+            let serde = num_bigint::BigInt::parse_bytes(digits, 10).map(|n| n.to_string());
+            ("LONG", serde, text::long_line(raw).map(|n| n.to_string()))
+        }
+        _ => {
+            let show = |x: f64| format!("{x:?}");
+            (
+                "FLOAT",
+                s.parse::<f64>().ok().map(show),
+                text::float_line(raw).map(show),
+            )
+        }
+    };
+    match (serde, cpython) {
+        (Some(a), Some(b)) if a != b => Some(format!(
+            "{name} line {:?}: serde-pickle reads {a}, CPython {b}",
+            String::from_utf8_lossy(raw)
+        )),
+        (Some(a), None) => Some(format!(
+            "{name} line {:?}: serde-pickle reads {a}, CPython raises",
+            String::from_utf8_lossy(raw)
+        )),
+        _ => None,
+    }
+}
 
 fn reject<T>(e: CodecError) -> Step<T> {
     Err(Stop::Reject(e))
@@ -197,16 +249,39 @@ impl Machine<'_> {
     }
 
     fn memoize(&mut self, id: u32) -> Step<()> {
+        if self.memo.contains_key(&id) {
+            // serde-pickle resolves memo references from the final memo, so
+            // the earlier references would change their object.
+            return reject(CodecError::unsupported(self.at(format!(
+                "memo index {id} is PUT a second time, which serde-pickle applies to earlier \
+                 references too (CPython: they keep the first object)"
+            ))));
+        }
         let node = match self.pop()? {
             Entry::Node(n) => n,
             Entry::Ref(r) => {
                 let n = self.memo_node(r)?;
+                self.refuse_copy_of_mutable(n, "PUT under a second memo index")?;
                 self.copy(n)?
             }
         };
         self.memo.insert(id, node);
         self.stack.push(Entry::Ref(id));
         Ok(())
+    }
+
+    /// serde-pickle copies where CPython shares one object; for a list,
+    /// dict or set a later change would reach only one of the copies.
+    fn refuse_copy_of_mutable(&self, n: usize, how: &str) -> Step<()> {
+        let what = match self.nodes[n].kind {
+            Kind::List => "list",
+            Kind::Dict => "dict",
+            Kind::Set => "set",
+            _ => return Ok(()),
+        };
+        reject(CodecError::unsupported(self.at(format!(
+            "a {what} {how}: serde-pickle copies it, CPython shares one object"
+        ))))
     }
 
     fn ascii<T: std::str::FromStr>(bytes: &[u8]) -> Step<T> {
@@ -352,6 +427,7 @@ impl Machine<'_> {
                 }
                 (DUP, _) => {
                     let t = self.top_node()?;
+                    self.refuse_copy_of_mutable(t, "duplicated by DUP")?;
                     let c = self.copy(t)?;
                     self.stack.push(Entry::Node(c));
                 }
@@ -374,11 +450,21 @@ impl Machine<'_> {
                     self.stack.push(Entry::Ref(id));
                 }
                 (NONE | NEWTRUE | NEWFALSE, _) => self.push(Kind::Leaf(0)),
-                // STRING is read as bytes by serde-pickle (decode_strings is off).
-                (INT | LONG | FLOAT | STRING, Arg::Line(l)) => {
+                (INT | LONG | FLOAT, Arg::Line(l)) => {
+                    if let Some(why) = text_number_disagreement(op.code, l, &line(l)) {
+                        return reject(CodecError::unsupported(self.at(why)));
+                    }
                     self.push(Kind::Leaf(line(l).len() as u64))
                 }
+                // STRING is read as bytes by serde-pickle (decode_strings is off).
+                (STRING, Arg::Line(l)) => self.push(Kind::Leaf(line(l).len() as u64)),
                 (UNICODE, Arg::Line(l)) => {
+                    if l.ends_with(b"\r") {
+                        // Dropping it would change the text CPython reads.
+                        return reject(CodecError::unsupported(self.at(
+                            "UNICODE line ends in \\r, which serde-pickle drops (CPython keeps it)",
+                        )));
+                    }
                     let l = line(l);
                     if text::has_bare_backslash(&l) {
                         return Err(Stop::Pass);

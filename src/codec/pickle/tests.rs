@@ -457,22 +457,39 @@ fn depth_limit() {
     );
 }
 
+/// `() (DUP TUPLE2)*n`: each step pairs the previous tuple with its copy,
+/// so `n` steps expand to 2**n nodes.
+fn doubling_pairs(n: usize) -> Vec<u8> {
+    let mut b = vec![0x80, 2, b')'];
+    for _ in 0..n {
+        b.extend([b'2', 0x86]);
+    }
+    b.push(b'.');
+    b
+}
+
 #[test]
 fn expansion_limit() {
-    // ] (DUP APPEND)*40: each step doubles the list; 2**40 nodes from 83 bytes.
-    let mut b = vec![0x80, 2, b']'];
-    for _ in 0..40 {
-        b.extend([b'2', b'a']);
-    }
-    b.push(b'.');
-    assert_eq!(SerdePickle.decode(&b).unwrap_err().kind, ErrorKind::Limit);
+    // 2**40 nodes from 84 bytes.
+    let e = SerdePickle.decode(&doubling_pairs(40)).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Limit, "{e}");
+    assert!(e.message.contains("expands"), "{e}");
     // A few doublings are fine.
-    let mut b = vec![0x80, 2, b']'];
-    for _ in 0..3 {
-        b.extend([b'2', b'a']);
-    }
-    b.push(b'.');
-    assert_eq!(SerdePickle.decode(&b).unwrap().depth(), 4);
+    assert_eq!(SerdePickle.decode(&doubling_pairs(3)).unwrap().depth(), 4);
+}
+
+#[test]
+fn shared_mutable_objects_are_refused() {
+    // DUP of a list, then an APPEND to one of the two: CPython has one list
+    // holding itself, serde-pickle two lists.
+    let e = SerdePickle.decode(b"]2a.").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unsupported, "{e}");
+    assert!(e.message.contains("DUP"), "{e}");
+    // Memo index 0 PUT twice: serde-pickle would give the dict for the text.
+    let e = SerdePickle.decode(b"V\n\x94(dp0\n0.").unwrap_err();
+    assert!(e.message.contains("PUT a second time"), "{e}");
+    // A tuple may be duplicated: nothing can change it.
+    assert!(SerdePickle.decode(b"\x80\x02)2\x86.").is_ok());
 }
 
 #[test]

@@ -4,45 +4,134 @@
 
 use num_bigint::{BigInt, Sign};
 
-/// An `INT`/`GET`/`PUT` line's value: `I01`/`I00` are `True`/`False` for
-/// `INT` (`Ok(Err(bool))`), anything else a decimal integer with optional
-/// sign and surrounding whitespace.
-pub fn decimal_short(line: &[u8]) -> Option<Result<BigInt, bool>> {
-    match line {
-        b"01" => return Some(Err(true)),
-        b"00" => return Some(Err(false)),
-        _ => {}
+// CPython reads every text argument as a C string: a NUL ends it. The line
+// given here is without its `\n`; `None` below means CPython raises.
+
+/// An `INT` line, as `load_int` reads it: `strtol(s, &end, 0)` (so `010` is
+/// octal and `0x10` hex), falling back to `int(s, 0)` when `strtol` stops
+/// early or overflows. A two-character line that `strtol` reads as 0 or 1
+/// (`01`, `00`, `+1`, ` 0`) is `False`/`True` (`Ok(Err(bool))`).
+pub fn int_line(line: &[u8]) -> Option<Result<BigInt, bool>> {
+    if line.is_empty() {
+        return None; // CPython: "pickle data was truncated"
     }
-    decimal(line).map(Ok)
+    let s = c_str(line);
+    if let Some(x) = strtol0(s) {
+        return Some(match (line.len(), x) {
+            (2, 0 | 1) => Err(x == 1),
+            _ => Ok(x.into()),
+        });
+    }
+    py_int(s, 0).map(Ok)
 }
 
-/// A `LONG` line: a decimal integer, optionally ending in `L`.
-pub fn decimal_long(line: &[u8]) -> Option<BigInt> {
-    decimal(line.strip_suffix(b"L").unwrap_or(line))
-}
-
-fn decimal(line: &[u8]) -> Option<BigInt> {
-    let s = std::str::from_utf8(line).ok()?.trim();
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+/// A `LONG` line, as `load_long` reads it: one trailing `L` dropped, then
+/// `int(s, 0)`.
+pub fn long_line(line: &[u8]) -> Option<BigInt> {
+    if line.is_empty() {
         return None;
     }
-    s.strip_prefix('+').unwrap_or(s).parse().ok()
+    let line = line.strip_suffix(b"L").unwrap_or(line);
+    py_int(c_str(line), 0)
 }
 
-/// A memo index line (`GET`, `PUT`): a non-negative decimal.
-pub fn memo_index(line: &[u8]) -> Option<u64> {
-    let s = std::str::from_utf8(line).ok()?;
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+/// A `GET`/`PUT` line: `int(s, 10)`, so leading zeros, a sign, whitespace
+/// and underscores are all allowed. The sign is the caller's to judge
+/// (`PUT` refuses a negative index, `GET` finds nothing there).
+pub fn memo_key(line: &[u8]) -> Option<BigInt> {
+    if line.is_empty() {
         return None;
     }
-    s.parse().ok()
+    py_int(c_str(line), 10)
+}
+
+fn c_str(line: &[u8]) -> &[u8] {
+    line.iter()
+        .position(|&b| b == 0)
+        .map_or(line, |nul| &line[..nul])
+}
+
+/// `Py_ISSPACE` and C's `isspace` in the C locale.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+fn sign(s: &[u8]) -> (bool, &[u8]) {
+    match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    }
+}
+
+/// glibc's `strtol(s, &end, 0)` when it succeeds with `end` at the end of
+/// `s`; `None` when it stops early, reads nothing, or overflows `long`.
+fn strtol0(s: &[u8]) -> Option<i64> {
+    let start = s.iter().position(|&b| !is_space(b)).unwrap_or(s.len());
+    let (neg, body) = sign(&s[start..]);
+    let (radix, digits) = match body {
+        [b'0', b'x' | b'X', d, ..] if d.is_ascii_hexdigit() => (16, &body[2..]),
+        [b'0', ..] => (8, body),
+        _ => (10, body),
+    };
+    if digits.is_empty() {
+        // No digits: `end` is `s` itself, which is the end only when `s` is
+        // empty (a line holding nothing before a NUL reads as 0).
+        return s.is_empty().then_some(0);
+    }
+    let mut x: i128 = 0;
+    for &b in digits {
+        let d = char::from(b).to_digit(radix)?;
+        x = x * i128::from(radix) + i128::from(d);
+        if x > i128::from(i64::MAX) + 1 {
+            return None;
+        }
+    }
+    let x = if neg { -x } else { x };
+    i64::try_from(x).ok()
+}
+
+/// `PyLong_FromString(s, NULL, base)` for base 0 or 10: whitespace around,
+/// a sign, for base 0 a `0x`/`0o`/`0b` prefix (and no other leading zero),
+/// digits with single underscores between them.
+fn py_int(s: &[u8], base: u32) -> Option<BigInt> {
+    let a = s.iter().position(|&b| !is_space(b)).unwrap_or(s.len());
+    let z = s.iter().rposition(|&b| !is_space(b)).map_or(a, |i| i + 1);
+    let (neg, body) = sign(&s[a..z.max(a)]);
+    let (radix, digits) = match (base, body) {
+        (0, [b'0', p, rest @ ..]) if b"xXoObB".contains(p) => {
+            let radix = match p.to_ascii_lowercase() {
+                b'x' => 16,
+                b'o' => 8,
+                _ => 2,
+            };
+            (radix, rest.strip_prefix(b"_").unwrap_or(rest))
+        }
+        _ => (10, body),
+    };
+    if digits.is_empty() || digits.starts_with(b"_") || digits.ends_with(b"_") {
+        return None;
+    }
+    if digits.windows(2).any(|w| w == b"__") {
+        return None;
+    }
+    let clean: Vec<u8> = digits.iter().copied().filter(|&b| b != b'_').collect();
+    if !clean.iter().all(|&b| char::from(b).is_digit(radix)) {
+        return None;
+    }
+    // Base 0 forbids a leading zero in a decimal (`010` is not 8 or 10),
+    // unless every digit is zero.
+    if base == 0 && radix == 10 && clean[0] == b'0' && clean.iter().any(|&b| b != b'0') {
+        return None;
+    }
+    let n = BigInt::parse_bytes(&clean, radix)?;
+    Some(if neg { -n } else { n })
 }
 
 /// A `FLOAT` line (`repr(float)`, or `inf`/`nan` spellings). CPython raises
 /// on a finite literal too large for a double, so that is `None` too.
 pub fn float_line(line: &[u8]) -> Option<f64> {
-    let s = std::str::from_utf8(line).ok()?;
+    let s = std::str::from_utf8(c_str(line)).ok()?;
     let x: f64 = s.parse().ok()?;
     let spelled_infinite = s.to_ascii_lowercase().contains("inf");
     (!x.is_infinite() || spelled_infinite).then_some(x)

@@ -712,7 +712,9 @@ impl<'s, 'p> Machine<'s, 'p> {
     fn memo_key(&self, o: &Op) -> Result<u64, Break> {
         match o.arg {
             Arg::Int(i) => Ok(i as u64),
-            Arg::Line(l) => text::memo_index(l).ok_or_else(|| Break("invalid memo key".into())),
+            Arg::Line(l) => text::memo_key(l)
+                .and_then(|n| u64::try_from(n).ok())
+                .ok_or_else(|| Break("invalid memo key".into())),
             _ => unreachable!("memo opcodes take an int or a line"),
         }
     }
