@@ -52,6 +52,10 @@ enum Command {
         /// Show every capability, not just the summary line.
         #[arg(long, short)]
         verbose: bool,
+        /// Also start CMD as a testee (conformance/PROTOCOL.md) and list the
+        /// codecs it announces, with the capabilities it declares (repeatable).
+        #[arg(long = "testee", value_name = "CMD")]
+        testees: Vec<String>,
     },
     /// Hex-dump a file and show what every implementation of its format makes of it.
     Inspect {
@@ -219,7 +223,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => cmd_run(args),
-        Command::Codecs { verbose } => cmd_codecs(verbose),
+        Command::Codecs { verbose, testees } => cmd_codecs(verbose, &testees),
         Command::Inspect { format, file, hex } => cmd_inspect(format, &file, hex),
         Command::Convert {
             from,
@@ -371,8 +375,15 @@ fn select_checks(names: &[String]) -> Result<Vec<&'static str>> {
         .collect()
 }
 
-fn cmd_codecs(verbose: bool) -> Result<ExitCode> {
-    for c in Registry::builtin().all() {
+fn cmd_codecs(verbose: bool, testees: &[String]) -> Result<ExitCode> {
+    let registry = run_registry(&[], testees)?;
+    let width = registry
+        .all()
+        .iter()
+        .map(|c| c.id().len())
+        .max()
+        .unwrap_or(0);
+    for c in registry.all() {
         let caps = c.caps();
         if verbose {
             println!("{}  ({})", c.id(), c.format());
@@ -392,7 +403,7 @@ fn cmd_codecs(verbose: bool) -> Result<ExitCode> {
                     }
                 })
                 .collect();
-            println!("{:<20} {:<9} {}", c.id(), c.format(), yes.join(", "));
+            println!("{:<width$} {:<9} {}", c.id(), c.format(), yes.join(", "));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -399,3 +399,21 @@ fn the_protocol_documents_a_working_testee() {
         }
     }
 }
+
+#[test]
+fn codecs_lists_what_a_testee_announces() {
+    let served = format!("{} testee --codec msgpack/rmpv", shell_quote(CROSSFMT));
+    let (code, stdout, stderr) = crossfmt(&["codecs", "--testee", &served]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    // The testee's rmpv takes the built-in's place, with its declared caps.
+    let rows: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("msgpack/rmpv "))
+        .collect();
+    assert_eq!(rows.len(), 1, "{stdout}");
+    assert!(rows[0].contains("ext"), "{stdout}");
+    assert!(stderr.contains("msgpack/rmpv"), "{stderr}");
+    let (code, _, stderr) = crossfmt(&["codecs", "--testee", "/nonexistent/testee"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("/nonexistent/testee"), "{stderr}");
+}
