@@ -147,6 +147,23 @@ HAND_ACCEPTS = [
     ("unicode-raw-escape", b"V\\u20ac\n.", "€", "UNICODE is raw-unicode-escape"),
     ("tuple-from-mark", b"(K\x01K\x02t.", (1, 2), "TUPLE with MARK"),
     ("empty-set-builtins", b"\x80\x03cbuiltins\nset\n)R.", set(), "builtins.set() with no argument"),
+    # A reconstructor call is the object it makes, at REDUCE: as a set member
+    # or dict key it equals the same value read any other way, and later
+    # changes to its argument do not reach it.
+    ("frozenset-call-members-equal", b"\x80\x03cbuiltins\nset\n](cbuiltins\nfrozenset\n](K\x01e\x85R"
+     b"cbuiltins\nfrozenset\n](K\x01e\x85Re\x85R.", {frozenset({1})},
+     "set([frozenset([1]), frozenset([1])]): one member"),
+    ("frozenset-call-equals-native", b"\x80\x04cbuiltins\nset\n](cbuiltins\nfrozenset\n](K\x01e\x85R"
+     b"(K\x01\x91e\x85R.", {frozenset({1})}, "a frozenset from REDUCE and one from FROZENSET are one member"),
+    ("codecs-bytes-members-equal", b"\x80\x02c__builtin__\nset\n](c_codecs\nencode\nX\x01\x00\x00\x00a"
+     b"X\x06\x00\x00\x00latin1\x86Rc_codecs\nencode\nX\x01\x00\x00\x00aX\x06\x00\x00\x00latin1\x86Re\x85R.",
+     {b"a"}, "two _codecs.encode('a', 'latin1') calls are one set member"),
+    ("codecs-bytes-key-equals-native", b"\x80\x03}(c_codecs\nencode\nX\x01\x00\x00\x00aX\x06\x00\x00\x00"
+     b"latin1\x86RK\x01C\x01aK\x02u.", {b"a": 2}, "bytes from _codecs.encode and from SHORT_BINBYTES are one key"),
+    ("set-call-snapshot", b"\x80\x03]q\x00K\x01acbuiltins\nset\nq\x01h\x00\x85Rq\x02h\x00K\x02a0h\x02h\x00\x86.",
+     ({1}, [1, 2]), "set(L) then L.append(2): the set keeps L's items at REDUCE"),
+    ("frozenset-call-of-list-holding-it", b"\x80\x03]q\x00cbuiltins\nfrozenset\nh\x00\x85Rq\x01h\x00h\x01a0h\x01.",
+     frozenset(), "frozenset(L) then L.append(that frozenset): no cycle, the frozenset is empty"),
 ]
 
 NO_VALUE = object()
@@ -209,6 +226,9 @@ BAD = [
     ("float-text-garbage", b"F1.5x\n.", "FLOAT that is not a float"),
     ("append-to-int", b"K\x01K\x02a.", "APPEND to something that is not a list"),
     ("setitem-on-int", b"K\x01K\x01K\x02s.", "SETITEM on something that is not a dict"),
+    ("set-call-in-set-call", b"\x80\x03cbuiltins\nset\n](cbuiltins\nfrozenset\n](e\x85Rcbuiltins\nset\n]"
+     b"(J\x02\x00\x00\x00J\x03\x00\x00\x00e\x85Re\x85R.", "set([frozenset(), set([2, 3])]): a set is unhashable"),
+    ("bytearray-call-key", b"\x80\x03}(cbuiltins\nbytearray\n)RK\x01u.", "bytearray() as a dict key: unhashable"),
     ("reduce-int", b"K\x01)R.", "REDUCE calling an int"),
     ("build-on-int", b"K\x01}b.", "BUILD on an int"),
     ("ext1-unregistered", b"\x82\x01.", "EXT1 code with no registered extension"),

@@ -18,9 +18,9 @@ mod keys;
 use super::lexer::{self, Arg, LexError, LexErrorKind, Op};
 use super::opcodes::{op::*, HIGHEST_PROTOCOL};
 use super::text;
+use foldhash::{HashMap, HashMapExt};
 pub use keys::{KeyClass, Keys};
 use num_bigint::BigInt;
-use std::collections::HashMap;
 use std::fmt;
 
 /// An object's index in [`PickleValue::nodes`].
@@ -46,6 +46,10 @@ pub enum CallKind {
 pub enum Node {
     None,
     Bool(bool),
+    /// An int that fits i64: no allocation for the ints nearly every pickle
+    /// is made of.
+    SmallInt(i64),
+    /// Any other int (never one that fits i64: see [`Node::int`]).
     Int(BigInt),
     Float(f64),
     Str(String),
@@ -80,6 +84,14 @@ pub enum Node {
         opcode: &'static str,
         items: Vec<Id>,
     },
+    /// The first `len` items of the list, dict (keys) or set `of`, as a
+    /// reconstructor call (`set(x)`, `frozenset(x)`) read them: CPython runs
+    /// the call at `REDUCE`, so what is appended to `of` later is not in the
+    /// result. (Containers only ever grow at the end.)
+    Prefix {
+        of: Id,
+        len: usize,
+    },
     /// `PERSID` (a text id) or `BINPERSID` (an object).
     PersId(Id),
     /// `EXT1/2/4`: an entry of `copyreg`'s extension registry.
@@ -87,11 +99,16 @@ pub enum Node {
 }
 
 impl Node {
+    /// An int node in its canonical form.
+    pub fn int(n: BigInt) -> Node {
+        i64::try_from(&n).map_or(Node::Int(n), Node::SmallInt)
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Node::None => "None",
             Node::Bool(_) => "bool",
-            Node::Int(_) => "int",
+            Node::SmallInt(_) | Node::Int(_) => "int",
             Node::Float(_) => "float",
             Node::Str(_) => "str",
             Node::Bytes(_) => "bytes",
@@ -105,6 +122,7 @@ impl Node {
             Node::Call { .. } => "call",
             Node::Build { .. } => "build",
             Node::Mutate { .. } => "mutated object",
+            Node::Prefix { .. } => "snapshot",
             Node::PersId(_) => "persistent id",
             Node::Ext(_) => "extension",
         }
@@ -521,16 +539,16 @@ impl Machine {
             (NONE, _) => self.push(Node::None, op),
             (NEWTRUE | NEWFALSE, _) => self.push(Node::Bool(op.code == NEWTRUE), op),
             (INT, Arg::Line(l)) => match text::int_line(l) {
-                Some(Ok(n)) => self.push(Node::Int(n), op),
+                Some(Ok(n)) => self.push(Node::int(n), op),
                 Some(Err(b)) => self.push(Node::Bool(b), op),
                 None => return bad(format!("invalid literal for int(): {:?}", lossy(l))),
             },
             (LONG, Arg::Line(l)) => match text::long_line(l) {
-                Some(n) => self.push(Node::Int(n), op),
+                Some(n) => self.push(Node::int(n), op),
                 None => return bad(format!("invalid literal for int(): {:?}", lossy(l))),
             },
-            (BININT | BININT1 | BININT2, Arg::Int(i)) => self.push(Node::Int(i.into()), op),
-            (LONG1 | LONG4, Arg::Long(b)) => self.push(Node::Int(text::long_bytes(b)), op),
+            (BININT | BININT1 | BININT2, Arg::Int(i)) => self.push(Node::SmallInt(i), op),
+            (LONG1 | LONG4, Arg::Long(b)) => self.push(Node::int(text::long_bytes(b)), op),
             (FLOAT, Arg::Line(l)) => match text::float_line(l) {
                 Some(x) => self.push(Node::Float(x), op),
                 None => return bad(format!("could not convert string to float: {:?}", lossy(l))),
@@ -683,10 +701,10 @@ impl Machine {
                 let callable = self.pop(op)?;
                 self.callable(callable, op)?;
                 self.arg_tuple(args, op)?;
-                let kind = if op.code == REDUCE {
-                    CallKind::Reduce
+                let (kind, args) = if op.code == REDUCE {
+                    (CallKind::Reduce, self.snapshot_iterable(callable, args, op))
                 } else {
-                    CallKind::NewObj
+                    (CallKind::NewObj, args)
                 };
                 self.call(kind, callable, args, None, op);
             }
@@ -761,6 +779,33 @@ impl Machine {
                 format!("argument list must be a tuple, not {}", n.kind()),
             )
         }
+    }
+
+    /// The arguments of `set(x)`/`frozenset(x)` with a list, dict or set `x`
+    /// replaced by its items as they are now ([`Node::Prefix`]); any other
+    /// call's arguments unchanged.
+    fn snapshot_iterable(&mut self, callable: Id, args: Id, op: &Op<'_>) -> Id {
+        use super::reconstruct::{reconstructor, Reconstructor};
+        let Node::Global { module, name } = &self.nodes[callable].node else {
+            return args;
+        };
+        if !matches!(
+            reconstructor(module, name),
+            Some(Reconstructor::Set | Reconstructor::FrozenSet)
+        ) {
+            return args;
+        }
+        let x = match &self.nodes[args].node {
+            Node::Tuple(a) if a.len() == 1 => a[0],
+            _ => return args,
+        };
+        let len = match &self.nodes[x].node {
+            Node::List(xs) | Node::Set(xs) => xs.len(),
+            Node::Dict(kvs) => kvs.len(),
+            _ => return args,
+        };
+        let prefix = self.new_node(Node::Prefix { of: x, len }, op);
+        self.new_node(Node::Tuple(vec![prefix]), op)
     }
 
     fn call(&mut self, kind: CallKind, callable: Id, args: Id, kwargs: Option<Id>, op: &Op<'_>) {

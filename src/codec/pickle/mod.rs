@@ -54,6 +54,7 @@ pub mod lexer;
 pub mod machine;
 pub mod opcodes;
 pub mod pyhash;
+pub mod reconstruct;
 pub mod scan;
 pub mod screen;
 pub mod text;

@@ -14,9 +14,10 @@
 //! that contains itself is refused.
 
 use super::machine::{CallKind, Id, Node, PickleValue};
+use super::reconstruct::{codecs_encode, iterable_items, EncodeError};
 use crate::codec::CodecError;
 use crate::value::Value;
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -33,7 +34,7 @@ pub fn to_value(pv: &PickleValue, input_len: usize, limits: Limits) -> Result<Va
         pv,
         limits,
         budget: (input_len as u64).saturating_add(limits.extra_nodes),
-        on_path: HashSet::new(),
+        on_path: vec![false; pv.nodes.len()],
         keys: Default::default(),
     };
     c.value(pv.root, 1)
@@ -63,20 +64,16 @@ fn refuse_imports(pv: &PickleValue) -> Result<(), CodecError> {
     Ok(())
 }
 
-/// The globals CPython itself writes to pickle built-in types.
 fn is_reconstructor(module: &str, name: &str) -> bool {
-    match module {
-        "builtins" | "__builtin__" => matches!(name, "set" | "frozenset" | "bytes" | "bytearray"),
-        "_codecs" => name == "encode",
-        _ => false,
-    }
+    super::reconstruct::reconstructor(module, name).is_some()
 }
 
 struct Converter<'a> {
     pv: &'a PickleValue,
     limits: Limits,
     budget: u64,
-    on_path: HashSet<Id>,
+    /// Per node id: on the path from the root to the node being converted.
+    on_path: Vec<bool>,
     keys: super::machine::Keys,
 }
 
@@ -98,7 +95,7 @@ impl Converter<'_> {
             ));
         }
         self.budget -= 1;
-        if !self.on_path.insert(id) {
+        if std::mem::replace(&mut self.on_path[id], true) {
             return Err(CodecError::unsupported(format!(
                 "recursive structure: the {} made at offset {} contains itself, a Value is a tree",
                 self.pv.node(id).kind(),
@@ -106,7 +103,7 @@ impl Converter<'_> {
             )));
         }
         let v = self.convert(id, depth);
-        self.on_path.remove(&id);
+        self.on_path[id] = false;
         v
     }
 
@@ -124,6 +121,7 @@ impl Converter<'_> {
         Ok(match self.pv.node(id) {
             Node::None => Value::Null,
             Node::Bool(b) => Value::Bool(*b),
+            Node::SmallInt(i) => Value::Int((*i).into()),
             Node::Int(i) => Value::integer(i.clone()),
             Node::Float(x) => Value::f64(*x),
             Node::Str(s) => Value::Text(s.clone()),
@@ -204,12 +202,8 @@ impl Converter<'_> {
                 Value::FrozenSet(Vec::new())
             }),
             (true, _, "set" | "frozenset", [iterable]) => {
-                let items: Vec<Id> = match self.pv.node(*iterable) {
-                    Node::List(xs) | Node::Tuple(xs) | Node::Set(xs) | Node::FrozenSet(xs) => {
-                        xs.clone()
-                    }
-                    Node::Dict(kvs) => kvs.iter().map(|kv| kv.0).collect(),
-                    _ => return Err(refuse(self)),
+                let Some(items) = iterable_items(&self.pv.nodes, *iterable) else {
+                    return Err(refuse(self));
                 };
                 let mut seen = HashSet::new();
                 let mut unique = Vec::new();
@@ -246,22 +240,19 @@ impl Converter<'_> {
                     return Err(refuse(self));
                 };
                 let enc = match enc {
-                    None => "utf-8".to_string(),
-                    Some(Node::Str(e)) => e.to_ascii_lowercase().replace('_', "-"),
+                    None => None,
+                    Some(Node::Str(e)) => Some(e.as_str()),
                     Some(_) => return Err(refuse(self)),
                 };
-                let limit = match enc.as_str() {
-                    "latin1" | "latin-1" | "iso-8859-1" | "iso8859-1" | "l1" => 0xff,
-                    "ascii" | "us-ascii" => 0x7f,
-                    "utf-8" | "utf8" => return Ok(Value::Bytes(s.as_bytes().to_vec())),
-                    _ => return Err(refuse(self)),
-                };
-                match s.chars().position(|c| u32::from(c) > limit) {
-                    Some(i) => Err(CodecError::syntax(format!(
-                        "_codecs.encode at offset {}: '{enc}' codec can't encode character in position {i}",
-                        self.at(id)
-                    ))),
-                    None => Ok(Value::Bytes(s.chars().map(|c| c as u8).collect())),
+                match codecs_encode(s, enc) {
+                    Ok(b) => Ok(Value::Bytes(b)),
+                    Err(EncodeError::UnknownCodec) => Err(refuse(self)),
+                    Err(EncodeError::CannotEncode { encoding, position }) => {
+                        Err(CodecError::syntax(format!(
+                            "_codecs.encode at offset {}: '{encoding}' codec can't encode character in position {position}",
+                            self.at(id)
+                        )))
+                    }
                 }
             }
             _ => Err(refuse(self)),

@@ -7,14 +7,20 @@
 //! see into. Shapes refer to their members' classes, so a tuple shared many
 //! times through the memo costs one shape, not a copy per use.
 
+use super::super::reconstruct::{self, Reconstructor};
 use super::{Id, Located, Node};
+// foldhash is seeded per process (keys come from the input) and far cheaper
+// than SipHash on the small keys here.
+use foldhash::HashMap;
 use num_bigint::BigInt;
-use std::collections::HashMap;
 
 pub type KeyClass = u32;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Shape {
+    /// An int (or bool, or integral float) that fits i64.
+    SmallInt(i64),
+    /// Any other int; never one that fits i64, so each int has one shape.
     Int(BigInt),
     /// A finite or infinite float that is not an integer, by bits.
     Float(u64),
@@ -30,8 +36,11 @@ enum Shape {
 #[derive(Default)]
 pub struct Keys {
     interned: HashMap<Shape, KeyClass>,
-    /// Per node: its class, or `None` when unhashable.
-    classes: HashMap<Id, Option<KeyClass>>,
+    /// Per node id (ids are dense): `None` until computed, then its class,
+    /// or `Some(None)` when unhashable.
+    classes: Vec<Option<Option<KeyClass>>>,
+    /// Per node id: its members are being classed (a cycle check).
+    expanding: Vec<bool>,
     /// Per (dict or set, class): the index of that key's entry.
     slots: HashMap<(Id, KeyClass), usize>,
 }
@@ -45,39 +54,62 @@ impl Keys {
     /// The class of `id`, `None` if Python cannot hash it. Iterative: tuples
     /// may nest as deep as the input is long.
     pub fn class_of(&mut self, id: Id, nodes: &[Located]) -> Option<KeyClass> {
+        if self.classes.len() < nodes.len() {
+            self.classes.resize(nodes.len(), None);
+            self.expanding.resize(nodes.len(), false);
+        }
+        if let Some(known) = self.classes[id] {
+            return known;
+        }
+        if !matches!(
+            nodes[id].node,
+            Node::Tuple(_) | Node::FrozenSet(_) | Node::Call { .. }
+        ) {
+            let class = self.shape(id, nodes).map(|s| self.intern(s));
+            self.classes[id] = Some(class);
+            return class;
+        }
         let mut work = vec![id];
         while let Some(&n) = work.last() {
-            if self.classes.contains_key(&n) {
+            if self.classes[n].is_some() {
                 work.pop();
                 continue;
             }
-            let members: &[Id] = match &nodes[n].node {
-                Node::Tuple(xs) | Node::FrozenSet(xs) => xs,
-                _ => &[],
-            };
-            let pending: Vec<Id> = members
-                .iter()
-                .copied()
-                .filter(|m| !self.classes.contains_key(m))
+            let pending: Vec<Id> = members(n, nodes)
+                .into_iter()
+                .filter(|&m| self.classes[m].is_none())
                 .collect();
-            if !pending.is_empty() {
+            let cycle = pending.iter().any(|&m| self.expanding[m]);
+            if !pending.is_empty() && !cycle {
+                self.expanding[n] = true;
                 work.extend(pending);
                 continue;
             }
             work.pop();
-            let class = self.shape(n, nodes).map(|s| self.intern(s));
-            self.classes.insert(n, class);
+            self.expanding[n] = false;
+            // A frozenset(list) whose list later took the frozenset itself:
+            // CPython built it before, from other items; here it can only be
+            // equal to itself.
+            let class = if cycle {
+                Some(Shape::Identity(n))
+            } else {
+                self.shape(n, nodes)
+            };
+            let class = class.map(|s| self.intern(s));
+            self.classes[n] = Some(class);
         }
-        self.classes[&id]
+        self.classes[id].flatten()
     }
 
     /// The shape of `n`, its members' classes already known.
     fn shape(&self, n: Id, nodes: &[Located]) -> Option<Shape> {
-        let members =
-            |xs: &[Id]| -> Option<Vec<KeyClass>> { xs.iter().map(|m| self.classes[m]).collect() };
+        let members = |xs: &[Id]| -> Option<Vec<KeyClass>> {
+            xs.iter().map(|&m| self.classes[m].flatten()).collect()
+        };
         Some(match &nodes[n].node {
             Node::None => Shape::Identity(usize::MAX),
-            Node::Bool(b) => Shape::Int(BigInt::from(u8::from(*b))),
+            Node::Bool(b) => Shape::SmallInt(i64::from(*b)),
+            Node::SmallInt(i) => Shape::SmallInt(*i),
             Node::Int(i) => Shape::Int(i.clone()),
             Node::Float(x) => float_shape(*x, n),
             Node::Str(s) => Shape::Str(s.clone()),
@@ -89,6 +121,40 @@ impl Keys {
                 Shape::FrozenSet(cs)
             }
             Node::List(_) | Node::Dict(_) | Node::Set(_) | Node::ByteArray(_) => return None,
+            Node::Call { .. } => return self.call_shape(n, nodes),
+            _ => Shape::Identity(n),
+        })
+    }
+
+    /// A call of one of CPython's reconstructors is the object it makes
+    /// (`frozenset([1])` equals a frozenset read from `FROZENSET`, a `set(...)`
+    /// is unhashable); any other call is an object equal only to itself.
+    fn call_shape(&self, n: Id, nodes: &[Located]) -> Option<Shape> {
+        let Some((made, args)) = reconstruct::call(nodes, n) else {
+            return Some(Shape::Identity(n));
+        };
+        Some(match (made, args) {
+            (Reconstructor::Set | Reconstructor::ByteArray, _) => return None,
+            (Reconstructor::FrozenSet, []) => Shape::FrozenSet(Vec::new()),
+            (Reconstructor::FrozenSet, [x]) => match reconstruct::iterable_items(nodes, *x) {
+                Some(items) => {
+                    let mut cs: Vec<KeyClass> = items
+                        .iter()
+                        .map(|&m| self.classes[m].flatten())
+                        .collect::<Option<_>>()?;
+                    cs.sort_unstable();
+                    cs.dedup();
+                    Shape::FrozenSet(cs)
+                }
+                None => Shape::Identity(n),
+            },
+            (Reconstructor::Bytes, []) => Shape::Bytes(Vec::new()),
+            (Reconstructor::Bytes, [b]) => {
+                reconstruct::bytes_of(nodes, *b).map_or(Shape::Identity(n), Shape::Bytes)
+            }
+            (Reconstructor::CodecsEncode, _) => {
+                reconstruct::bytes_of(nodes, n).map_or(Shape::Identity(n), Shape::Bytes)
+            }
             _ => Shape::Identity(n),
         })
     }
@@ -102,11 +168,26 @@ impl Keys {
     }
 }
 
+/// The nodes whose classes `n`'s class is made of.
+fn members(n: Id, nodes: &[Located]) -> Vec<Id> {
+    match &nodes[n].node {
+        Node::Tuple(xs) | Node::FrozenSet(xs) => xs.clone(),
+        Node::Call { .. } => match reconstruct::call(nodes, n) {
+            Some((Reconstructor::FrozenSet, [x])) => {
+                reconstruct::iterable_items(nodes, *x).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
 fn float_shape(x: f64, n: Id) -> Shape {
     if x.is_nan() {
         Shape::Identity(n)
     } else if x.is_finite() && x.fract() == 0.0 {
-        Shape::Int(bigint_of(x))
+        let n = bigint_of(x);
+        i64::try_from(&n).map_or(Shape::Int(n), Shape::SmallInt)
     } else {
         Shape::Float(x.to_bits())
     }
