@@ -228,6 +228,7 @@ BAD = [
     ("setitem-on-int", b"K\x01K\x01K\x02s.", "SETITEM on something that is not a dict"),
     ("set-call-in-set-call", b"\x80\x03cbuiltins\nset\n](cbuiltins\nfrozenset\n](e\x85Rcbuiltins\nset\n]"
      b"(J\x02\x00\x00\x00J\x03\x00\x00\x00e\x85Re\x85R.", "set([frozenset(), set([2, 3])]): a set is unhashable"),
+    ("set-call-two-arguments", b"c__builtin__\nset\n(](]tR.", "set([], []): set expected at most 1 argument"),
     ("bytearray-call-key", b"\x80\x03}(cbuiltins\nbytearray\n)RK\x01u.", "bytearray() as a dict key: unhashable"),
     ("reduce-int", b"K\x01)R.", "REDUCE calling an int"),
     ("build-on-int", b"K\x01}b.", "BUILD on an int"),

@@ -345,6 +345,13 @@ impl Machine<'_> {
         match name.as_str() {
             "set" | "frozenset" => {
                 // serde-pickle takes the last argument, which must be a list.
+                if args.len() > 1 {
+                    return reject(CodecError::unsupported(self.at(format!(
+                        "{module}.{name} with {} arguments: serde-pickle reads the last, \
+                         CPython raises TypeError",
+                        args.len()
+                    ))));
+                }
                 let list = arg(self, args.len().wrapping_sub(1))?;
                 if self.nodes[list].kind != Kind::List {
                     return Err(Stop::Pass);

@@ -201,6 +201,11 @@ impl Converter<'_> {
             } else {
                 Value::FrozenSet(Vec::new())
             }),
+            (true, _, "set" | "frozenset", [_, _, ..]) => Err(CodecError::syntax(format!(
+                "{module}.{name} at offset {}: {name} expected at most 1 argument, got {}",
+                self.at(id),
+                args.len()
+            ))),
             (true, _, "set" | "frozenset", [iterable]) => {
                 let Some(items) = iterable_items(&self.pv.nodes, *iterable) else {
                     return Err(refuse(self));
