@@ -12,7 +12,8 @@ pub fn first_difference(expected: &Value, actual: &Value) -> Option<String> {
 }
 
 /// The kinds (`Value::kind`) of the two nodes at the first difference, or
-/// `("items", "items")` when two sequences differ in length: the value-free
+/// `("set items", "set items")` (the container's kind) when two containers
+/// differ in length: the value-free
 /// shape of a difference, for signatures.
 pub fn first_difference_kinds(
     expected: &Value,
@@ -38,7 +39,16 @@ pub fn first_difference_kinds(
         _ => return Some((expected.kind(), actual.kind())),
     };
     match pairs {
-        None => Some(("items", "items")),
+        None => {
+            let items = match expected {
+                Value::Array(_) => "array items",
+                Value::Tuple(_) => "tuple items",
+                Value::Set(_) => "set items",
+                Value::FrozenSet(_) => "frozenset items",
+                _ => "map items",
+            };
+            Some((items, items))
+        }
         Some(pairs) => pairs
             .into_iter()
             .find_map(|(e, a)| first_difference_kinds(e, a))
