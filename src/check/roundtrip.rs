@@ -111,7 +111,7 @@ pub fn bytes_first(codec: &dyn Codec, bytes: &[u8]) -> CheckResult {
         other => Err(Box::new(
             finding()
                 .detail(format!(
-                    "decode failed on the re-encoding {} of a decoded value",
+                    "decode failed on the re-encoding of a decoded value (re-encoding: {})",
                     hex::encode(&again)
                 ))
                 .expected(notation::print(&expected))
