@@ -1,0 +1,716 @@
+//! The clap front end. Commands parse arguments, call the library, and map
+//! results to exit codes: 0 nothing unexpected, 1 findings, 2 usage or input
+//! errors. No check logic lives here.
+
+use crate::progress::{progress_bar, Progress};
+use crate::report;
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Parser, Subcommand};
+use crossfmt::check::{self, Finding, Input, Verdict};
+use crossfmt::expected::Expected;
+use crossfmt::run::{Observer, Plan, Recorded};
+use crossfmt::{corpus, notation, run};
+use crossfmt::{CodecRef, Format, Registry};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const AFTER_HELP: &str = "\
+Exit status: 0 when nothing unexpected was found, 1 when something was, 2 on
+usage or input errors.
+
+Values are written in CBOR diagnostic notation (RFC 8949 §8), e.g.
+  {1: h'00ff', \"a\": [1.5, NaN, -Infinity], \"t\": 65300([1, 2])}
+See the README for the notation's float widths and the tags that carry
+Python's tuple, set and frozenset and MessagePack's ext.";
+
+#[derive(Parser)]
+#[command(
+    name = "crossfmt",
+    version,
+    about = "Cross-format fuzzing and conformance harness for binary serialization codecs",
+    long_about = "Runs round-trip, cross-format and differential checks over a shared corpus \
+                  for MessagePack, CBOR, JSON, pickle and protobuf implementations, and reports \
+                  every value a codec loses, every disagreement between formats and every \
+                  difference between implementations of one format.",
+    after_help = AFTER_HELP
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Python struct records: calcsize, pack, unpack, iterate a record file.
+    #[command(subcommand)]
+    Struct(crate::pystruct::StructCommand),
+    /// Run every check over a corpus and summarise (the main job).
+    #[command(after_help = AFTER_HELP)]
+    Run(RunArgs),
+    /// List the registered codecs with their format and capabilities.
+    Codecs {
+        /// Show every capability, not just the summary line.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Also start CMD as a testee (conformance/PROTOCOL.md) and list the
+        /// codecs it announces, with the capabilities it declares (repeatable).
+        #[arg(long = "testee", value_name = "CMD")]
+        testees: Vec<String>,
+    },
+    /// Hex-dump a file and show what every implementation of its format makes of it.
+    Inspect {
+        /// The format of the file (msgpack, cbor, json, pickle, protobuf).
+        #[arg(long, short)]
+        format: Format,
+        /// The file to read; `-` for standard input.
+        file: PathBuf,
+        /// The file holds hex text rather than raw bytes.
+        #[arg(long)]
+        hex: bool,
+    },
+    /// Pickle tools: disassemble a pickle, or scan files for malicious pickles, without loading them.
+    #[command(subcommand)]
+    Pickle(crate::pickle::PickleArgs),
+    /// Convert between value notation and any codec's bytes.
+    ///
+    /// FROM and TO are `diag` (diagnostic notation), a codec id
+    /// (`msgpack/rmpv`) or a format name (its first implementation).
+    Convert {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// Input file; standard input when absent.
+        input: Option<PathBuf>,
+        /// Read and write bytes as hex text instead of raw bytes.
+        #[arg(long)]
+        hex: bool,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Run one check on one input (the command printed as `repro:` in findings).
+    Check {
+        /// roundtrip, roundtrip-bytes, cross_format or differential.
+        check: String,
+        /// The codec(s): one for roundtrip, two for cross_format, two or more for differential.
+        #[arg(long = "codec", required = true)]
+        codecs: Vec<String>,
+        /// The input value, in diagnostic notation.
+        #[arg(long, conflicts_with = "hex")]
+        value: Option<String>,
+        /// The input bytes, as hex.
+        #[arg(long)]
+        hex: Option<String>,
+        /// The format of --hex bytes (defaults to the codecs' format).
+        #[arg(long)]
+        format: Option<Format>,
+    },
+    /// The nightly fuzzing driver: build, seed, fuzz, minimise, merge, summarise.
+    #[command(after_help = FUZZ_AFTER_HELP)]
+    Fuzz(FuzzArgs),
+    /// Serve built-in codecs over the testee protocol on stdin/stdout
+    /// (conformance/PROTOCOL.md): the protocol's reference server, and a way
+    /// to run a built-in codec isolated (`run --testee 'crossfmt testee'`).
+    Testee {
+        /// Only these codecs (repeatable). Default: every built-in codec.
+        #[arg(long = "codec", value_name = "ID")]
+        codecs: Vec<String>,
+    },
+    /// Run one fuzz target's checks on one input, without libFuzzer (what
+    /// `cargo test` does for every file under corpus/regressions/<target>/).
+    Replay {
+        /// The fuzz target (`cargo fuzz list` in fuzz/).
+        target: String,
+        /// The input file, or `hex:<HEX>`.
+        input: String,
+    },
+    /// Run the conformance suites against every implementation and report the matrix.
+    #[command(after_help = crate::conformance::AFTER_HELP)]
+    Conformance(crate::conformance::ConformanceArgs),
+    /// Write the size/speed comparison report from a bench run (`cargo bench --bench datasets`).
+    #[command(after_help = crate::report::bench_cli::AFTER_HELP)]
+    Report(crate::report::bench_cli::ReportArgs),
+}
+
+const FUZZ_AFTER_HELP: &str = "\
+Runs cargo-fuzz over the crate in fuzz/ (installing cargo-fuzz if absent; +nightly
+when rustup has it, else RUSTC_BOOTSTRAP=1): builds every selected target once
+with AddressSanitizer, writes the shared corpus as seeds into fuzz/corpus/<target>/,
+fuzzes the targets within the budget, minimises each crash, keeps one input per
+distinct signature in corpus/regressions/<target>/<hash> (replayed by cargo test),
+merges new coverage back into fuzz/corpus/<target>/, and writes summary.json and
+summary.md under --out.
+
+Exit status: 0 no new distinct crash; 1 a new distinct crash, or an
+--expect-crash target that did not crash; 2 usage or setup errors. Ctrl-C or
+SIGTERM stops the fuzzers, saves the crashes found so far un-minimised, writes
+the summaries and exits with the same rule.";
+
+#[derive(clap::Args)]
+struct FuzzArgs {
+    /// The whole budget in minutes (fractions allowed), split equally over the
+    /// targets after a reserve for minimisation and merge.
+    #[arg(long, default_value_t = 60.0, value_name = "N")]
+    minutes: f64,
+    /// Instead of --minutes: fuzz each target this long (the budget becomes
+    /// what that takes, plus the reserve).
+    #[arg(long, value_name = "S", conflicts_with = "minutes")]
+    seconds_per_target: Option<u64>,
+    /// Only these targets (repeatable). Default: every target of `cargo fuzz list`.
+    #[arg(long = "target", value_name = "T")]
+    targets: Vec<String>,
+    /// Leave these targets out, comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "T,...")]
+    skip: Vec<String>,
+    /// Targets fuzzed in parallel.
+    #[arg(long, default_value_t = 1, value_name = "J", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: u16,
+    /// libFuzzer's -seed (CI uses a fixed one). Default: random.
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Time allowed to minimise each crash.
+    #[arg(long, default_value_t = 30, value_name = "M")]
+    minimize_seconds: u64,
+    /// Where summary.json, summary.md and the logs go.
+    #[arg(long, default_value = "target/crossfmt-fuzz", value_name = "DIR")]
+    out: PathBuf,
+    /// Targets that must crash (planted bugs), comma-separated or repeated:
+    /// their crashes are expected and not saved as regressions; no crash
+    /// there fails the run.
+    #[arg(long, value_delimiter = ',', value_name = "T,...")]
+    expect_crash: Vec<String>,
+    /// Only write the seeds into fuzz/corpus/<target>/, then stop.
+    #[arg(long)]
+    seeds_only: bool,
+    /// Do not merge new coverage back into fuzz/corpus/.
+    #[arg(long)]
+    no_merge: bool,
+    /// The repository root holding fuzz/ and corpus/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// A corpus directory of the built-in layout (values/, bytes/<format>/,
+    /// regressions/). Default: the built-in corpus.
+    #[arg(long)]
+    corpus: Option<PathBuf>,
+    /// Only these codecs (repeatable). Default: all registered codecs.
+    /// `external:CMD` is `--testee CMD`.
+    #[arg(long = "codec", value_name = "ID")]
+    codecs: Vec<String>,
+    /// Start CMD as a testee (conformance/PROTOCOL.md); its codecs join the
+    /// run, taking the place of a built-in codec of the same id (repeatable).
+    #[arg(long = "testee", value_name = "CMD")]
+    testees: Vec<String>,
+    /// Only these checks (repeatable): roundtrip, roundtrip-bytes, cross_format, differential.
+    #[arg(long = "check", value_name = "NAME")]
+    checks: Vec<String>,
+    /// Write the results as JSON to this file.
+    #[arg(long, value_name = "PATH")]
+    json: Option<PathBuf>,
+    /// The expected-findings list. Default: expected-findings.txt in the corpus directory.
+    #[arg(long, value_name = "FILE")]
+    expected: Option<PathBuf>,
+    /// Print known (expected) findings in full, not just unexpected ones.
+    #[arg(long)]
+    show_known: bool,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => cmd_run(args),
+        Command::Codecs { verbose, testees } => cmd_codecs(verbose, &testees),
+        Command::Inspect { format, file, hex } => cmd_inspect(format, &file, hex),
+        Command::Convert {
+            from,
+            to,
+            input,
+            hex,
+            output,
+        } => cmd_convert(&from, &to, input.as_deref(), hex, output.as_deref()),
+        Command::Check {
+            check,
+            codecs,
+            value,
+            hex,
+            format,
+        } => cmd_check(&check, &codecs, value, hex, format),
+        Command::Fuzz(args) => cmd_fuzz(args),
+        Command::Replay { target, input } => cmd_replay(&target, &input),
+        Command::Testee { codecs } => cmd_testee(&codecs),
+        Command::Conformance(args) => crate::conformance::run(args),
+        Command::Struct(cmd) => crate::pystruct::run(cmd).map(|()| ExitCode::SUCCESS),
+        Command::Report(args) => Ok(crate::report::bench_cli::run(&args)),
+        Command::Pickle(args) => crate::pickle::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("crossfmt: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints findings above the progress bar as they are made.
+struct Console {
+    bar: Progress,
+    show_known: bool,
+}
+
+impl Observer for Console {
+    fn progress(&mut self, done: u64, total: u64) {
+        self.bar.progress(done, total);
+    }
+
+    fn interrupted(&self) -> bool {
+        self.bar.interrupted()
+    }
+
+    fn finding(&mut self, r: &Recorded) {
+        if r.expected.is_none() || self.show_known {
+            let tag = match &r.expected {
+                Some(e) => format!("known: {}", e.reason),
+                None => "UNEXPECTED".to_string(),
+            };
+            self.bar
+                .0
+                .suspend(|| println!("[{tag}] case {}\n{}\n", r.case, r.finding));
+        }
+    }
+}
+
+fn cmd_run(args: RunArgs) -> Result<ExitCode> {
+    let registry = run_registry(&args.codecs, &args.testees)?;
+    let checks = select_checks(&args.checks)?;
+    let root = args.corpus.clone().unwrap_or_else(corpus::builtin_root);
+    let corpus =
+        corpus::load(&root).with_context(|| format!("loading corpus {}", root.display()))?;
+    let expected_path = args
+        .expected
+        .clone()
+        .unwrap_or_else(|| root.join("expected-findings.txt"));
+    let expected = Expected::load(&expected_path)?;
+    let (values, bytes) = run::cases(&corpus);
+    eprintln!(
+        "crossfmt: {} codecs, {} values, {} byte inputs from {}",
+        registry.all().len(),
+        values.len(),
+        bytes.len(),
+        root.display()
+    );
+
+    let mut console = Console {
+        bar: progress_bar("checks"),
+        show_known: args.show_known,
+    };
+    let plan = Plan {
+        checks,
+        focus: None,
+    };
+    let started = std::time::Instant::now();
+    let out = run::run(&registry, &values, &bytes, &plan, &expected, &mut console);
+    console.bar.0.finish_and_clear();
+
+    print!("{}", report::summary_table(&out));
+    println!();
+    print!("{}", report::verdict(&out));
+    eprintln!("crossfmt: finished in {:.2?}", started.elapsed());
+    if let Some(path) = &args.json {
+        report::json::write(&out, path).with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("crossfmt: wrote {}", path.display());
+    }
+    Ok(if out.unexpected() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The built-in codecs selected by plain `--codec` ids, joined by every
+/// codec of every testee (`--testee CMD` or `--codec external:CMD`), which
+/// takes the place of a built-in codec of the same id.
+fn run_registry(codec_args: &[String], testee_args: &[String]) -> Result<Registry> {
+    use crossfmt::codecs::external;
+    let (external_args, ids): (Vec<&String>, Vec<&String>) =
+        codec_args.iter().partition(|c| c.starts_with("external:"));
+    let commands = testee_args.iter().map(String::as_str).chain(
+        external_args
+            .iter()
+            .filter_map(|c| c.strip_prefix("external:")),
+    );
+    let joined =
+        external::start_announced(commands, external::Limits::default()).map_err(|e| anyhow!(e))?;
+    let ids: Vec<String> = ids.into_iter().cloned().collect();
+    let selected = Registry::builtin().select(&ids).map_err(|e| anyhow!(e))?;
+    external::join(&selected, &joined).map_err(|e| anyhow!(e))
+}
+
+fn cmd_testee(ids: &[String]) -> Result<ExitCode> {
+    let registry = Registry::builtin().select(ids).map_err(|e| anyhow!(e))?;
+    crossfmt::codecs::external::serve(&registry, std::io::stdin().lock(), std::io::stdout().lock())
+        .map_err(|e| anyhow!(e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn select_checks(names: &[String]) -> Result<Vec<&'static str>> {
+    if names.is_empty() {
+        return Ok(check::ALL.to_vec());
+    }
+    names
+        .iter()
+        .map(|n| {
+            check::ALL
+                .iter()
+                .find(|c| **c == n)
+                .copied()
+                .ok_or_else(|| {
+                    anyhow!(
+                        "unknown check {n:?}; expected one of {}",
+                        check::ALL.join(", ")
+                    )
+                })
+        })
+        .collect()
+}
+
+fn cmd_codecs(verbose: bool, testees: &[String]) -> Result<ExitCode> {
+    let registry = run_registry(&[], testees)?;
+    let width = registry
+        .all()
+        .iter()
+        .map(|c| c.id().len())
+        .max()
+        .unwrap_or(0);
+    for c in registry.all() {
+        let caps = c.caps();
+        if verbose {
+            println!("{}  ({})", c.id(), c.format());
+            for (k, v) in caps.describe() {
+                println!("    {k:<16} {v}");
+            }
+        } else {
+            let yes: Vec<_> = caps
+                .describe()
+                .into_iter()
+                .filter(|(_, v)| v != "no")
+                .map(|(k, v)| {
+                    if v == "yes" {
+                        k.to_string()
+                    } else {
+                        format!("{k}={v}")
+                    }
+                })
+                .collect();
+            println!("{:<width$} {:<9} {}", c.id(), c.format(), yes.join(", "));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_input(path: Option<&Path>) -> Result<Vec<u8>> {
+    match path {
+        None => read_stdin(),
+        Some(p) if p == Path::new("-") => read_stdin(),
+        Some(p) => std::fs::read(p).with_context(|| format!("reading {}", p.display())),
+    }
+}
+
+fn read_stdin() -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut buf)
+        .context("reading standard input")?;
+    Ok(buf)
+}
+
+fn parse_hex(text: &[u8], what: &str) -> Result<Vec<u8>> {
+    let clean: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    hex::decode(&clean).map_err(|e| anyhow!("{what} is not valid hex: {e}"))
+}
+
+fn cmd_inspect(format: Format, file: &Path, is_hex: bool) -> Result<ExitCode> {
+    let raw = read_input(Some(file))?;
+    let bytes = if is_hex {
+        parse_hex(&raw, &file.display().to_string())?
+    } else {
+        raw
+    };
+    println!("{} ({} bytes, {format})", file.display(), bytes.len());
+    print!("{}", hex_dump(&bytes));
+    let registry = Registry::builtin();
+    for c in registry.of_format(format) {
+        let shown = match check::decode(c.as_ref(), &bytes) {
+            check::Outcome::Ok(v) => notation::print_pretty(&v),
+            other => check::describe(&other, notation::print),
+        };
+        print!("\n{}:\n{}", c.id(), indent(shown.trim_end()));
+    }
+    if format == Format::Pickle {
+        let (text, _) = crossfmt_pickle::disasm::disassemble(&bytes);
+        print!("\ndisassembly:\n{}", indent(text.trim_end()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn indent(s: &str) -> String {
+    s.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+/// Offset, 16 bytes of hex, and their printable ASCII.
+fn hex_dump(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for (i, chunk) in bytes.chunks(16).enumerate() {
+        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+        let ascii: String = chunk
+            .iter()
+            .map(|&b| {
+                if (0x20..0x7f).contains(&b) {
+                    b as char
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        out.push_str(&format!(
+            "{:08x}  {:<47}  |{ascii}|\n",
+            i * 16,
+            hex.join(" ")
+        ));
+    }
+    out
+}
+
+/// `diag`, a codec id, or a format name (its first implementation).
+fn endpoint(registry: &Registry, name: &str) -> Result<Option<CodecRef>> {
+    if name == "diag" {
+        return Ok(None);
+    }
+    if let Some(c) = registry.get(name) {
+        return Ok(Some(c));
+    }
+    if let Ok(f) = name.parse::<Format>() {
+        if let Some(c) = registry.of_format(f).into_iter().next() {
+            return Ok(Some(c));
+        }
+    }
+    let ids: Vec<_> = registry.all().iter().map(|c| c.id().to_string()).collect();
+    bail!(
+        "unknown endpoint {name:?}: expected diag, a format name, or one of {}",
+        ids.join(", ")
+    )
+}
+
+fn cmd_convert(
+    from: &str,
+    to: &str,
+    input: Option<&Path>,
+    is_hex: bool,
+    output: Option<&Path>,
+) -> Result<ExitCode> {
+    let registry = Registry::builtin();
+    let (src, dst) = (endpoint(&registry, from)?, endpoint(&registry, to)?);
+    let raw = read_input(input)?;
+    let what = input.map_or("standard input".to_string(), |p| p.display().to_string());
+    let value = match &src {
+        None => {
+            let text =
+                String::from_utf8(raw).map_err(|e| anyhow!("{what} is not UTF-8 text: {e}"))?;
+            notation::parse(&text).map_err(|e| anyhow!("{what}: {e}"))?
+        }
+        Some(c) => {
+            let bytes = if is_hex { parse_hex(&raw, &what)? } else { raw };
+            match check::decode(c.as_ref(), &bytes) {
+                check::Outcome::Ok(v) => v,
+                other => bail!(
+                    "{} cannot decode {what}: {}",
+                    c.id(),
+                    check::describe(&other, |_| String::new())
+                ),
+            }
+        }
+    };
+    let out: Vec<u8> = match &dst {
+        None => format!("{}\n", notation::print(&value)).into_bytes(),
+        Some(c) => {
+            if let Some(why) = c.unsupported(&value) {
+                bail!("{} cannot represent this value: {why}", c.id());
+            }
+            let bytes = match check::encode(c.as_ref(), &value) {
+                check::Outcome::Ok(b) => b,
+                other => bail!(
+                    "{} cannot encode the value: {}",
+                    c.id(),
+                    check::describe(&other, |_| String::new())
+                ),
+            };
+            if is_hex || (output.is_none() && std::io::stdout().is_terminal()) {
+                format!("{}\n", hex::encode(bytes)).into_bytes()
+            } else {
+                bytes
+            }
+        }
+    };
+    match output {
+        Some(p) => std::fs::write(p, out).with_context(|| format!("writing {}", p.display()))?,
+        None => std::io::stdout()
+            .write_all(&out)
+            .context("writing standard output")?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_check(
+    name: &str,
+    ids: &[String],
+    value: Option<String>,
+    hex_in: Option<String>,
+    format: Option<Format>,
+) -> Result<ExitCode> {
+    let registry = Registry::builtin();
+    let codecs: Vec<CodecRef> = ids
+        .iter()
+        .map(|id| {
+            registry
+                .get(id)
+                .ok_or_else(|| anyhow!("unknown codec {id:?}"))
+        })
+        .collect::<Result<_>>()?;
+    let refs: Vec<&dyn crossfmt::Codec> = codecs.iter().map(|c| c.as_ref()).collect();
+    let input = match (value, hex_in) {
+        (Some(v), None) => Input::Value(notation::parse(&v).map_err(|e| anyhow!("--value: {e}"))?),
+        (None, Some(h)) => Input::Bytes {
+            format: format.unwrap_or_else(|| refs[0].format()),
+            bytes: parse_hex(h.as_bytes(), "--hex")?,
+        },
+        _ => bail!("give the input as --value DIAG or --hex HEX"),
+    };
+    let need = |n: usize| -> Result<()> {
+        if refs.len() == n {
+            Ok(())
+        } else {
+            bail!("{name} takes exactly {n} --codec")
+        }
+    };
+    let result = match (name, &input) {
+        (check::ROUNDTRIP, Input::Value(v)) => {
+            need(1)?;
+            check::roundtrip::value_first(refs[0], v)
+        }
+        (check::ROUNDTRIP_BYTES, Input::Bytes { bytes, .. }) => {
+            need(1)?;
+            check::roundtrip::bytes_first(refs[0], bytes)
+        }
+        (check::CROSS_FORMAT, Input::Value(v)) => {
+            need(2)?;
+            check::cross_format::pair(refs[0], refs[1], v)
+        }
+        (check::DIFFERENTIAL, Input::Bytes { bytes, .. }) => {
+            check::differential::same_bytes(&refs, bytes)
+        }
+        (check::ROUNDTRIP | check::CROSS_FORMAT, _) => bail!("{name} takes --value"),
+        (check::ROUNDTRIP_BYTES | check::DIFFERENTIAL, _) => bail!("{name} takes --hex"),
+        _ => bail!(
+            "unknown check {name:?}; expected one of {}",
+            check::ALL.join(", ")
+        ),
+    };
+    Ok(print_result(result))
+}
+
+fn cmd_replay(target: &str, input: &str) -> Result<ExitCode> {
+    if !crossfmt::fuzz::targets().iter().any(|t| t.name == target) {
+        let names: Vec<_> = crossfmt::fuzz::targets()
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        bail!(
+            "unknown fuzz target {target:?}; known: {}",
+            names.join(", ")
+        );
+    }
+    let data = match input.strip_prefix("hex:") {
+        Some(h) => parse_hex(h.as_bytes(), "the hex: input")?,
+        None => std::fs::read(input).with_context(|| format!("reading {input}"))?,
+    };
+    match crossfmt::fuzz::run_target(target, &data) {
+        Ok(()) => {
+            println!("no finding");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(f) => {
+            println!("signature: {}\n{f}", crossfmt::fuzz::signature(&f));
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn print_result(r: Result<Verdict, Box<Finding>>) -> ExitCode {
+    match r {
+        Ok(Verdict::Pass) => {
+            println!("pass");
+            ExitCode::SUCCESS
+        }
+        Ok(Verdict::Skip(why)) => {
+            println!("skipped: {why}");
+            ExitCode::SUCCESS
+        }
+        Err(f) => {
+            println!("{f}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Writes the shared corpus as seeds into `out/<target>/<hash>`: the seam to
+/// `crossfmt::fuzz::materialise_seeds`.
+fn materialise_seeds(out: &Path) -> Result<String> {
+    let root = corpus::builtin_root();
+    let corpus =
+        corpus::load(&root).with_context(|| format!("loading corpus {}", root.display()))?;
+    let stats = crossfmt::fuzz::materialise_seeds(&corpus, &Registry::builtin(), out)
+        .with_context(|| format!("writing seeds under {}", out.display()))?;
+    Ok(format!(
+        "{} seed files for {} targets",
+        stats.files(),
+        stats.per_target.len()
+    ))
+}
+
+fn cmd_fuzz(a: FuzzArgs) -> Result<ExitCode> {
+    if !(a.minutes > 0.0 && a.minutes.is_finite()) {
+        bail!("--minutes must be a positive number");
+    }
+    let root =
+        std::path::absolute(&a.root).with_context(|| format!("resolving {}", a.root.display()))?;
+    let out = if a.out.is_absolute() {
+        a.out
+    } else {
+        root.join(a.out)
+    };
+    let cfg = crate::fuzz_driver::Config {
+        root,
+        minutes: a.minutes,
+        seconds_per_target: a.seconds_per_target,
+        targets: a.targets,
+        skip: a.skip,
+        jobs: usize::from(a.jobs),
+        seed: a.seed,
+        minimize_seconds: a.minimize_seconds,
+        out,
+        expect_crash: a.expect_crash,
+        seeds_only: a.seeds_only,
+        merge: !a.no_merge,
+    };
+    let code = crate::fuzz_driver::run(&cfg, &materialise_seeds)?;
+    Ok(ExitCode::from(code))
+}

@@ -1,0 +1,367 @@
+//! `crossfmt conformance`: arguments, the run, the console summary, the
+//! report files, and the exit status.
+
+use crate::fuzz_driver::process::install_signal_handlers;
+use crate::report;
+use anyhow::{anyhow, bail, Context, Result};
+use crossfmt::caps::Caps;
+use crossfmt::codecs::external;
+use crossfmt::conformance::case::Case;
+use crossfmt::conformance::matrix::{Matrix, Status};
+use crossfmt::conformance::runner::{self, Options};
+use crossfmt::conformance::{expected, suite};
+use crossfmt::expected::glob;
+use crossfmt::Value;
+use crossfmt::{Codec, CodecError, CodecRef, Format, Registry};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub const AFTER_HELP: &str = "\
+Every case of a suite runs against every selected implementation of its
+format. Outcomes: pass, wrong-value, false-accept, false-reject, panic,
+timeout, out-of-memory, skipped (the implementation cannot hold the value;
+never a pass).
+
+Expected failures: <dir>/expected-failures/<codec id>.txt, lines
+`<case id glob> <message prefix>` (e.g. `msgpack/rmpv.txt`).
+
+Exit status: 0 when no required case failed unexpectedly; 1 when one did,
+when a recommended one did under --strict, on an unexpected pass (a listed
+failure that now passes) or a stale list entry (matching no case); 2 on usage
+or input errors (bad suite files, no suites, unknown names). Ctrl-C stops the
+run and still writes the reports, marked interrupted.";
+
+#[derive(clap::Args, Debug)]
+pub struct ConformanceArgs {
+    /// Only this suite (repeatable; the file name without .json). Default: every suite.
+    #[arg(long = "suite", value_name = "S")]
+    pub suites: Vec<String>,
+    /// Only this implementation (repeatable), built-in or announced by a testee.
+    #[arg(long = "codec", value_name = "ID")]
+    pub codecs: Vec<String>,
+    /// Also test the implementations this command announces over the testee
+    /// protocol (conformance/PROTOCOL.md); repeatable.
+    #[arg(long = "testee", value_name = "CMD")]
+    pub testees: Vec<String>,
+    /// Recommended-level failures fail the run too (by default they warn).
+    #[arg(long)]
+    pub strict: bool,
+    /// Write every outcome as JSON to this file.
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// Write JUnit XML (one testsuite per implementation) to this file.
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+    /// Write the Markdown summary and pruned matrix to this file.
+    #[arg(long, value_name = "PATH")]
+    pub markdown: Option<PathBuf>,
+    /// Write the HTML matrix to DIR/index.html, and DIR/matrix.json.
+    #[arg(long, value_name = "DIR")]
+    pub html: Option<PathBuf>,
+    /// Run only the cases whose id matches (an id, or a glob with `*`), and
+    /// dump each: its fields, and per implementation the outcome, input,
+    /// expected and actual.
+    #[arg(long, value_name = "ID")]
+    pub case: Option<String>,
+    /// Print every non-pass outcome, expected failures and skips included.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Time bound of one request to a testee, in milliseconds.
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub timeout_ms: u64,
+    /// List the suites (cases per format and level) and the implementations, then stop.
+    #[arg(long)]
+    pub list: bool,
+    /// The conformance directory (suites/, expected-failures/). Default: this checkout's.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
+    let dir = args.dir.clone().unwrap_or_else(suite::builtin_root);
+    let suites = suite::load(&dir.join("suites"), &args.suites)?;
+    let mut registry = Registry::builtin();
+    let limits = external::Limits {
+        timeout: std::time::Duration::from_millis(args.timeout_ms),
+        ..external::Limits::default()
+    };
+    for c in external::start_announced(args.testees.iter().map(String::as_str), limits)
+        .map_err(|e| anyhow!("--testee: {e}"))?
+    {
+        registry.push(c);
+    }
+    let registry = registry.select(&args.codecs).map_err(|e| anyhow!(e))?;
+    if args.list {
+        print_list(&suites, &registry);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut cases: Vec<Case> = suites.into_iter().flat_map(|s| s.cases).collect();
+    if let Some(pattern) = &args.case {
+        cases.retain(|c| glob(pattern, &c.id));
+        if cases.is_empty() {
+            bail!("no case matches {pattern:?}");
+        }
+    }
+    // Implementations no selected case is for would only add empty columns.
+    let (used, idle): (Vec<_>, Vec<_>) = registry
+        .all()
+        .iter()
+        .cloned()
+        .partition(|c| cases.iter().any(|k| k.format == c.format().name()));
+    if !idle.is_empty() {
+        let ids: Vec<&str> = idle.iter().map(|c| c.id()).collect();
+        eprintln!("crossfmt: no cases for {}", ids.join(", "));
+    }
+    let registry = Registry::new(one_per_engine(used));
+    let lists_dir = dir.join("expected-failures");
+    let lists = registry
+        .all()
+        .iter()
+        .map(|c| expected::load(&lists_dir, c.id()))
+        .collect::<Result<Vec<_>, _>>()?;
+    eprintln!(
+        "crossfmt: {} cases, {} implementations",
+        cases.len(),
+        registry.all().len()
+    );
+    install_signal_handlers();
+    let mut bar = crate::progress::progress_bar("cases");
+    let opts = Options {
+        strict: args.strict,
+        check_stale: args.suites.is_empty() && args.case.is_none(),
+    };
+    let started = std::time::Instant::now();
+    let m = runner::run(&registry, cases, lists, opts, &mut bar);
+    bar.0.finish_and_clear();
+
+    if args.case.is_some() {
+        print!("{}", dump_cases(&m));
+    } else {
+        print!("{}", failure_lines(&m, args.verbose));
+    }
+    print!("{}", summary(&m));
+    eprintln!("crossfmt: finished in {:.2?}", started.elapsed());
+    write_reports(&m, &args)?;
+    Ok(if m.failures().is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn print_list(suites: &[crossfmt::conformance::Suite], registry: &Registry) {
+    let mut rows = vec![[
+        "suite",
+        "format",
+        "required",
+        "recommended",
+        "decode",
+        "encode",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for s in suites {
+        let mut formats: Vec<&str> = s.cases.iter().map(|c| c.format.as_str()).collect();
+        formats.sort();
+        formats.dedup();
+        for f in formats {
+            let of: Vec<&Case> = s.cases.iter().filter(|c| c.format == f).collect();
+            let count = |p: &dyn Fn(&Case) -> bool| of.iter().filter(|c| p(c)).count().to_string();
+            rows.push(vec![
+                s.name.clone(),
+                f.to_string(),
+                count(&|c| c.level == crossfmt::conformance::Level::Required),
+                count(&|c| c.level == crossfmt::conformance::Level::Recommended),
+                count(&|c| c.op() == crossfmt::conformance::case::Op::Decode),
+                count(&|c| c.op() == crossfmt::conformance::case::Op::Encode),
+            ]);
+        }
+    }
+    print!("{}", report::table(&rows, 2));
+    println!("\nimplementations:");
+    for c in registry.all() {
+        println!("  {:<24} {}", c.id(), c.format());
+    }
+}
+
+/// One line per outcome worth a look: failures that fail the run, warnings
+/// (recommended failures without --strict), unexpected passes, stale
+/// entries; with `verbose`, expected failures and skips too.
+fn failure_lines(m: &Matrix, verbose: bool) -> String {
+    let mut s = String::new();
+    for (c, case) in m.cases.iter().enumerate() {
+        for (i, imp) in m.implementations.iter().enumerate() {
+            let Some(cell) = &m.cells[c][i] else { continue };
+            let tag = match cell.status {
+                Status::Pass => continue,
+                Status::Fail if m.is_fatal(c, cell) => "FAIL",
+                Status::Fail => "warn",
+                Status::UnexpectedPass => "UNEXPECTED PASS",
+                Status::ExpectedFailure if verbose => "xfail",
+                Status::Skipped if verbose => "skip",
+                Status::ExpectedFailure | Status::Skipped => continue,
+            };
+            let msg = match (&cell.status, &cell.entry) {
+                (Status::UnexpectedPass, Some(e)) => format!(
+                    "listed at {}:{} ({} {}) but passes",
+                    imp.failures.path.display(),
+                    e.line,
+                    e.pattern,
+                    e.prefix
+                ),
+                _ => cell.outcome.message.clone(),
+            };
+            s.push_str(&format!("[{tag}] {} {}: {msg}\n", imp.id, case.id));
+        }
+    }
+    for st in &m.stale {
+        s.push_str(&format!(
+            "[STALE] {}:{}: `{} {}` matches no case of {}\n",
+            st.path.display(),
+            st.entry.line,
+            st.entry.pattern,
+            st.entry.prefix,
+            st.implementation
+        ));
+    }
+    if !s.is_empty() {
+        s.push('\n');
+    }
+    s
+}
+
+/// Everything about each case that ran, for `--case`.
+fn dump_cases(m: &Matrix) -> String {
+    let mut s = String::new();
+    for (c, case) in m.cases.iter().enumerate() {
+        s.push_str(&format!(
+            "case {}\n  suite:    {}\n  source:   {}\n  format:   {}{}\n  level:    {}\n  op:       {}\n",
+            case.id,
+            case.suite,
+            case.source,
+            case.format,
+            case.schema.as_ref().map(|x| format!(" (schema {x:?})")).unwrap_or_default(),
+            case.level.name(),
+            case.op().name(),
+        ));
+        if !case.input_hex().is_empty() {
+            s.push_str(&format!("  input:    {}\n", case.input_hex()));
+        }
+        if let Some(v) = &case.value_text {
+            s.push_str(&format!("  value:    {v}\n"));
+        }
+        s.push_str(&format!("  expect:   {}\n", case.expectation()));
+        if let Some(n) = &case.note {
+            s.push_str(&format!("  note:     {n}\n"));
+        }
+        for (i, imp) in m.implementations.iter().enumerate() {
+            let Some(cell) = &m.cells[c][i] else { continue };
+            s.push_str(&format!(
+                "  {}: {} [{}]\n",
+                imp.id,
+                cell.outcome.message,
+                cell.status.name()
+            ));
+            if !cell.outcome.expected.is_empty() {
+                s.push_str(&format!("      expected: {}\n", cell.outcome.expected));
+            }
+            if !cell.outcome.actual.is_empty() {
+                s.push_str(&format!("      actual:   {}\n", cell.outcome.actual));
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// The per-implementation table and the verdict line.
+pub fn summary(m: &Matrix) -> String {
+    let mut s = report::table(&m.summary_rows(), 1);
+    s.push('\n');
+    s.push_str(&m.verdict());
+    s.push('\n');
+    s
+}
+
+fn write_file(path: &Path, text: &str) -> Result<()> {
+    report::write_atomic(path, text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("crossfmt: wrote {}", path.display());
+    Ok(())
+}
+
+fn write_reports(m: &Matrix, args: &ConformanceArgs) -> Result<()> {
+    if let Some(p) = &args.json {
+        write_file(p, &report::conformance_json::render(m))?;
+    }
+    if let Some(p) = &args.junit {
+        write_file(p, &report::junit::render(m)?)?;
+    }
+    if let Some(p) = &args.markdown {
+        write_file(p, &report::matrix_md::render(m))?;
+    }
+    if let Some(dir) = &args.html {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        write_file(&dir.join("index.html"), &report::matrix_html::render(m))?;
+        write_file(
+            &dir.join("matrix.json"),
+            &report::conformance_json::render(m),
+        )?;
+    }
+    Ok(())
+}
+
+/// Schema-driven codecs of one engine (`pystruct:<4sHHIQ`, `pystruct:@bq...`)
+/// are bound to each case's schema, so they would all give the same column:
+/// one stands for the engine, under the engine's name (`pystruct`).
+fn one_per_engine(codecs: Vec<CodecRef>) -> Vec<CodecRef> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for c in codecs {
+        let engine = match c.id().split_once(':') {
+            Some((engine, _)) if c.format().has_schema() => engine.to_string(),
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        if seen.insert(engine.clone()) {
+            out.push(Arc::new(Engine {
+                id: engine,
+                inner: c,
+            }));
+        }
+    }
+    out
+}
+
+/// A schema-driven codec shown under its engine's name.
+struct Engine {
+    id: String,
+    inner: CodecRef,
+}
+
+impl Codec for Engine {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn format(&self) -> Format {
+        self.inner.format()
+    }
+    fn caps(&self) -> Caps {
+        self.inner.caps()
+    }
+    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+        self.inner.encode(v)
+    }
+    fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+        self.inner.decode(b)
+    }
+    fn unsupported(&self, v: &Value) -> Option<String> {
+        self.inner.unsupported(v)
+    }
+    fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
+        self.inner.for_schema(schema)
+    }
+}

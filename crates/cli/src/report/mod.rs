@@ -1,0 +1,126 @@
+//! Rendering a run: the summary table for people, JSON for machines.
+
+pub mod bench_cli;
+pub mod bench_meta;
+pub mod bench_model;
+pub mod bench_plot;
+pub mod bench_render;
+pub mod conformance_json;
+pub mod json;
+pub mod junit;
+pub mod matrix_html;
+pub mod matrix_md;
+pub mod sarif;
+
+use crossfmt::run::Outcome;
+use std::fmt::Write;
+
+/// The codec × check table, one row per check and codec set.
+pub fn summary_table(out: &Outcome) -> String {
+    let header = [
+        "check", "codecs", "cases", "passed", "failed", "known", "skipped",
+    ];
+    let mut rows: Vec<Vec<String>> = vec![header.map(String::from).to_vec()];
+    for (check, ids, t) in out.rows() {
+        rows.push(vec![
+            check.to_string(),
+            ids.join(" + "),
+            t.cases.to_string(),
+            t.passed.to_string(),
+            t.failed.to_string(),
+            t.expected.to_string(),
+            t.skipped.to_string(),
+        ]);
+    }
+    table(&rows, 2)
+}
+
+/// A plain-text table: the first row is the header, underlined; the first
+/// `text_columns` columns are left-aligned, the rest (numbers) right-aligned.
+pub fn table(rows: &[Vec<String>], text_columns: usize) -> String {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut s = String::new();
+    for (row, r) in rows.iter().enumerate() {
+        for (i, cell) in r.iter().enumerate() {
+            let pad = widths[i] - cell.chars().count();
+            if i >= text_columns {
+                let _ = write!(s, "{}{}  ", " ".repeat(pad), cell);
+            } else {
+                let _ = write!(s, "{}{}  ", cell, " ".repeat(pad));
+            }
+        }
+        s.truncate(s.trim_end().len());
+        s.push('\n');
+        if row == 0 {
+            let total: usize = widths.iter().sum::<usize>() + 2 * n.saturating_sub(1);
+            s.push_str(&"-".repeat(total));
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// Writes `contents` to `path` atomically (a reader never sees half a
+/// file), creating the directory it goes in.
+pub fn write_atomic(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".partial");
+    std::fs::write(&tmp, contents)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// The closing lines: totals, and what makes the run fail.
+pub fn verdict(out: &Outcome) -> String {
+    let (mut cases, mut passed, mut failed, mut skipped, mut known) = (0, 0, 0, 0, 0);
+    for (_, _, t) in out.rows() {
+        cases += t.cases;
+        passed += t.passed;
+        failed += t.failed;
+        skipped += t.skipped;
+        known += t.expected;
+    }
+    let mut s = format!(
+        "{cases} cases: {passed} passed, {failed} failed ({known} known), {skipped} skipped\n"
+    );
+    if !out.stale.is_empty() {
+        let _ = writeln!(
+            s,
+            "{} expected finding(s) no longer occur — remove them from the list:",
+            out.stale.len()
+        );
+        for e in &out.stale {
+            let _ = writeln!(s, "  line {}: {e}", e.line);
+        }
+    }
+    let unexpected = out.unexpected();
+    if unexpected == 0 {
+        s.push_str("result: ok, nothing unexpected\n");
+    } else {
+        let _ = writeln!(s, "result: {unexpected} unexpected");
+    }
+    s
+}
+
+#[cfg(test)]
+mod write_tests {
+    #[test]
+    fn write_atomic_creates_the_directory_and_leaves_no_partial_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/report.xml");
+        super::write_atomic(&path, b"<x/>").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"<x/>");
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+}

@@ -1,0 +1,188 @@
+//! The `crossfmt` binary as a user and CI see it: exit codes, the summary,
+//! the JSON shape, and errors that name the offending input.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn crossfmt() -> Command {
+    crate::util::crossfmt()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("crossfmt-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn run_on_the_builtin_corpus_is_clean_and_writes_json() {
+    let dir = tmp("run");
+    let json = dir.join("run.json");
+    let out = crossfmt()
+        .args(["run", "--json"])
+        .arg(&json)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "exit {:?}\n{stdout}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("result: ok, nothing unexpected"),
+        "{stdout}"
+    );
+    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(j["unexpected"], 0);
+    let ids: Vec<&str> = j["codecs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    for id in [
+        "msgpack/rmp-serde",
+        "msgpack/rmpv",
+        "cbor/ciborium",
+        "json/serde_json",
+        "pickle/serde-pickle",
+        "protobuf/prost",
+    ] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    let checks = j["checks"].as_array().unwrap();
+    for name in [
+        "roundtrip",
+        "roundtrip-bytes",
+        "cross_format",
+        "differential",
+    ] {
+        let ran: usize = checks
+            .iter()
+            .filter(|c| c["check"] == name)
+            .map(|c| c["cases"].as_u64().unwrap() as usize)
+            .sum();
+        assert!(ran > 0, "{name} ran no case");
+    }
+    for c in checks {
+        let t = |k: &str| c[k].as_u64().unwrap();
+        assert_eq!(t("cases"), t("passed") + t("failed") + t("skipped"), "{c}");
+    }
+    for f in j["findings"].as_array().unwrap() {
+        assert!(f["known"].is_string(), "unexpected finding in JSON: {f}");
+        for k in ["check", "codecs", "input_hex", "detail", "expected"] {
+            assert!(!f[k].is_null(), "{k} missing in {f}");
+        }
+    }
+}
+
+#[test]
+fn a_stale_expected_finding_fails_the_run() {
+    let dir = tmp("stale");
+    let list = dir.join("expected.txt");
+    std::fs::write(
+        &list,
+        "roundtrip json/serde_json int-zero json cannot write zero (not true)\n",
+    )
+    .unwrap();
+    let out = crossfmt()
+        .args([
+            "run",
+            "--codec",
+            "json/serde_json",
+            "--check",
+            "roundtrip",
+            "--expected",
+        ])
+        .arg(&list)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("no longer occur"), "{stdout}");
+}
+
+#[test]
+fn usage_and_input_errors_exit_2_and_name_the_input() {
+    let out = crossfmt()
+        .args(["run", "--codec", "nope/nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown codec \"nope/nope\""));
+
+    let dir = tmp("badcorpus");
+    std::fs::create_dir_all(dir.join("values")).unwrap();
+    std::fs::write(dir.join("values/broken.diag"), "[1, 2").unwrap();
+    let out = crossfmt()
+        .args(["run", "--corpus"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("broken.diag"), "{stderr}");
+}
+
+#[test]
+fn convert_and_check_round_trip_through_the_cli() {
+    let out = crossfmt()
+        .args(["convert", "--from", "diag", "--to", "msgpack/rmpv", "--hex"])
+        .arg(write_tmp("v.diag", "[1, \"a\", 1.5_2]"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hex = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(hex.trim(), "9301a161ca3fc00000");
+    let out = crossfmt()
+        .args(["convert", "--from", "cbor", "--to", "diag", "--hex"])
+        .arg(write_tmp("c.hex", "83 01 02 03"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), "[1, 2, 3]");
+    let out = crossfmt()
+        .args([
+            "check",
+            "roundtrip",
+            "--codec",
+            "msgpack/rmpv",
+            "--value",
+            "{1: [h'00', -0.0]}",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), "pass");
+}
+
+#[test]
+fn inspect_shows_every_implementation() {
+    let out = crossfmt()
+        .args(["inspect", "--format", "msgpack", "--hex"])
+        .arg(write_tmp("i.hex", "c1"))
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("00000000  c1"), "{s}");
+    assert!(
+        s.contains("msgpack/rmp-serde:") && s.contains("msgpack/rmpv:"),
+        "{s}"
+    );
+    assert!(
+        s.contains("error"),
+        "0xc1 is reserved and must be rejected: {s}"
+    );
+}
+
+fn write_tmp(name: &str, text: &str) -> PathBuf {
+    let p = tmp(name).join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}

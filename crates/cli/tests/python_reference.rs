@@ -1,0 +1,126 @@
+//! `crossfmt run` with the Python reference testee
+//! (`conformance/testees/python/testee`: CPython's pickle and json,
+//! msgpack-python, cbor2, Google's protobuf) must be clean: every finding is
+//! recorded in `corpus/expected-findings.txt`, no recorded one is stale, and
+//! the Python codecs really took part.
+//!
+//! Needs `python3` (CPython 3.11+) on PATH; the testee's wrapper creates its
+//! venv (`target/pyref`) on first use, which needs PyPI (or PIP_INDEX_URL).
+//! Without python3 this test fails, naming what is missing: it never skips.
+
+use std::path::Path;
+use std::process::Command;
+
+/// The Python codecs the testee announces and crossfmt runs (struct/cpython
+/// is announced too, and joins once crossfmt has a struct format).
+const PYTHON_CODECS: [&str; 5] = [
+    "pickle/cpython",
+    "json/cpython",
+    "msgpack/msgpack-python",
+    "cbor/cbor2",
+    "protobuf/python-protobuf",
+];
+
+fn require_python3() {
+    let found = Command::new("python3")
+        .args(["-c", "import sys; sys.exit(sys.version_info < (3, 11))"])
+        .status();
+    match found {
+        Ok(s) if s.success() => {}
+        Ok(_) => panic!(
+            "python3 on PATH is older than 3.11: the Python reference testee \
+             (conformance/testees/python) needs CPython 3.11+"
+        ),
+        Err(e) => panic!(
+            "python3 not found on PATH ({e}): the Python reference testee \
+             (conformance/testees/python) needs CPython 3.11+; install it to run this test"
+        ),
+    }
+}
+
+fn shell_quote(p: &Path) -> String {
+    format!("'{}'", p.to_string_lossy().replace('\'', r"'\''"))
+}
+
+#[test]
+fn run_with_the_python_reference_testee_is_clean() {
+    require_python3();
+    let root = crate::util::root();
+    let testee = root.join("conformance/testees/python/testee");
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("run.json");
+    let out = crate::util::crossfmt()
+        .args(["run", "--testee", &shell_quote(&testee), "--json"])
+        .arg(&json)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let unexpected: Vec<&str> = stdout
+        .split("\n\n")
+        .filter(|block| block.contains("[UNEXPECTED]"))
+        .collect();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "crossfmt run --testee {} failed\nunexpected findings:\n{}\n--- stdout tail:\n{}\n--- stderr:\n{stderr}",
+        testee.display(),
+        unexpected.join("\n\n"),
+        stdout
+            .lines()
+            .rev()
+            .take(20)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+
+    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(j["unexpected"], 0, "{}", j["stale_expected"]);
+    assert_eq!(j["stale_expected"], serde_json::json!([]));
+    let ids: Vec<&str> = j["codecs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    let rows = j["checks"].as_array().unwrap();
+    for id in PYTHON_CODECS {
+        assert!(
+            ids.contains(&id),
+            "{id} did not join the run: {ids:?}\n{stderr}"
+        );
+        // Its own round trip passed cases, and so did every check it is in.
+        for check in [
+            "roundtrip",
+            "roundtrip-bytes",
+            "cross_format",
+            "differential",
+        ] {
+            let passed: u64 = rows
+                .iter()
+                .filter(|r| r["check"] == check)
+                .filter(|r| r["codecs"].as_array().unwrap().iter().any(|c| c == id))
+                .map(|r| r["passed"].as_u64().unwrap())
+                .sum();
+            assert!(passed > 0, "{id}: no {check} case passed");
+        }
+    }
+    // The recorded findings with the testee are really exercised.
+    let known = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["known"].is_string()
+                && f["codecs"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| PYTHON_CODECS.iter().any(|p| c == p))
+        })
+        .count();
+    assert!(known > 0, "no recorded finding involves a Python codec");
+}

@@ -1,0 +1,112 @@
+//! Opens the report of a real bench run in headless Chromium and checks that
+//! every table and plot the report.json promises is in the rendered page,
+//! saving a screenshot beside it. Ignored by default (it needs a bench run
+//! and Chromium); CI runs it after `cargo bench` and `crossfmt report`:
+//!
+//! ```text
+//! cargo test --release --test report_html -- --ignored
+//! ```
+
+use std::process::Command;
+
+const REPORT: &str = "target/crossfmt-report";
+
+fn chromium(args: &[&str]) -> std::process::Output {
+    let out = Command::new("chromium")
+        .args(["--headless", "--no-sandbox", "--disable-gpu"])
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("chromium: {e} (Debian: apt-get install chromium)"));
+    assert!(
+        out.status.success(),
+        "chromium {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The HTML of the element with this id, up to its closing tag.
+fn element<'a>(dom: &'a str, id: &str, close: &str) -> &'a str {
+    let start = dom
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no element #{id} in the rendered page"));
+    let end = dom[start..]
+        .find(close)
+        .unwrap_or_else(|| panic!("#{id} is not closed by {close}"));
+    &dom[start..start + end]
+}
+
+#[test]
+#[ignore = "needs a bench run, `crossfmt report` and chromium; CI runs it"]
+fn every_table_and_plot_renders() {
+    let dir = crate::util::root().join(REPORT);
+    let index = dir.join("index.html");
+    assert!(
+        index.exists(),
+        "{} missing: run `cargo bench --bench datasets` then `crossfmt report`",
+        index.display()
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    let url = format!("file://{}", index.display());
+    let dom = String::from_utf8(chromium(&["--dump-dom", &url]).stdout).unwrap();
+
+    let machine = element(&dom, "machine-table", "</table>");
+    assert!(machine.contains("rustc") && machine.contains("git revision"));
+    let datasets = json["datasets"].as_array().unwrap();
+    assert_eq!(datasets.len(), 5, "five datasets");
+    for ds in datasets {
+        let name = ds["name"].as_str().unwrap();
+        let table = element(&dom, &format!("table-{name}"), "</table>");
+        let rows = ds["rows"].as_array().unwrap().len() + ds["python"].as_array().unwrap().len();
+        // header + memcpy + one per row
+        assert_eq!(
+            table.matches("<tr>").count(),
+            rows + 2,
+            "{name}: table rows"
+        );
+        for r in ds["rows"].as_array().unwrap() {
+            let id = r["implementation"].as_str().unwrap();
+            assert!(
+                table.contains(&format!("<td>{id}</td>")),
+                "{name}: {id} not in the table"
+            );
+        }
+        let plot = element(&dom, &format!("plot-{name}"), "</figure>");
+        assert!(plot.contains("<svg"), "{name}: no svg");
+        // Every row is a labelled point: `<codec name> T|D`, `py <library>`.
+        let rows = ds["rows"].as_array().unwrap();
+        for r in rows.iter().chain(ds["python"].as_array().unwrap()) {
+            let imp = r["implementation"].as_str().unwrap();
+            let label = match imp.strip_prefix("python ") {
+                Some(lib) => format!("py {lib}"),
+                None => {
+                    let path = if r["path"] == "typed" { "T" } else { "D" };
+                    format!("{} {path}", imp.split('/').nth(1).unwrap())
+                }
+            };
+            assert!(plot.contains(&label), "{name}: no point labelled {label:?}");
+        }
+        // The front: a red line through red rings.
+        assert!(plot.contains("<polyline"), "{name}: no Pareto line");
+        assert!(
+            plot.contains("stroke=\"#FF0000\""),
+            "{name}: no Pareto points"
+        );
+        assert!(plot.contains("Pareto front"), "{name}: no legend");
+    }
+
+    let shot = dir.join("screenshot.png");
+    let _ = std::fs::remove_file(&shot);
+    chromium(&[
+        &format!("--screenshot={}", shot.display()),
+        "--window-size=1280,4000",
+        &url,
+    ]);
+    let png = std::fs::read(&shot).unwrap();
+    assert!(
+        png.len() > 10_000 && png.starts_with(b"\x89PNG"),
+        "screenshot {}",
+        shot.display()
+    );
+}

@@ -1,0 +1,277 @@
+//! Codecs implemented outside crossfmt, in any language: a *testee* process
+//! speaking the pipe protocol of `conformance/PROTOCOL.md`. [`start`] runs
+//! one and returns a [`Codec`] per codec it announces; [`serve`] is the
+//! other side, serving crossfmt's own codecs (`crossfmt testee`).
+
+pub mod process;
+pub mod serve;
+pub mod vj;
+pub mod wire;
+
+use crate::Registry;
+use crossfmt_value::caps::Caps;
+use crossfmt_value::value::Value;
+use crossfmt_value::{Codec, CodecError, CodecRef, ErrorKind, Format};
+use process::{Parsed, Testee};
+use serde::Deserialize;
+use serde_json::{json, Value as Json};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use serve::serve;
+
+/// Bounds on every request to a testee.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Time for one request; the hello gets at least 10 s.
+    pub timeout: Duration,
+    /// Address-space limit (`RLIMIT_AS`) of the testee process, in MiB.
+    pub memory_mb: Option<u64>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            timeout: Duration::from_secs(10),
+            memory_mb: Some(4096),
+        }
+    }
+}
+
+/// A started testee: what it says it is, and its codecs.
+pub struct Started {
+    pub name: String,
+    pub version: String,
+    pub codecs: Vec<CodecRef>,
+}
+
+/// Starts `command` (split like a shell would, no shell involved), sends the
+/// hello, and returns one codec per announced codec. Codecs of a format
+/// crossfmt does not know are skipped with a warning on stderr.
+pub fn start(command: &str, limits: Limits) -> Result<Vec<CodecRef>, String> {
+    start_testee(command, limits).map(|s| s.codecs)
+}
+
+/// Starts every testee in `commands`, telling on stderr what each announced
+/// (name, version, codec ids): the codecs of all of them, in order.
+pub fn start_announced<'a>(
+    commands: impl IntoIterator<Item = &'a str>,
+    limits: Limits,
+) -> Result<Vec<CodecRef>, String> {
+    let mut all = Vec::new();
+    for cmd in commands {
+        let started = start_testee(cmd, limits)?;
+        let names: Vec<&str> = started.codecs.iter().map(|c| c.id()).collect();
+        eprintln!(
+            "crossfmt: testee `{cmd}` ({}; {}): {}",
+            started.name,
+            started.version,
+            names.join(", ")
+        );
+        all.extend(started.codecs);
+    }
+    Ok(all)
+}
+
+/// [`start`], keeping the testee's name and version for reports.
+pub fn start_testee(command: &str, limits: Limits) -> Result<Started, String> {
+    let (testee, hello) = Testee::start(command, limits)?;
+    let hello: Hello = serde_json::from_value(hello)
+        .map_err(|e| format!("testee `{command}`: malformed hello: {e}"))?;
+    let testee = Arc::new(testee);
+    let mut seen = BTreeSet::new();
+    let mut codecs: Vec<CodecRef> = Vec::new();
+    for c in hello.codecs {
+        if !seen.insert(c.id.clone()) {
+            return Err(format!(
+                "testee `{command}` announces codec {:?} twice",
+                c.id
+            ));
+        }
+        let format = match c.format.parse::<Format>() {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!(
+                    "crossfmt: warning: testee `{command}`: skipping codec {:?}: {e}",
+                    c.id
+                );
+                continue;
+            }
+        };
+        codecs.push(Arc::new(ExternalCodec {
+            testee: Arc::clone(&testee),
+            id: c.id,
+            format,
+            caps: c.caps,
+            schemas: c.schemas,
+            schema: None,
+        }));
+    }
+    Ok(Started {
+        name: hello.name,
+        version: hello.version,
+        codecs,
+    })
+}
+
+/// `registry` with `codecs` added; a codec whose id is already there takes
+/// that codec's place (so a testee serving a built-in codec replaces it).
+/// Two added codecs with one id are an error.
+pub fn join(registry: &Registry, codecs: &[CodecRef]) -> Result<Registry, String> {
+    let mut ids = BTreeSet::new();
+    for c in codecs {
+        if !ids.insert(c.id()) {
+            return Err(format!("two testees announce codec {:?}", c.id()));
+        }
+    }
+    let mut out: Vec<CodecRef> = registry
+        .all()
+        .iter()
+        .map(|c| match codecs.iter().find(|x| x.id() == c.id()) {
+            Some(x) => Arc::clone(x),
+            None => Arc::clone(c),
+        })
+        .collect();
+    for c in codecs {
+        if registry.get(c.id()).is_none() {
+            out.push(Arc::clone(c));
+        }
+    }
+    Ok(Registry::new(out))
+}
+
+#[derive(Deserialize)]
+struct Hello {
+    name: String,
+    #[serde(default)]
+    version: String,
+    codecs: Vec<Announced>,
+}
+
+#[derive(Deserialize)]
+struct Announced {
+    id: String,
+    format: String,
+    caps: Caps,
+    #[serde(default)]
+    schemas: bool,
+}
+
+/// One codec of a testee. Clones share the process; requests are serialised.
+pub struct ExternalCodec {
+    testee: Arc<Testee>,
+    id: String,
+    format: Format,
+    caps: Caps,
+    schemas: bool,
+    schema: Option<String>,
+}
+
+impl ExternalCodec {
+    fn request(&self, op: &str, field: &str, body: Json) -> Json {
+        let mut req = json!({ "op": op, "codec": self.id });
+        req[field] = body;
+        if let Some(s) = &self.schema {
+            req["schema"] = json!(s);
+        }
+        req
+    }
+}
+
+impl Codec for ExternalCodec {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn format(&self) -> Format {
+        self.format
+    }
+
+    fn caps(&self) -> Caps {
+        self.caps
+    }
+
+    /// A codec of a schema-driven format (`struct`) not yet bound to a
+    /// schema (`for_schema`) can hold nothing: every value is a skip, not a
+    /// refusal to report. Other formats may take a schema as an option (a
+    /// pickle protocol) and work without one.
+    fn unsupported(&self, v: &Value) -> Option<String> {
+        if self.format.has_schema() && self.schema.is_none() {
+            return Some(format!("{} needs a schema and is bound to none", self.id));
+        }
+        self.caps.unsupported(v)
+    }
+
+    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+        let req = self.request("encode", "value", vj::to_vj(v));
+        self.testee.request(&req, |r| {
+            answer(r, "bytes", "payload", |p| {
+                let text = p
+                    .as_str()
+                    .ok_or_else(|| format!("payload is not a string: {p}"))?;
+                hex::decode(text).map_err(|e| format!("payload is not hex: {e}"))
+            })
+        })
+    }
+
+    fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+        let req = self.request("decode", "payload", json!(hex::encode(b)));
+        self.testee.request(&req, |r| {
+            answer(r, "value", "value", |v| {
+                vj::from_vj(v).map_err(|e| e.to_string())
+            })
+        })
+    }
+
+    fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
+        if !self.schemas {
+            return Err(CodecError::unsupported(format!(
+                "{} takes no schema (asked for {schema:?})",
+                self.id
+            )));
+        }
+        Ok(Arc::new(ExternalCodec {
+            testee: Arc::clone(&self.testee),
+            id: self.id.clone(),
+            format: self.format,
+            caps: self.caps,
+            schemas: true,
+            schema: Some(schema.to_string()),
+        }))
+    }
+}
+
+/// Reads a response: `{"ok": <ok>, <field>: ...}` through `read`, or an
+/// error response as the codec's refusal. Anything else breaks the protocol.
+fn answer<T>(
+    r: &Json,
+    ok: &str,
+    field: &str,
+    read: impl FnOnce(&Json) -> Result<T, String>,
+) -> Parsed<T> {
+    let obj = r
+        .as_object()
+        .ok_or_else(|| format!("response is not an object: {r}"))?;
+    if let Some(kind) = obj.get("error") {
+        let kind = match kind.as_str() {
+            Some("parse") => ErrorKind::Syntax,
+            Some("unsupported") => ErrorKind::Unsupported,
+            Some("limit") => ErrorKind::Limit,
+            Some("serialize") => ErrorKind::Encode,
+            _ => return Err(format!("unknown error kind {kind}")),
+        };
+        let message = obj.get("message").and_then(Json::as_str).unwrap_or("");
+        return Ok(Err(CodecError::failure(kind, message)));
+    }
+    if obj.get("ok").and_then(Json::as_str) != Some(ok) {
+        let shown: String = r.to_string().chars().take(300).collect();
+        return Err(format!(
+            "expected an \"ok\": \"{ok}\" response, got {shown}"
+        ));
+    }
+    let body = obj
+        .get(field)
+        .ok_or_else(|| format!("\"ok\": \"{ok}\" response without \"{field}\""))?;
+    read(body).map(Ok)
+}

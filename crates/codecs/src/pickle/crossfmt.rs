@@ -1,0 +1,71 @@
+//! `pickle/crossfmt`: the project's own pickle codec — the [`machine`]
+//! (never imports or calls) and [`to_value`] for reading, the CPython-exact
+//! [`encoder`] for writing.
+//!
+//! Writes protocol 4 (CPython 3.11's default) unless bound to another with
+//! `for_schema("0"..="5")`; reads every protocol. Decoding mirrors
+//! `pickle.loads` with two exceptions, both refusals: bytes after `STOP`
+//! (CPython ignores them; a codec answers for one complete value), and
+//! anything [`to_value`]'s policy does not accept as data.
+
+use super::SerdePickle;
+use crossfmt_value::caps::Caps;
+use crossfmt_value::value::Value;
+use crossfmt_value::{Codec, CodecError, CodecRef, Format};
+use std::sync::Arc;
+
+/// `pickle/crossfmt`, writing `protocol`.
+#[derive(Clone, Copy, Debug)]
+pub struct PickleCrossfmt {
+    pub protocol: u8,
+}
+
+impl Default for PickleCrossfmt {
+    fn default() -> Self {
+        PickleCrossfmt { protocol: 4 }
+    }
+}
+
+impl PickleCrossfmt {
+    /// serde-pickle's data model, plus dict order (the machine keeps it)
+    /// and CPython's depth.
+    pub const CAPS: Caps = Caps {
+        map_order: true,
+        // Read back in `Value` order: a Python set has no order of its own.
+        set_order: false,
+        max_depth: crossfmt_pickle::MAX_DEPTH,
+        ..SerdePickle::CAPS
+    };
+}
+
+impl Codec for PickleCrossfmt {
+    fn id(&self) -> &str {
+        "pickle/crossfmt"
+    }
+
+    fn format(&self) -> Format {
+        Format::Pickle
+    }
+
+    fn caps(&self) -> Caps {
+        PickleCrossfmt::CAPS
+    }
+
+    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+        crossfmt_value::refuse_unsupported(&PickleCrossfmt::CAPS, v)?;
+        crossfmt_pickle::dumps(v, self.protocol)
+    }
+
+    fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+        crossfmt_pickle::loads(b)
+    }
+
+    fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
+        match schema.parse::<u8>() {
+            Ok(p) if p <= 5 => Ok(Arc::new(PickleCrossfmt { protocol: p })),
+            _ => Err(CodecError::unsupported(format!(
+                "pickle/crossfmt: schema {schema:?} is not a protocol number 0 to 5"
+            ))),
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The set of codecs a run works with, and the built-in one.
+
+use crate::{cbor, json, msgpack, pickle, protobuf, pystruct};
+use crossfmt_value::{CodecRef, Format};
+use std::sync::Arc;
+
+/// The set of codecs a run works with.
+#[derive(Clone)]
+pub struct Registry {
+    codecs: Vec<CodecRef>,
+}
+
+impl Registry {
+    /// Every built-in codec.
+    pub fn builtin() -> Registry {
+        let mut codecs: Vec<CodecRef> = vec![
+            Arc::new(msgpack::RmpSerde),
+            Arc::new(msgpack::Rmpv),
+            Arc::new(cbor::Ciborium),
+            Arc::new(json::SerdeJson),
+            Arc::new(pickle::SerdePickle),
+            Arc::new(pickle::crossfmt::PickleCrossfmt::default()),
+            Arc::new(protobuf::Prost),
+        ];
+        for format in pystruct::layouts() {
+            let codec = pystruct::StructCodec::new(format).expect("built-in layouts parse");
+            codecs.push(Arc::new(codec));
+        }
+        Registry { codecs }
+    }
+
+    pub fn new(codecs: Vec<CodecRef>) -> Registry {
+        Registry { codecs }
+    }
+
+    pub fn push(&mut self, c: CodecRef) {
+        self.codecs.push(c);
+    }
+
+    pub fn all(&self) -> &[CodecRef] {
+        &self.codecs
+    }
+
+    pub fn get(&self, id: &str) -> Option<CodecRef> {
+        self.codecs.iter().find(|c| c.id() == id).cloned()
+    }
+
+    pub fn of_format(&self, f: Format) -> Vec<CodecRef> {
+        self.codecs
+            .iter()
+            .filter(|c| c.format() == f)
+            .cloned()
+            .collect()
+    }
+
+    /// Keeps only the codecs whose id is in `ids` (in registry order), or
+    /// explains which id is unknown.
+    pub fn select(&self, ids: &[String]) -> Result<Registry, String> {
+        if ids.is_empty() {
+            return Ok(self.clone());
+        }
+        let mut extra = Vec::new();
+        for id in ids {
+            // Any struct layout is a codec: `pystruct:<format>`.
+            if self.get(id).is_none() {
+                if let Some(bound) = pystruct::StructCodec::from_id(id) {
+                    let codec = bound.map_err(|e| format!("codec {id:?}: {e}"))?;
+                    extra.push(Arc::new(codec) as CodecRef);
+                    continue;
+                }
+                let known: Vec<_> = self.codecs.iter().map(|c| c.id().to_string()).collect();
+                return Err(format!("unknown codec {id:?}; known: {}", known.join(", ")));
+            }
+        }
+        let mut codecs: Vec<CodecRef> = self
+            .codecs
+            .iter()
+            .filter(|c| ids.iter().any(|i| i == c.id()))
+            .cloned()
+            .collect();
+        codecs.extend(extra);
+        Ok(Registry { codecs })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossfmt_value::caps::{Caps, FloatRepr};
+    use crossfmt_value::FloatWidth;
+
+    #[test]
+    fn caps_survive_json_and_missing_fields_mean_unsupported() {
+        for c in Registry::builtin().all() {
+            let caps = c.caps();
+            let text = serde_json::to_string(&caps).unwrap();
+            let back: Caps = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, caps, "{}: {text}", c.id());
+        }
+        let partial: Caps = serde_json::from_str(r#"{"null": true, "f64": "f64"}"#).unwrap();
+        assert_eq!(
+            partial,
+            Caps {
+                null: true,
+                f64: FloatRepr::As(FloatWidth::F64),
+                ..Caps::NONE
+            }
+        );
+        let err = serde_json::from_str::<Caps>(r#"{"nul": true}"#).unwrap_err();
+        assert!(err.to_string().contains("nul"), "{err}");
+    }
+}

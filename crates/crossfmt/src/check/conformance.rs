@@ -1,0 +1,560 @@
+//! One conformance case against one codec: the oracle the conformance runner
+//! drives. A case says what a conforming implementation does with some bytes
+//! (decode) or a value (encode); the outcome says whether this one did.
+//!
+//! Every non-pass outcome carries a one-line message that starts with the
+//! outcome's name (`false-reject: Syntax: ...`): expected-failure lists match
+//! on that prefix, so the name is part of the contract.
+
+use super::{decode as guarded_decode, encode as guarded_encode, Outcome};
+use crate::diff::first_difference;
+use crate::notation;
+use crate::Value;
+use crate::{Codec, CodecError, ErrorKind};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What a decode case expects of a conforming decoder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Expect {
+    Accept,
+    Reject,
+    /// The format leaves it open: accepting and rejecting both conform.
+    ImplementationDefined,
+}
+
+/// The operation a case exercises and what it expects.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Test {
+    Decode {
+        input: Vec<u8>,
+        expect: Expect,
+        /// Required for `accept`; optional for implementation-defined.
+        value: Option<Value>,
+    },
+    Encode {
+        value: Value,
+        /// `None`: encoding must fail. `Some`: every acceptable encoding.
+        encodings: Option<Vec<Vec<u8>>>,
+    },
+}
+
+/// How one case ended for one implementation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutcomeKind {
+    Pass,
+    WrongValue,
+    FalseAccept,
+    FalseReject,
+    Panic,
+    Timeout,
+    OutOfMemory,
+    /// The case does not apply (a value outside the codec's data model);
+    /// never counted as a pass.
+    Skipped,
+}
+
+impl OutcomeKind {
+    pub const ALL: [OutcomeKind; 8] = [
+        OutcomeKind::Pass,
+        OutcomeKind::WrongValue,
+        OutcomeKind::FalseAccept,
+        OutcomeKind::FalseReject,
+        OutcomeKind::Panic,
+        OutcomeKind::Timeout,
+        OutcomeKind::OutOfMemory,
+        OutcomeKind::Skipped,
+    ];
+
+    /// The name messages start with and reports print.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutcomeKind::Pass => "pass",
+            OutcomeKind::WrongValue => "wrong-value",
+            OutcomeKind::FalseAccept => "false-accept",
+            OutcomeKind::FalseReject => "false-reject",
+            OutcomeKind::Panic => "panic",
+            OutcomeKind::Timeout => "timeout",
+            OutcomeKind::OutOfMemory => "out-of-memory",
+            OutcomeKind::Skipped => "skipped",
+        }
+    }
+
+    /// The implementation did not conform (neither a pass nor a skip).
+    pub fn is_failure(self) -> bool {
+        !matches!(self, OutcomeKind::Pass | OutcomeKind::Skipped)
+    }
+}
+
+impl fmt::Display for OutcomeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One case's outcome for one codec. `expected` and `actual` are for
+/// drill-down (diagnostic notation for values, hex for bytes) and are left
+/// empty on a pass.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseOutcome {
+    pub kind: OutcomeKind,
+    /// One line, starting with the kind's name; `pass` on a pass.
+    pub message: String,
+    pub expected: String,
+    pub actual: String,
+}
+
+impl CaseOutcome {
+    pub fn pass() -> Self {
+        CaseOutcome {
+            kind: OutcomeKind::Pass,
+            message: OutcomeKind::Pass.name().to_string(),
+            expected: String::new(),
+            actual: String::new(),
+        }
+    }
+
+    /// A non-pass outcome; `detail` is flattened onto the message's line.
+    pub fn new(kind: OutcomeKind, detail: impl fmt::Display) -> Self {
+        CaseOutcome {
+            kind,
+            message: format!("{}: {}", kind.name(), one_line(&detail.to_string())),
+            expected: String::new(),
+            actual: String::new(),
+        }
+    }
+
+    pub fn skipped(why: impl fmt::Display) -> Self {
+        CaseOutcome::new(OutcomeKind::Skipped, why)
+    }
+
+    fn expected(mut self, e: impl Into<String>) -> Self {
+        self.expected = e.into();
+        self
+    }
+
+    fn actual(mut self, a: impl Into<String>) -> Self {
+        self.actual = a.into();
+        self
+    }
+}
+
+/// Messages are read in lists and tables; a codec's error text can be huge.
+const MAX_MESSAGE_CHARS: usize = 400;
+
+fn one_line(s: &str) -> String {
+    let line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= MAX_MESSAGE_CHARS {
+        return line;
+    }
+    let mut cut: String = line.chars().take(MAX_MESSAGE_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// Runs one case's test against `codec` (already bound to the case's schema,
+/// if it names one).
+pub fn run(codec: &dyn Codec, test: &Test) -> CaseOutcome {
+    match test {
+        Test::Decode {
+            input,
+            expect,
+            value,
+        } => decode(codec, input, *expect, value.as_ref()),
+        Test::Encode { value, encodings } => encode(codec, value, encodings.as_deref()),
+    }
+}
+
+/// The outcome for a call that broke down rather than answered.
+fn breakdown<T>(o: &Outcome<T>) -> Option<CaseOutcome> {
+    match o {
+        Outcome::Panicked(p) => Some(CaseOutcome::new(OutcomeKind::Panic, p)),
+        Outcome::Failed(e) => {
+            let kind = match e.kind {
+                ErrorKind::Timeout => OutcomeKind::Timeout,
+                ErrorKind::OutOfMemory => OutcomeKind::OutOfMemory,
+                // Crashed, and anything else a codec reports as a failure.
+                _ => OutcomeKind::Panic,
+            };
+            Some(CaseOutcome::new(kind, e))
+        }
+        Outcome::Ok(_) | Outcome::Rejected(_) => None,
+    }
+}
+
+/// A rejection: a skip when the codec says its data model cannot hold the
+/// input, else a false reject.
+fn rejected(e: &CodecError) -> CaseOutcome {
+    if e.kind == ErrorKind::Unsupported {
+        CaseOutcome::skipped(format!("the codec reports it unsupported ({e})"))
+    } else {
+        CaseOutcome::new(OutcomeKind::FalseReject, e)
+    }
+}
+
+/// Decodes `input` and judges the result against `expect` and, when given,
+/// the value the bytes must decode to (compared in the codec's normal form,
+/// float bits exact, as the round-trip check compares).
+pub fn decode(
+    codec: &dyn Codec,
+    input: &[u8],
+    expect: Expect,
+    value: Option<&Value>,
+) -> CaseOutcome {
+    let outcome = guarded_decode(codec, input);
+    // A breakdown is a finding whatever the case expects, so it is judged
+    // before any skip: a crash on valid input the codec cannot hold is still
+    // a crash.
+    if let Some(o) = breakdown(&outcome) {
+        return o
+            .expected(value.map(notation::print).unwrap_or_default())
+            .actual(describe(&outcome));
+    }
+    match (expect, outcome) {
+        (Expect::Reject, Outcome::Ok(v)) => CaseOutcome::new(
+            OutcomeKind::FalseAccept,
+            format!("decoded {}", notation::print_short(&v)),
+        )
+        .expected("an error")
+        .actual(notation::print(&v)),
+        (Expect::Reject | Expect::ImplementationDefined, Outcome::Rejected(_)) => {
+            CaseOutcome::pass()
+        }
+        (Expect::Accept, Outcome::Rejected(e)) => {
+            if let Some(why) = value.and_then(|v| codec.unsupported(v)) {
+                return CaseOutcome::skipped(why);
+            }
+            rejected(&e)
+                .expected(value.map(notation::print).unwrap_or_default())
+                .actual(format!("error ({e})"))
+        }
+        (Expect::Accept | Expect::ImplementationDefined, Outcome::Ok(got)) => match value {
+            None => CaseOutcome::pass(),
+            Some(want) => compare(codec, want, &got),
+        },
+        (_, Outcome::Panicked(_) | Outcome::Failed(_)) => {
+            unreachable!("breakdowns are judged first")
+        }
+    }
+}
+
+/// The decoded value against the expected one, in the codec's normal form.
+fn compare(codec: &dyn Codec, want: &Value, got: &Value) -> CaseOutcome {
+    if let Some(why) = codec.unsupported(want) {
+        return CaseOutcome::skipped(why);
+    }
+    let caps = codec.caps();
+    let (want_n, got_n) = (caps.normalise(want), caps.normalise(got));
+    if want_n == got_n {
+        return CaseOutcome::pass();
+    }
+    CaseOutcome::new(
+        OutcomeKind::WrongValue,
+        first_difference(&want_n, &got_n).unwrap_or_default(),
+    )
+    .expected(notation::print(&want_n))
+    .actual(notation::print(&got_n))
+}
+
+/// Encodes `value`; `encodings` lists every acceptable output, or is `None`
+/// when encoding must fail.
+pub fn encode(codec: &dyn Codec, value: &Value, encodings: Option<&[Vec<u8>]>) -> CaseOutcome {
+    let outcome = guarded_encode(codec, value);
+    let acceptable = || match encodings {
+        Some(list) => list.iter().map(hex::encode).collect::<Vec<_>>().join(" | "),
+        None => "an error".to_string(),
+    };
+    if let Some(o) = breakdown(&outcome) {
+        return o.expected(acceptable()).actual(describe(&outcome));
+    }
+    // A value the codec declares it cannot hold (or not keep: a converting
+    // pack) is a skip unless it writes an acceptable encoding anyway. A case
+    // that expects the encoding to fail is judged in full: the refusal
+    // itself is under test.
+    if let Some(list) = encodings {
+        if let Some(why) = codec.unsupported(value) {
+            return match &outcome {
+                Outcome::Ok(b) if list.contains(b) => CaseOutcome::pass(),
+                _ => CaseOutcome::skipped(why),
+            };
+        }
+    }
+    match (encodings, outcome) {
+        (None, Outcome::Ok(b)) => CaseOutcome::new(
+            OutcomeKind::FalseAccept,
+            format!("wrote {}", hex::encode(&b)),
+        )
+        .expected(acceptable())
+        .actual(hex::encode(&b)),
+        (None, Outcome::Rejected(_)) => CaseOutcome::pass(),
+        (Some(list), Outcome::Ok(b)) if list.contains(&b) => CaseOutcome::pass(),
+        (Some(_), Outcome::Ok(b)) => CaseOutcome::new(
+            OutcomeKind::WrongValue,
+            format!("wrote {}, acceptable: {}", hex::encode(&b), acceptable()),
+        )
+        .expected(acceptable())
+        .actual(hex::encode(&b)),
+        (Some(_), Outcome::Rejected(e)) => rejected(&e)
+            .expected(acceptable())
+            .actual(format!("error ({e})")),
+        (_, Outcome::Panicked(_) | Outcome::Failed(_)) => {
+            unreachable!("breakdowns are judged first")
+        }
+    }
+}
+
+fn describe<T>(o: &Outcome<T>) -> String {
+    super::describe(o, |_| String::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::caps::Caps;
+    use crate::{CodecError, Format};
+
+    /// A codec whose every answer is scripted: what the checks make of each
+    /// kind of answer is what these tests pin down.
+    type Decoded = fn() -> Result<Value, CodecError>;
+    type Encoded = fn() -> Result<Vec<u8>, CodecError>;
+
+    struct Scripted {
+        decoded: Decoded,
+        encoded: Encoded,
+    }
+
+    impl Codec for Scripted {
+        fn id(&self) -> &str {
+            "msgpack/scripted"
+        }
+        fn format(&self) -> Format {
+            Format::MsgPack
+        }
+        fn caps(&self) -> Caps {
+            Caps {
+                ints: crate::caps::IntRange::I64_U64,
+                max_depth: 8,
+                ..Caps::NONE
+            }
+        }
+        fn encode(&self, _: &Value) -> Result<Vec<u8>, CodecError> {
+            (self.encoded)()
+        }
+        fn decode(&self, _: &[u8]) -> Result<Value, CodecError> {
+            (self.decoded)()
+        }
+    }
+
+    fn decoding(decoded: Decoded) -> Scripted {
+        Scripted {
+            decoded,
+            encoded: || Ok(vec![1]),
+        }
+    }
+
+    fn encoding(encoded: Encoded) -> Scripted {
+        Scripted {
+            decoded: || Ok(Value::Int(1)),
+            encoded,
+        }
+    }
+
+    fn kind_of_decode(c: &Scripted, expect: Expect, value: Option<Value>) -> OutcomeKind {
+        let o = decode(c, &[0], expect, value.as_ref());
+        assert!(
+            o.message.starts_with(o.kind.name()),
+            "message {:?} must start with {}",
+            o.message,
+            o.kind
+        );
+        assert!(!o.message.contains('\n'), "{:?}", o.message);
+        o.kind
+    }
+
+    #[test]
+    fn decode_accept_cases() {
+        use OutcomeKind::*;
+        let one = Some(Value::Int(1));
+        assert_eq!(
+            kind_of_decode(&decoding(|| Ok(Value::Int(1))), Expect::Accept, one.clone()),
+            Pass
+        );
+        assert_eq!(
+            kind_of_decode(&decoding(|| Ok(Value::Int(2))), Expect::Accept, one.clone()),
+            WrongValue
+        );
+        assert_eq!(
+            kind_of_decode(
+                &decoding(|| Err(CodecError::syntax("bad"))),
+                Expect::Accept,
+                one.clone()
+            ),
+            FalseReject
+        );
+        assert_eq!(
+            kind_of_decode(
+                &decoding(|| Err(CodecError::unsupported("no"))),
+                Expect::Accept,
+                one.clone()
+            ),
+            Skipped
+        );
+        // A value outside the codec's caps: skipped, whatever it decoded to.
+        let text = Some(Value::text("a"));
+        assert_eq!(
+            kind_of_decode(
+                &decoding(|| Ok(Value::Int(2))),
+                Expect::Accept,
+                text.clone()
+            ),
+            Skipped
+        );
+        assert_eq!(
+            kind_of_decode(
+                &decoding(|| Err(CodecError::syntax("bad"))),
+                Expect::Accept,
+                text
+            ),
+            Skipped
+        );
+    }
+
+    #[test]
+    fn decode_reject_and_implementation_defined_cases() {
+        use OutcomeKind::*;
+        let ok = decoding(|| Ok(Value::Int(1)));
+        let err = decoding(|| Err(CodecError::limit("deep")));
+        assert_eq!(kind_of_decode(&ok, Expect::Reject, None), FalseAccept);
+        assert_eq!(kind_of_decode(&err, Expect::Reject, None), Pass);
+        assert_eq!(
+            kind_of_decode(&ok, Expect::ImplementationDefined, None),
+            Pass
+        );
+        assert_eq!(
+            kind_of_decode(&err, Expect::ImplementationDefined, None),
+            Pass
+        );
+        let two = Some(Value::Int(2));
+        assert_eq!(
+            kind_of_decode(&ok, Expect::ImplementationDefined, two.clone()),
+            WrongValue
+        );
+        assert_eq!(
+            kind_of_decode(&err, Expect::ImplementationDefined, two),
+            Pass
+        );
+    }
+
+    #[test]
+    fn breakdowns_fail_every_kind_of_case() {
+        use OutcomeKind::*;
+        let failed: [(Decoded, OutcomeKind); 4] = [
+            (|| panic!("boom"), Panic),
+            (
+                || Err(CodecError::failure(ErrorKind::Crashed, "died")),
+                Panic,
+            ),
+            (
+                || Err(CodecError::failure(ErrorKind::Timeout, "slow")),
+                Timeout,
+            ),
+            (
+                || Err(CodecError::failure(ErrorKind::OutOfMemory, "big")),
+                OutOfMemory,
+            ),
+        ];
+        for (f, want) in failed {
+            for expect in [
+                Expect::Accept,
+                Expect::Reject,
+                Expect::ImplementationDefined,
+            ] {
+                // Even with an expected value the codec cannot hold.
+                assert_eq!(
+                    kind_of_decode(&decoding(f), expect, Some(Value::text("a"))),
+                    want
+                );
+            }
+        }
+        let o = decode(&decoding(|| panic!("boom")), &[0], Expect::Reject, None);
+        assert!(o.message.starts_with("panic: boom at "), "{}", o.message);
+        let enc: [(Encoded, OutcomeKind); 2] = [
+            (
+                || Err(CodecError::failure(ErrorKind::Timeout, "slow")),
+                Timeout,
+            ),
+            (|| panic!("boom"), Panic),
+        ];
+        for (f, want) in enc {
+            assert_eq!(
+                encode(&encoding(f), &Value::Int(1), Some(&[vec![1]])).kind,
+                want
+            );
+            assert_eq!(encode(&encoding(f), &Value::Int(1), None).kind, want);
+        }
+    }
+
+    #[test]
+    fn wrong_value_names_the_difference_and_both_values() {
+        let o = decode(
+            &decoding(|| Ok(Value::Int(2))),
+            &[0],
+            Expect::Accept,
+            Some(&Value::Int(1)),
+        );
+        assert_eq!(
+            o.message,
+            "wrong-value: at top level: expected integer 1, got integer 2"
+        );
+        assert_eq!((o.expected.as_str(), o.actual.as_str()), ("1", "2"));
+    }
+
+    #[test]
+    fn messages_are_one_bounded_line() {
+        let o = CaseOutcome::new(
+            OutcomeKind::FalseReject,
+            format!("a\n  b{}", "x".repeat(1000)),
+        );
+        assert!(
+            o.message.starts_with("false-reject: a bxxx"),
+            "{}",
+            o.message
+        );
+        assert_eq!(
+            o.message.chars().count(),
+            "false-reject: ".len() + MAX_MESSAGE_CHARS
+        );
+        assert!(o.message.ends_with('…'));
+    }
+
+    #[test]
+    fn encode_cases() {
+        use OutcomeKind::*;
+        let v = Value::Int(1);
+        let right = encoding(|| Ok(vec![1]));
+        let wrong = encoding(|| Ok(vec![2]));
+        let refuses = encoding(|| Err(CodecError::encode("no")));
+        let unsupported = encoding(|| Err(CodecError::unsupported("no")));
+        let ok: &[Vec<u8>] = &[vec![0xcc, 1], vec![1]];
+        assert_eq!(encode(&right, &v, Some(ok)).kind, Pass);
+        let o = encode(&wrong, &v, Some(ok));
+        assert_eq!(o.kind, WrongValue);
+        assert_eq!(o.message, "wrong-value: wrote 02, acceptable: cc01 | 01");
+        assert_eq!(encode(&refuses, &v, Some(ok)).kind, FalseReject);
+        assert!(encode(&refuses, &v, Some(ok))
+            .message
+            .starts_with("false-reject: Encode: no"));
+        assert_eq!(encode(&unsupported, &v, Some(ok)).kind, Skipped);
+        assert_eq!(encode(&right, &v, None).kind, FalseAccept);
+        assert_eq!(encode(&refuses, &v, None).kind, Pass);
+        assert_eq!(encode(&unsupported, &v, None).kind, Pass);
+        // Outside the caps: a skip, unless the codec writes an acceptable
+        // encoding anyway (a converting encoder that matches the reference).
+        let text = Value::text("a");
+        assert_eq!(encode(&wrong, &text, Some(ok)).kind, Skipped);
+        assert_eq!(encode(&refuses, &text, Some(ok)).kind, Skipped);
+        assert_eq!(encode(&right, &text, Some(ok)).kind, Pass);
+    }
+}

@@ -1,0 +1,35 @@
+//! crossfmt: a cross-format fuzzing and conformance harness for binary
+//! serialization codecs.
+//!
+//! A codec author implements [`Codec`] for their implementation and calls
+//! [`testing::check_codec`] from a test; the same checks ([`check`]) drive
+//! the property tests, the fuzz targets ([`fuzz`]), the corpus replay
+//! ([`run`]), the conformance suites ([`conformance`]) and the `crossfmt`
+//! command line.
+//!
+//! The data model ([`Value`], [`Caps`], [`Codec`], [`notation`]) comes from
+//! `crossfmt-value` and is re-exported here, as is the [`Registry`] of
+//! built-in codecs (`crossfmt-codecs`).
+
+pub mod check;
+pub mod conformance;
+pub mod corpus;
+pub mod expected;
+pub mod fuzz;
+pub mod run;
+pub mod testing;
+
+/// The directory holding the shared data: `corpus/`, `conformance/` and
+/// `fuzz/` (the workspace root of a crossfmt checkout).
+pub fn data_root() -> std::path::PathBuf {
+    std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).to_path_buf()
+}
+
+pub use crossfmt_codecs as codecs;
+pub use crossfmt_codecs::Registry;
+#[cfg(feature = "proptest")]
+pub use crossfmt_value::strategy;
+pub use crossfmt_value::{caps, diff, guard, notation, value};
+pub use crossfmt_value::{
+    Caps, Codec, CodecError, CodecRef, ErrorKind, Float, FloatWidth, Format, Outcome, Value,
+};

@@ -1,0 +1,159 @@
+//! The struct engine against CPython: the committed vectors
+//! (`conformance/suites/struct-cpython.json`, written by CPython's own
+//! `struct`) must pass in full, and a live differential through the Python
+//! reference testee must agree on thousands of random formats.
+
+use crossfmt::caps::Caps;
+use crossfmt::check::conformance::{self, OutcomeKind};
+use crossfmt::codecs::pystruct::StructCodec;
+use crossfmt::conformance::suite;
+use crossfmt::Value;
+use crossfmt::{Codec, CodecError, CodecRef, Format};
+
+/// The struct codec as CPython's conversions see it: every record it can
+/// pack is in scope. (`Codec::unsupported` skips records that do not come
+/// back as themselves — a bool packed as an integer, 0.1 rounded to `e` —
+/// which `crossfmt conformance` therefore counts as skipped; here their
+/// bytes are checked too.)
+struct Converting(CodecRef);
+
+impl Codec for Converting {
+    fn id(&self) -> &str {
+        self.0.id()
+    }
+    fn format(&self) -> Format {
+        self.0.format()
+    }
+    fn caps(&self) -> Caps {
+        self.0.caps()
+    }
+    fn unsupported(&self, _: &Value) -> Option<String> {
+        None
+    }
+    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+        self.0.encode(v)
+    }
+    fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+        self.0.decode(b)
+    }
+}
+
+#[test]
+fn cpython_vectors_pass_in_full() {
+    let suites = suite::load(
+        &suite::builtin_root().join("suites"),
+        &["struct-cpython".to_string()],
+    )
+    .unwrap();
+    let cases = &suites[0].cases;
+    assert!(cases.len() > 2000, "{} cases", cases.len());
+    let engine = StructCodec::new("").unwrap();
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|case| {
+            let schema = case.schema.as_deref().expect("struct cases name a format");
+            let bound = Converting(engine.for_schema(schema).unwrap());
+            let outcome = conformance::run(&bound, &case.test);
+            (outcome.kind != OutcomeKind::Pass).then(|| format!("{}: {outcome:?}", case.id))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+mod live {
+    //! A live differential against CPython's `struct` through the Python
+    //! reference testee, on thousands of random formats and records.
+
+    use crossfmt::check::schema_differential::{decode_pair, record};
+    use crossfmt::codecs::external::{start, Limits};
+    use crossfmt::codecs::pystruct::StructCodec;
+    use crossfmt::CodecRef;
+    use crossfmt::Value;
+    use crossfmt_pystruct::strategy::{format_and_any_values, format_and_bytes};
+    use proptest::test_runner::{Config, TestCaseError, TestRunner};
+
+    const CASES: u32 = 3000;
+
+    fn cpython() -> Option<CodecRef> {
+        let root = crate::util::root();
+        let testee = root.join("conformance/testees/python/testee");
+        let python = std::process::Command::new("python3")
+            .arg("--version")
+            .output();
+        if !testee.exists() || !python.is_ok_and(|o| o.status.success()) {
+            eprintln!("skipping: no Python reference testee or python3");
+            return None;
+        }
+        let codecs = start(testee.to_str().unwrap(), Limits::default())
+            .unwrap_or_else(|e| panic!("starting the reference testee: {e}"));
+        let found = codecs.into_iter().find(|c| c.id() == "struct/cpython");
+        Some(found.expect("the reference testee announces struct/cpython"))
+    }
+
+    fn runner() -> TestRunner {
+        TestRunner::new(Config {
+            cases: CASES,
+            failure_persistence: None,
+            ..Config::default()
+        })
+    }
+
+    #[test]
+    fn engine_agrees_with_cpython_on_random_formats() {
+        let Some(reference) = cpython() else { return };
+        let engine = StructCodec::new("").unwrap();
+        let packs = std::cell::Cell::new(0u32);
+        runner()
+            .run(&format_and_any_values(), |(format, values)| {
+                packs.set(packs.get() + 1);
+                record(&engine, reference.as_ref(), &format, &Value::Array(values))
+                    .map(drop)
+                    .map_err(|f| TestCaseError::fail(f.to_string()))
+            })
+            .unwrap();
+        let unpacks = std::cell::Cell::new(0u32);
+        runner()
+            .run(&format_and_bytes(), |(format, bytes)| {
+                unpacks.set(packs.get() + 1);
+                decode_pair(&engine, reference.as_ref(), &format, &bytes)
+                    .map(drop)
+                    .map_err(|f| TestCaseError::fail(f.to_string()))
+            })
+            .unwrap();
+        let (packs, unpacks) = (packs.get(), unpacks.get());
+        eprintln!(
+            "struct vs CPython: {packs} random records packed and unpacked, \
+             {unpacks} random buffers unpacked"
+        );
+        assert!(packs >= CASES && unpacks >= CASES);
+    }
+
+    #[test]
+    fn bad_formats_agree_with_cpython() {
+        let Some(reference) = cpython() else { return };
+        let engine = StructCodec::new("").unwrap();
+        for format in [
+            "z",
+            "3",
+            "<3",
+            "h<",
+            "<<h",
+            " <h",
+            "3 h",
+            "<n",
+            "=P",
+            "99999999999999999999b",
+            "@9223372036854775807xl",
+            "h\0",
+        ] {
+            decode_pair(&engine, reference.as_ref(), format, b"")
+                .unwrap_or_else(|f| panic!("{format:?}: {f}"));
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Helpers shared by the test modules.
+
+use std::path::PathBuf;
+
+/// The workspace root: `corpus/`, `conformance/`, `fuzz/`.
+pub fn root() -> PathBuf {
+    crossfmt::data_root()
+}
+
+/// A file of this crate's tests (`tests/<rel>`).
+pub fn here(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(rel)
+}

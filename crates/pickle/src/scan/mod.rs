@@ -1,0 +1,256 @@
+//! The malicious-pickle scanner: what a file would import and call if
+//! something unpickled it, found without unpickling it.
+//!
+//! Nothing here imports, calls or evaluates anything, and no Python is
+//! involved: the scanner reads opcodes with the shared [`super::lexer`] and
+//! simulates only the unpickler's stack, marks and memo on symbolic values
+//! ([`stream`]), so a global is resolved however its module and name reached
+//! `STACK_GLOBAL` (memo round trips in any order included). Every import is
+//! judged by a [`Policy`]; every call site (`REDUCE`, `NEWOBJ`, `NEWOBJ_EX`,
+//! `OBJ`, `INST`, `BUILD`) is reported, even when its result is discarded.
+//! Files are taken apart by content ([`container`]): raw pickles, several
+//! pickles in a row, zip archives as `torch.save` writes them (read past bad
+//! CRCs and, without a central directory, from the local headers). Nested
+//! pickles handed to `pickle.loads` are scanned too, through the decoders
+//! CPython would run first (`base64`, `binascii`, `zlib`, `_codecs.encode`).
+//!
+//! Work is bounded by the input: every op consumes at least one byte, the
+//! stack and memo are capped ([`Limits`]), decoded payloads have a byte
+//! budget and nesting a depth bound; going over a cap is itself a finding.
+
+pub mod container;
+pub mod output;
+pub mod policy;
+pub mod stream;
+
+pub use policy::Policy;
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a finding, or a whole file, is. Ordered: the verdict of a file is
+/// its worst finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Safe,
+    Suspicious,
+    Dangerous,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Safe => "safe",
+            Severity::Suspicious => "suspicious",
+            Severity::Dangerous => "dangerous",
+        })
+    }
+}
+
+/// What a finding is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A global was imported (`GLOBAL`, `STACK_GLOBAL`, `INST`, `EXT*`).
+    Import,
+    /// A call site: something is called or constructed, or given state.
+    Call,
+    /// `STACK_GLOBAL` whose module or name the scanner could not resolve.
+    UnresolvedImport,
+    /// A nested pickle was found and scanned (its findings follow).
+    NestedPickle,
+    /// `FRAME` disagrees with the opcodes or the file.
+    Frame,
+    /// `PROTO` repeated, misplaced or unknown.
+    Proto,
+    /// The stream stops being a pickle CPython would read: truncation,
+    /// unknown opcode, stack underflow, missing memo entry.
+    Break,
+    /// Bytes after the last pickle, or not a pickle at all.
+    Trailing,
+    /// The container (zip) is damaged or could only be read in part.
+    Container,
+    /// A scanner bound was reached; the rest is scanned with less context.
+    Limit,
+}
+
+/// One reason for a verdict.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub kind: Kind,
+    /// `module.name` of the global involved, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub global: Option<String>,
+    /// The opcode at fault (`pickletools` name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opcode: Option<&'static str>,
+    /// Byte offset within the pickle's bytes (see `location`).
+    pub offset: usize,
+    /// Which pickle: zip member, `#n` for the n-th pickle of a stream, `>`
+    /// for each level of nesting (`archive/data.pkl#0>#0`).
+    pub location: String,
+    pub message: String,
+}
+
+impl Finding {
+    /// A suspicious finding about the file rather than an opcode: a limit,
+    /// a damaged container.
+    pub fn note(kind: Kind, offset: usize, location: &str, message: String) -> Self {
+        Finding {
+            severity: Severity::Suspicious,
+            kind,
+            global: None,
+            opcode: None,
+            offset,
+            location: location.to_string(),
+            message,
+        }
+    }
+}
+
+/// The bounds every scan keeps to.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Stack entries kept; beyond this the oldest are forgotten.
+    pub max_stack: usize,
+    /// Memo entries kept.
+    pub max_memo: usize,
+    /// Marks kept.
+    pub max_marks: usize,
+    /// Depth of nested pickles followed.
+    pub max_nesting: usize,
+    /// Bytes produced by decoding payloads (base64, zlib...) per file.
+    pub max_decoded: usize,
+    /// Pickles read one after another from one stream.
+    pub max_pickles: usize,
+    /// Zip members scanned per archive.
+    pub max_members: usize,
+    /// Findings kept per file; the rest are counted.
+    pub max_findings: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_stack: 1 << 16,
+            max_memo: 1 << 16,
+            max_marks: 1 << 16,
+            max_nesting: 8,
+            max_decoded: 64 << 20,
+            max_pickles: 1024,
+            max_members: 4096,
+            max_findings: 1000,
+        }
+    }
+}
+
+/// The scan of one file.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub path: String,
+    pub verdict: Severity,
+    /// `raw` or `zip` (how the content was recognised).
+    pub container: &'static str,
+    pub bytes: usize,
+    /// Opcodes processed, nested pickles included: the work done.
+    pub ops: u64,
+    /// Bytes produced by decoding (inflated zip members, base64, zlib...).
+    pub decoded: usize,
+    pub findings: Vec<Finding>,
+    /// Findings beyond [`Limits::max_findings`], counted but not kept.
+    pub findings_dropped: usize,
+    /// Every global an unpickler would ask `find_class` for, safe ones
+    /// included (up to [`Limits::max_findings`]).
+    pub globals: Vec<GlobalRef>,
+}
+
+/// One resolved import, whatever its verdict.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GlobalRef {
+    pub global: String,
+    pub severity: Severity,
+    pub offset: usize,
+    pub location: String,
+}
+
+/// Where findings go during one file's scan, with the budgets shared by
+/// every pickle in it.
+pub(crate) struct Sink<'p> {
+    pub policy: &'p Policy,
+    pub limits: Limits,
+    pub findings: Vec<Finding>,
+    pub dropped: usize,
+    pub globals: Vec<GlobalRef>,
+    pub ops: u64,
+    pub decoded: usize,
+    pub worst: Severity,
+}
+
+impl<'p> Sink<'p> {
+    fn new(policy: &'p Policy, limits: Limits) -> Self {
+        Sink {
+            policy,
+            limits,
+            findings: Vec::new(),
+            dropped: 0,
+            globals: Vec::new(),
+            ops: 0,
+            decoded: 0,
+            worst: Severity::Safe,
+        }
+    }
+
+    pub fn push(&mut self, f: Finding) {
+        self.worst = self.worst.max(f.severity);
+        if self.findings.len() < self.limits.max_findings {
+            self.findings.push(f);
+        } else {
+            self.dropped += 1;
+        }
+    }
+}
+
+/// Scans the bytes of one file (`path` only names it in the report).
+pub fn scan_bytes(path: &str, bytes: &[u8], policy: &Policy, limits: Limits) -> Report {
+    let mut sink = Sink::new(policy, limits);
+    let container = container::scan(bytes, &mut sink);
+    Report {
+        path: path.to_string(),
+        verdict: sink.worst,
+        container,
+        bytes: bytes.len(),
+        ops: sink.ops,
+        decoded: sink.decoded,
+        findings: sink.findings,
+        findings_dropped: sink.dropped,
+        globals: sink.globals,
+    }
+}
+
+/// Scans one file read from disk, at most `max_bytes` of it; a longer file
+/// is scanned up to there and rated at least suspicious.
+pub fn scan_file(
+    path: &std::path::Path,
+    policy: &Policy,
+    limits: Limits,
+    max_bytes: u64,
+) -> std::io::Result<Report> {
+    let mut bytes = Vec::new();
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    (&mut f).take(max_bytes).read_to_end(&mut bytes)?;
+    let mut more = [0u8; 1];
+    let truncated = f.read(&mut more)? > 0;
+    let mut report = scan_bytes(&path.display().to_string(), &bytes, policy, limits);
+    if truncated {
+        report.verdict = report.verdict.max(Severity::Suspicious);
+        report.findings.push(Finding::note(
+            Kind::Limit,
+            bytes.len(),
+            "",
+            format!("file longer than the {max_bytes}-byte read limit; the rest is not scanned"),
+        ));
+    }
+    Ok(report)
+}

@@ -1,0 +1,250 @@
+//! The pickle scanner against its corpora (corpus/pickles/): every malicious
+//! file dangerous for the reason the manifest gives, every benign file safe,
+//! every global CPython's `find_class` was asked for (find_class.tsv) in the
+//! scanner's inventory, outputs that parse, and bounded work on hostile input.
+//!
+//! A scan never executes anything, by construction: the scanner is Rust code
+//! that reads opcodes; no Python is started by it or by these tests (the
+//! corpora and the oracle's TSV are generated offline and committed).
+
+use crossfmt_pickle::scan::{
+    output, scan_bytes, scan_file, Kind, Limits, Policy, Report, Severity,
+};
+use std::path::{Path, PathBuf};
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/pickles")
+}
+
+fn tsv(name: &str) -> Vec<Vec<String>> {
+    std::fs::read_to_string(dir().join(name))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
+}
+
+fn scan(file: &str) -> Report {
+    scan_file(
+        &dir().join(file),
+        &Policy::default_policy(),
+        Limits::default(),
+        1 << 30,
+    )
+    .unwrap()
+}
+
+#[test]
+fn every_corpus_file_gets_the_manifest_verdict_and_reason() {
+    let rows = tsv("MANIFEST.tsv");
+    assert!(rows.len() > 60, "manifest has {} rows", rows.len());
+    let mut wrong = Vec::new();
+    for row in &rows {
+        let (file, verdict, global) = (&row[0], &row[1], &row[2]);
+        let r = scan(file);
+        if r.verdict.to_string() != *verdict {
+            let got = r.verdict;
+            wrong.push(format!(
+                "{file}: {got} expected {verdict}\n{}",
+                output::text(&[r])
+            ));
+            continue;
+        }
+        if global != "-"
+            && !r
+                .findings
+                .iter()
+                .any(|f| f.severity == Severity::Dangerous && f.global.as_deref() == Some(global))
+        {
+            wrong.push(format!(
+                "{file}: no dangerous finding names {global}\n{}",
+                output::text(&[r])
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} files wrong:\n{}",
+        wrong.len(),
+        rows.len(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn scanner_names_every_global_cpython_asks_find_class_for() {
+    let rows = tsv("find_class.tsv");
+    assert!(rows.len() > 40);
+    let mut missing = Vec::new();
+    for row in &rows {
+        let (file, place, global) = (&row[0], &row[1], &row[2]);
+        let r = scan(file);
+        if !r
+            .globals
+            .iter()
+            .any(|g| &g.global == global && &g.location == place)
+        {
+            missing.push(format!("{file} {place} {global}"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "missing globals:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn a_check_that_can_fail_an_allowlisted_global_is_not_flagged_and_a_policy_can_flag_it() {
+    let p = Policy::parse("dangerous builtins.set\n").unwrap();
+    let bytes = std::fs::read(dir().join("benign/native_p2.pkl")).unwrap();
+    assert_eq!(
+        scan_bytes("x", &bytes, &Policy::default_policy(), Limits::default()).verdict,
+        Severity::Safe
+    );
+    let r = scan_bytes("x", &bytes, &p, Limits::default());
+    assert_eq!(r.verdict, Severity::Dangerous);
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.global.as_deref() == Some("__builtin__.set")
+            || f.global.as_deref() == Some("builtins.set")));
+}
+
+#[test]
+fn json_parses_and_carries_the_findings() {
+    let reports = vec![
+        scan("malicious/stack_global_memo.pkl"),
+        scan("benign/native_p4.pkl"),
+    ];
+    let j: serde_json::Value = serde_json::from_str(&output::json(&reports)).unwrap();
+    assert_eq!(j["files"][0]["verdict"], "dangerous");
+    assert_eq!(j["files"][1]["verdict"], "safe");
+    let f = j["files"][0]["findings"].as_array().unwrap();
+    assert!(f.iter().any(|f| f["global"] == "os.system"
+        && f["kind"] == "import"
+        && f["opcode"] == "STACK_GLOBAL"));
+}
+
+#[test]
+fn zip_members_are_located_by_name() {
+    let r = scan("malicious/torch_zip_no_central_dir.pt");
+    assert_eq!(r.container, "zip");
+    assert!(r.findings.iter().any(|f| f.kind == Kind::Container));
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.location == "archive/data.pkl#0" && f.global.as_deref() == Some("os.system")));
+    let r = scan("malicious/concatenated_second_bad.pkl");
+    assert!(
+        r.findings.iter().all(|f| f.location == "#1"),
+        "{}",
+        output::text(&[r])
+    );
+}
+
+#[test]
+fn a_zip_header_that_is_also_a_pickle_is_read_both_ways() {
+    // `PK\x03\x04\n` is PERSID with the line `K\x03\x04` to pickle.load.
+    let poly = b"PK\x03\x04\ncos\nsystem\n(S'x'\ntR.";
+    let r = scan_bytes("poly", poly, &Policy::default_policy(), Limits::default());
+    assert_eq!(r.container, "zip+raw");
+    assert_eq!(r.verdict, Severity::Dangerous);
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.location == "#0" && f.global.as_deref() == Some("os.system")));
+    // A plain zip is not flagged for failing to be a pickle.
+    let r = scan("benign/torch_zip_benign.pt");
+    assert_eq!((r.container, r.verdict), ("zip", Severity::Safe));
+}
+
+#[test]
+fn broken_streams_report_what_came_before_the_break() {
+    let r = scan("malicious/truncated_after_reduce.pkl");
+    let call = r
+        .findings
+        .iter()
+        .position(|f| f.kind == Kind::Call)
+        .unwrap();
+    let brk = r
+        .findings
+        .iter()
+        .position(|f| f.kind == Kind::Break)
+        .unwrap();
+    assert!(call < brk);
+    for (file, kind) in [
+        ("malicious/frame_too_short.pkl", Kind::Frame),
+        ("malicious/frame_too_long.pkl", Kind::Frame),
+        ("malicious/proto_twice.pkl", Kind::Proto),
+        ("malicious/unknown_opcode_after.pkl", Kind::Break),
+    ] {
+        assert!(
+            scan(file).findings.iter().any(|f| f.kind == kind),
+            "{file}: no {kind:?}"
+        );
+    }
+}
+
+#[test]
+fn work_is_bounded_by_the_input_on_hostile_pickles() {
+    // 1 MiB of MEMOIZE after one value, then a call: every op is processed
+    // once, the memo stays capped, and the call is still found.
+    let mut bomb = vec![0x80, 4, b'N'];
+    bomb.extend(std::iter::repeat_n(0x94u8, 1 << 20));
+    bomb.extend_from_slice(b"0cos\nsystem\n(S'x'\ntR.");
+    let r = scan_bytes("bomb", &bomb, &Policy::default_policy(), Limits::default());
+    assert!(
+        r.ops <= bomb.len() as u64,
+        "{} ops for {} bytes",
+        r.ops,
+        bomb.len()
+    );
+    assert!(r.ops > 1 << 20);
+    assert_eq!(r.verdict, Severity::Dangerous);
+    assert!(r.findings.iter().any(|f| f.kind == Kind::Limit));
+
+    // Nested pickles: each level is a fresh scan of bytes that are part of
+    // the input, and nesting stops at the depth bound.
+    let mut p = b"cos\nsystem\n(S'x'\ntR.".to_vec();
+    for _ in 0..20 {
+        let mut outer = b"\x80\x03cpickle\nloads\nB".to_vec();
+        outer.extend_from_slice(&(p.len() as u32).to_le_bytes());
+        outer.extend_from_slice(&p);
+        outer.extend_from_slice(b"\x85R.");
+        p = outer;
+    }
+    let r = scan_bytes("nest", &p, &Policy::default_policy(), Limits::default());
+    assert!(r.ops < 200, "{} ops", r.ops);
+    assert!(r.findings.iter().any(|f| f.kind == Kind::Limit));
+    // Stack overflow of the scanner itself: 1 MiB of DUP.
+    let mut dups = vec![b'N'];
+    dups.extend(std::iter::repeat_n(b'2', 1 << 20));
+    dups.push(b'.');
+    let r = scan_bytes("dup", &dups, &Policy::default_policy(), Limits::default());
+    assert_eq!(r.ops, dups.len() as u64);
+}
+
+#[test]
+fn mutated_corpus_files_never_panic() {
+    // Deterministic byte flips and truncations of every corpus file.
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for row in tsv("MANIFEST.tsv") {
+        let bytes = std::fs::read(dir().join(&row[0])).unwrap();
+        if bytes.len() > 20_000 {
+            continue;
+        }
+        for _ in 0..20 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mut b = bytes.clone();
+            let i = (seed as usize) % b.len();
+            b[i] = (seed >> 32) as u8;
+            b.truncate(b.len() - (seed >> 40) as usize % (b.len() / 2 + 1));
+            let r = scan_bytes("m", &b, &Policy::default_policy(), Limits::default());
+            assert!(r.ops <= 2 * b.len() as u64 + 64);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! The pickle crate's integration tests, one binary.
+
+mod scan;

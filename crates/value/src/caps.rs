@@ -1,0 +1,691 @@
+//! What a codec can represent, and the normal form a codec is expected to
+//! return a value in.
+//!
+//! Each codec declares its `Caps`; the checks never guess. Two questions are
+//! answered here:
+//!
+//! * [`Caps::supports`]: can the codec encode this value at all? If not, the
+//!   value is *skipped* for that codec (and counted as skipped, never passed),
+//!   with the reason [`Caps::unsupported`] gives.
+//! * [`Caps::normalise`]: which value should come back from `decode(encode(v))`?
+//!   Only documented, by-design conversions of the codec's data model appear
+//!   here (a tuple written as an array, an f32 read back as f64 by a model that
+//!   has one float type, map order for a model whose map is sorted). Anything
+//!   else a codec changes is a finding.
+
+use crate::value::{Float, FloatWidth, Value};
+use serde::{Deserialize, Serialize};
+
+/// How a float of one width comes back. In JSON (an external testee's
+/// `hello`): `"no"`, `"f16"`, `"f32"` or `"f64"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum FloatRepr {
+    /// Not representable: skipped.
+    No,
+    /// Comes back at this (equal or wider) width, value and payload kept.
+    As(FloatWidth),
+}
+
+/// How a Python collection type (tuple, set, frozenset) comes back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CollectionRepr {
+    No,
+    /// Its own type.
+    Native,
+    /// Written as an array, read back as an array.
+    Array,
+}
+
+/// Which map keys a codec accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MapKeys {
+    Any,
+    /// Text keys only (JSON objects).
+    Text,
+    /// Scalars, text, bytes and tuples of those: Python's hashable values.
+    Hashable,
+}
+
+/// What a codec does with duplicate map keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Duplicates {
+    Kept,
+    /// The last pair with a key wins.
+    LastWins,
+    /// Duplicates cannot be written: skipped.
+    Unsupported,
+}
+
+/// Integers a codec can hold. In JSON the bounds are decimal strings (they
+/// do not fit a double).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntRange {
+    #[serde(with = "decimal")]
+    pub min: i128,
+    #[serde(with = "decimal")]
+    pub max: i128,
+    /// Integers of any size beyond `min..=max` (pickle longs, CBOR bignums).
+    pub big: bool,
+}
+
+impl IntRange {
+    pub const I64_U64: IntRange = IntRange {
+        min: i64::MIN as i128,
+        max: u64::MAX as i128,
+        big: false,
+    };
+    /// CBOR's major types 0 and 1.
+    pub const CBOR: IntRange = IntRange {
+        min: -(1i128 << 64),
+        max: u64::MAX as i128,
+        big: false,
+    };
+    pub const UNBOUNDED: IntRange = IntRange {
+        min: i128::MIN,
+        max: i128::MAX,
+        big: true,
+    };
+
+    pub fn contains_i128(&self, i: i128) -> bool {
+        self.big || (self.min..=self.max).contains(&i)
+    }
+}
+
+/// A codec's capabilities. Build with struct update syntax from
+/// [`Caps::NONE`] or [`Caps::ALL`]. As JSON (serde), a missing field takes
+/// its value from `Caps::NONE`, so a testee declares only what it supports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Caps {
+    pub null: bool,
+    /// CBOR simple values other than bools and null (`undefined` included).
+    pub simple: bool,
+    pub bool: bool,
+    pub ints: IntRange,
+    pub f16: FloatRepr,
+    pub f32: FloatRepr,
+    pub f64: FloatRepr,
+    /// NaN at all; when false NaNs are skipped.
+    pub nan: bool,
+    /// NaN bit patterns other than the canonical quiet NaN.
+    pub nan_payload: bool,
+    pub infinity: bool,
+    pub text: bool,
+    pub bytes: bool,
+    pub array: bool,
+    pub map: bool,
+    pub map_keys: MapKeys,
+    /// Map pairs come back in the order written.
+    pub map_order: bool,
+    pub duplicates: Duplicates,
+    pub tags: bool,
+    pub ext: bool,
+    pub tuple: CollectionRepr,
+    pub set: CollectionRepr,
+    pub frozenset: CollectionRepr,
+    /// Set and frozenset members come back in the order written (false for
+    /// a model that keeps sets sorted or hashed: they are compared as sets).
+    pub set_order: bool,
+    /// Deepest nesting the codec is expected to handle (scalars are depth 1).
+    pub max_depth: usize,
+}
+
+impl Default for Caps {
+    fn default() -> Self {
+        Caps::NONE
+    }
+}
+
+impl From<FloatRepr> for String {
+    fn from(r: FloatRepr) -> String {
+        match r {
+            FloatRepr::No => "no",
+            FloatRepr::As(FloatWidth::F16) => "f16",
+            FloatRepr::As(FloatWidth::F32) => "f32",
+            FloatRepr::As(FloatWidth::F64) => "f64",
+        }
+        .to_string()
+    }
+}
+
+impl TryFrom<String> for FloatRepr {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Ok(match s.as_str() {
+            "no" => FloatRepr::No,
+            "f16" => FloatRepr::As(FloatWidth::F16),
+            "f32" => FloatRepr::As(FloatWidth::F32),
+            "f64" => FloatRepr::As(FloatWidth::F64),
+            _ => return Err(format!("float repr {s:?}: expected no, f16, f32 or f64")),
+        })
+    }
+}
+
+mod decimal {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(i: &i128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&i.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i128, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse()
+            .map_err(|_| D::Error::custom(format!("integer bound {s:?} is not a decimal i128")))
+    }
+}
+
+impl Caps {
+    /// Nothing is representable; a starting point for `..Caps::NONE`.
+    pub const NONE: Caps = Caps {
+        null: false,
+        simple: false,
+        bool: false,
+        ints: IntRange {
+            min: 0,
+            max: -1,
+            big: false,
+        },
+        f16: FloatRepr::No,
+        f32: FloatRepr::No,
+        f64: FloatRepr::No,
+        nan: false,
+        nan_payload: false,
+        infinity: false,
+        text: false,
+        bytes: false,
+        array: false,
+        map: false,
+        map_keys: MapKeys::Any,
+        map_order: false,
+        duplicates: Duplicates::Unsupported,
+        tags: false,
+        ext: false,
+        tuple: CollectionRepr::No,
+        set: CollectionRepr::No,
+        frozenset: CollectionRepr::No,
+        set_order: false,
+        max_depth: 0,
+    };
+
+    /// Everything `Value` can hold, exactly.
+    pub const ALL: Caps = Caps {
+        null: true,
+        simple: true,
+        bool: true,
+        ints: IntRange::UNBOUNDED,
+        f16: FloatRepr::As(FloatWidth::F16),
+        f32: FloatRepr::As(FloatWidth::F32),
+        f64: FloatRepr::As(FloatWidth::F64),
+        nan: true,
+        nan_payload: true,
+        infinity: true,
+        text: true,
+        bytes: true,
+        array: true,
+        map: true,
+        map_keys: MapKeys::Any,
+        map_order: true,
+        duplicates: Duplicates::Kept,
+        tags: true,
+        ext: true,
+        tuple: CollectionRepr::Native,
+        set: CollectionRepr::Native,
+        frozenset: CollectionRepr::Native,
+        set_order: true,
+        max_depth: 64,
+    };
+
+    /// True when the codec can encode `v`.
+    pub fn supports(&self, v: &Value) -> bool {
+        self.unsupported(v).is_none()
+    }
+
+    /// Why the codec cannot encode `v`, or `None` when it can. The reason names
+    /// the first offending node, so a skip can be explained in a report.
+    pub fn unsupported(&self, v: &Value) -> Option<String> {
+        if v.depth() > self.max_depth {
+            return Some(format!("nesting depth {} > {}", v.depth(), self.max_depth));
+        }
+        self.unsupported_node(v, false)
+    }
+
+    fn unsupported_node(&self, v: &Value, as_key: bool) -> Option<String> {
+        let ok = match v {
+            Value::Null => self.null,
+            Value::Simple(_) => self.simple,
+            Value::Bool(_) => self.bool,
+            Value::Int(i) => self.ints.contains_i128(*i),
+            Value::BigInt(_) => self.ints.big,
+            Value::Float(f) => self.float_supported(*f),
+            Value::Text(_) => self.text,
+            Value::Bytes(_) => self.bytes,
+            Value::Array(_) => self.array,
+            Value::Map(kvs) => self.map && self.duplicates_ok(kvs),
+            Value::Tag(..) => self.tags,
+            Value::Ext(..) => self.ext,
+            Value::Tuple(_) => self.tuple != CollectionRepr::No,
+            Value::Set(_) => self.set != CollectionRepr::No,
+            Value::FrozenSet(_) => self.frozenset != CollectionRepr::No,
+        };
+        if !ok {
+            return Some(format!("{} {}", v.kind(), crate::notation::print_short(v)));
+        }
+        if let (Value::Map(kvs), MapKeys::Hashable) = (v, self.map_keys) {
+            if let Some((a, b)) = python_equal_pair(kvs.iter().map(|(k, _)| k), false) {
+                return Some(format!(
+                    "map with keys {} and {}, equal in Python",
+                    crate::notation::print_short(a),
+                    crate::notation::print_short(b)
+                ));
+            }
+        }
+        if let Value::Set(xs) | Value::FrozenSet(xs) = v {
+            if self.map_keys == MapKeys::Hashable {
+                if let Some((a, b)) = python_equal_pair(xs.iter(), true) {
+                    return Some(format!(
+                        "{} with members {} and {}, equal in Python",
+                        v.kind(),
+                        crate::notation::print_short(a),
+                        crate::notation::print_short(b)
+                    ));
+                }
+            }
+        }
+        if as_key && !self.key_allowed(v) {
+            return Some(format!("map key of type {}", v.kind()));
+        }
+        if let Value::Map(kvs) = v {
+            for (k, val) in kvs {
+                if let Some(r) = self.unsupported_node(k, true) {
+                    return Some(r);
+                }
+                if let Some(r) = self.unsupported_node(val, false) {
+                    return Some(r);
+                }
+            }
+            return None;
+        }
+        // Set members must be hashable in Python, like dict keys.
+        let members_are_keys = matches!(v, Value::Set(_) | Value::FrozenSet(_));
+        v.children()
+            .find_map(|c| self.unsupported_node(c, as_key || members_are_keys))
+    }
+
+    fn float_supported(&self, f: Float) -> bool {
+        let repr = match f.width() {
+            FloatWidth::F16 => self.f16,
+            FloatWidth::F32 => self.f32,
+            FloatWidth::F64 => self.f64,
+        };
+        repr != FloatRepr::No
+            && (!f.is_nan() || self.nan)
+            && (!f.is_nan_with_payload() || self.nan_payload)
+            && (!f.is_infinite() || self.infinity)
+    }
+
+    fn key_allowed(&self, k: &Value) -> bool {
+        match self.map_keys {
+            MapKeys::Any => true,
+            MapKeys::Text => matches!(k, Value::Text(_)),
+            MapKeys::Hashable => is_hashable(k),
+        }
+    }
+
+    fn duplicates_ok(&self, kvs: &[(Value, Value)]) -> bool {
+        self.duplicates != Duplicates::Unsupported || !has_duplicate_keys(kvs)
+    }
+
+    /// The value a codec with these capabilities should give back for `v`
+    /// (which it [`supports`](Caps::supports)).
+    pub fn normalise(&self, v: &Value) -> Value {
+        match v {
+            Value::Float(f) => Value::Float(self.normalise_float(*f)),
+            Value::Array(xs) => Value::Array(self.normalise_all(xs)),
+            Value::Tuple(xs) => self.collection(self.tuple, xs, Value::Tuple),
+            Value::Set(xs) => self.collection(self.set, xs, Value::Set),
+            Value::FrozenSet(xs) => self.collection(self.frozenset, xs, Value::FrozenSet),
+            Value::Map(kvs) => {
+                let mut pairs: Vec<(Value, Value)> = kvs
+                    .iter()
+                    .map(|(k, v)| (self.normalise(k), self.normalise(v)))
+                    .collect();
+                if self.duplicates == Duplicates::LastWins {
+                    pairs = last_wins(pairs);
+                }
+                if !self.map_order {
+                    pairs.sort();
+                }
+                Value::Map(pairs)
+            }
+            // Lowering the content (a tuple to an array) can make the tag
+            // spell another variant (`258([])` is a set).
+            Value::Tag(t, inner) => Value::tagged(*t, self.normalise(inner)),
+            other => other.clone(),
+        }
+    }
+
+    fn normalise_all(&self, xs: &[Value]) -> Vec<Value> {
+        xs.iter().map(|x| self.normalise(x)).collect()
+    }
+
+    fn collection(
+        &self,
+        repr: CollectionRepr,
+        xs: &[Value],
+        native: fn(Vec<Value>) -> Value,
+    ) -> Value {
+        let mut items = self.normalise_all(xs);
+        let is_set = native(Vec::new()) != Value::Tuple(Vec::new());
+        if is_set && !self.set_order {
+            items.sort();
+        }
+        match repr {
+            CollectionRepr::Array => Value::Array(items),
+            _ => native(items),
+        }
+    }
+
+    fn normalise_float(&self, f: Float) -> Float {
+        let repr = match f.width() {
+            FloatWidth::F16 => self.f16,
+            FloatWidth::F32 => self.f32,
+            FloatWidth::F64 => self.f64,
+        };
+        match repr {
+            FloatRepr::As(w) => f.widen(w),
+            FloatRepr::No => f,
+        }
+    }
+
+    /// What two codecs can both represent, and the normal form that makes
+    /// their answers comparable: a value both support, normalised by this
+    /// meet, is what both should agree on after normalising their own output
+    /// with it.
+    pub fn meet(&self, other: &Caps) -> Caps {
+        let float = |a: FloatRepr, b: FloatRepr| match (a, b) {
+            (FloatRepr::As(x), FloatRepr::As(y)) => FloatRepr::As(x.max(y)),
+            _ => FloatRepr::No,
+        };
+        let coll = |a: CollectionRepr, b: CollectionRepr| match (a, b) {
+            (CollectionRepr::No, _) | (_, CollectionRepr::No) => CollectionRepr::No,
+            (CollectionRepr::Native, CollectionRepr::Native) => CollectionRepr::Native,
+            _ => CollectionRepr::Array,
+        };
+        let keys = match (self.map_keys, other.map_keys) {
+            (MapKeys::Text, _) | (_, MapKeys::Text) => MapKeys::Text,
+            (MapKeys::Hashable, _) | (_, MapKeys::Hashable) => MapKeys::Hashable,
+            _ => MapKeys::Any,
+        };
+        let dups = match (self.duplicates, other.duplicates) {
+            (Duplicates::Unsupported, _) | (_, Duplicates::Unsupported) => Duplicates::Unsupported,
+            (Duplicates::Kept, Duplicates::Kept) => Duplicates::Kept,
+            _ => Duplicates::LastWins,
+        };
+        Caps {
+            null: self.null && other.null,
+            simple: self.simple && other.simple,
+            bool: self.bool && other.bool,
+            ints: IntRange {
+                min: self.ints.min.max(other.ints.min),
+                max: self.ints.max.min(other.ints.max),
+                big: self.ints.big && other.ints.big,
+            },
+            f16: float(self.f16, other.f16),
+            f32: float(self.f32, other.f32),
+            f64: float(self.f64, other.f64),
+            nan: self.nan && other.nan,
+            nan_payload: self.nan_payload && other.nan_payload,
+            infinity: self.infinity && other.infinity,
+            text: self.text && other.text,
+            bytes: self.bytes && other.bytes,
+            array: self.array && other.array,
+            map: self.map && other.map,
+            map_keys: keys,
+            map_order: self.map_order && other.map_order,
+            duplicates: dups,
+            tags: self.tags && other.tags,
+            ext: self.ext && other.ext,
+            tuple: coll(self.tuple, other.tuple),
+            set: coll(self.set, other.set),
+            frozenset: coll(self.frozenset, other.frozenset),
+            set_order: self.set_order && other.set_order,
+            max_depth: self.max_depth.min(other.max_depth),
+        }
+    }
+
+    /// One line per capability, for `crossfmt codecs`.
+    pub fn describe(&self) -> Vec<(&'static str, String)> {
+        let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
+        let float = |r: FloatRepr| match r {
+            FloatRepr::No => "no".to_string(),
+            FloatRepr::As(w) => format!("as {w:?}").to_lowercase(),
+        };
+        let coll = |r: CollectionRepr| format!("{r:?}").to_lowercase();
+        let ints = if self.ints.big {
+            "any size".to_string()
+        } else {
+            format!("{}..={}", self.ints.min, self.ints.max)
+        };
+        vec![
+            ("null", yes(self.null)),
+            ("simple", yes(self.simple)),
+            ("bool", yes(self.bool)),
+            ("integers", ints),
+            ("f16", float(self.f16)),
+            ("f32", float(self.f32)),
+            ("f64", float(self.f64)),
+            ("nan", yes(self.nan)),
+            ("nan payloads", yes(self.nan_payload)),
+            ("infinity", yes(self.infinity)),
+            ("text", yes(self.text)),
+            ("bytes", yes(self.bytes)),
+            ("array", yes(self.array)),
+            ("map", yes(self.map)),
+            ("map keys", format!("{:?}", self.map_keys).to_lowercase()),
+            ("map order kept", yes(self.map_order)),
+            (
+                "duplicate keys",
+                format!("{:?}", self.duplicates).to_lowercase(),
+            ),
+            ("tags", yes(self.tags)),
+            ("ext", yes(self.ext)),
+            ("tuple", coll(self.tuple)),
+            ("set", coll(self.set)),
+            ("frozenset", coll(self.frozenset)),
+            ("set order kept", yes(self.set_order)),
+            ("max depth", self.max_depth.to_string()),
+        ]
+    }
+}
+
+/// Python's notion of hashable, which pickle-based codecs need for dict keys
+/// and set members.
+pub fn is_hashable(v: &Value) -> bool {
+    match v {
+        Value::Null | Value::Bool(_) | Value::Int(_) | Value::BigInt(_) | Value::Float(_) => true,
+        Value::Text(_) | Value::Bytes(_) => true,
+        Value::Tuple(xs) | Value::FrozenSet(xs) => xs.iter().all(is_hashable),
+        _ => false,
+    }
+}
+
+/// Python's `==` on hashable values: numbers compare by value across bool,
+/// int and float (`True == 1 == 1.0`, `-0.0 == 0.0`, NaN equal to nothing),
+/// tuples element-wise; everything else exactly.
+pub fn python_eq(a: &Value, b: &Value) -> bool {
+    match (python_number(a), python_number(b)) {
+        (Some(x), Some(y)) => return x == y,
+        (Some(_), None) | (None, Some(_)) => return false,
+        (None, None) => {}
+    }
+    match (a, b) {
+        (Value::Tuple(x), Value::Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| python_eq(p, q))
+        }
+        _ => a == b,
+    }
+}
+
+/// A number as an exact rational-free key: integers as themselves, integral
+/// floats as the integer they equal, other floats by value bits; NaN as `None`
+/// of equality (never equal).
+#[derive(PartialEq)]
+enum PyNum {
+    Int(num_bigint::BigInt),
+    Float(u64),
+    NaN(usize),
+}
+
+fn python_number(v: &Value) -> Option<PyNum> {
+    use num_bigint::BigInt;
+    Some(match v {
+        Value::Bool(b) => PyNum::Int(BigInt::from(u8::from(*b))),
+        Value::Int(i) => PyNum::Int(BigInt::from(*i)),
+        Value::BigInt(b) => PyNum::Int(b.clone()),
+        Value::Float(f) => {
+            let x = f.to_f64();
+            if x.is_nan() {
+                // Distinct per occurrence: NaN is never equal, even to itself.
+                PyNum::NaN(v as *const Value as usize)
+            } else if x.is_finite() && x.fract() == 0.0 {
+                PyNum::Int(num_traits::FromPrimitive::from_f64(x)?)
+            } else {
+                PyNum::Float((x + 0.0).to_bits())
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// The first pair of Python-equal values; with `identical_too` false, pairs
+/// that are exactly equal (plain duplicates) are passed over.
+fn python_equal_pair<'a>(
+    items: impl Iterator<Item = &'a Value>,
+    identical_too: bool,
+) -> Option<(&'a Value, &'a Value)> {
+    let items: Vec<&Value> = items.collect();
+    for (i, a) in items.iter().enumerate() {
+        for b in &items[i + 1..] {
+            if (identical_too || a != b) && python_eq(a, b) {
+                return Some((a, b));
+            }
+        }
+    }
+    None
+}
+
+pub fn has_duplicate_keys(kvs: &[(Value, Value)]) -> bool {
+    let mut keys: Vec<&Value> = kvs.iter().map(|(k, _)| k).collect();
+    keys.sort();
+    keys.windows(2).any(|w| w[0] == w[1])
+}
+
+/// Keeps the last pair of each key, at the position of the key's first
+/// occurrence (Python's dict semantics).
+fn last_wins(pairs: Vec<(Value, Value)>) -> Vec<(Value, Value)> {
+    let mut out: Vec<(Value, Value)> = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        match out.iter_mut().find(|(ok, _)| *ok == k) {
+            Some(slot) => slot.1 = v,
+            None => out.push((k, v)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json_like() -> Caps {
+        Caps {
+            null: true,
+            bool: true,
+            ints: IntRange::I64_U64,
+            f32: FloatRepr::As(FloatWidth::F64),
+            f64: FloatRepr::As(FloatWidth::F64),
+            text: true,
+            array: true,
+            map: true,
+            map_keys: MapKeys::Text,
+            duplicates: Duplicates::LastWins,
+            tuple: CollectionRepr::Array,
+            max_depth: 100,
+            ..Caps::NONE
+        }
+    }
+
+    #[test]
+    fn unsupported_names_the_node() {
+        let c = json_like();
+        let v = Value::Array(vec![Value::Null, Value::Bytes(vec![1])]);
+        assert_eq!(c.unsupported(&v).unwrap(), "bytes h'01'");
+        assert!(c.unsupported(&Value::f64(f64::NAN)).is_some());
+        assert!(c.supports(&Value::f32(1.5)));
+        let bad_key = Value::Map(vec![(Value::from(1i64), Value::Null)]);
+        assert!(c.unsupported(&bad_key).unwrap().contains("map key"));
+    }
+
+    #[test]
+    fn normalise_applies_declared_conversions_only() {
+        let c = json_like();
+        let v = Value::Map(vec![
+            (Value::text("b"), Value::Tuple(vec![Value::f32(1.5)])),
+            (Value::text("a"), Value::Null),
+            (Value::text("b"), Value::from(2i64)),
+        ]);
+        let expected = Value::Map(vec![
+            (Value::text("a"), Value::Null),
+            (Value::text("b"), Value::from(2i64)),
+        ]);
+        assert_eq!(c.normalise(&v), expected);
+        assert_eq!(Caps::ALL.normalise(&v), v);
+    }
+
+    #[test]
+    fn python_equality_and_set_order() {
+        let py = Caps {
+            map_keys: MapKeys::Hashable,
+            duplicates: Duplicates::LastWins,
+            set_order: false,
+            ..Caps::ALL
+        };
+        let one = Value::from(1i64);
+        let keys = Value::Map(vec![
+            (one.clone(), Value::Null),
+            (Value::f64(1.0), Value::Null),
+        ]);
+        assert!(py.unsupported(&keys).is_some());
+        assert!(Caps::ALL.supports(&keys));
+        let dup = Value::Map(vec![(one.clone(), Value::Null), (one.clone(), Value::Null)]);
+        assert!(
+            py.supports(&dup),
+            "exact duplicates follow the duplicates policy"
+        );
+        let set = Value::Set(vec![Value::Bool(true), one.clone()]);
+        assert!(py.unsupported(&set).unwrap().contains("equal in Python"));
+        let nans = Value::Set(vec![Value::f64(f64::NAN), Value::f64(f64::NAN)]);
+        assert!(py.supports(&nans), "NaN is never equal, not even to itself");
+        assert!(python_eq(&Value::f64(-0.0), &Value::from(0i64)));
+        assert!(!python_eq(&Value::f64(0.5), &Value::from(0i64)));
+        let unordered = Value::Set(vec![Value::from(2i64), one.clone()]);
+        assert_eq!(
+            py.normalise(&unordered),
+            Value::Set(vec![one, Value::from(2i64)])
+        );
+    }
+
+    #[test]
+    fn meet_is_the_stricter_of_both() {
+        let m = Caps::ALL.meet(&json_like());
+        assert!(!m.bytes);
+        assert_eq!(m.tuple, CollectionRepr::Array);
+        assert_eq!(m.f32, FloatRepr::As(FloatWidth::F64));
+        assert_eq!(m.f16, FloatRepr::No);
+    }
+}

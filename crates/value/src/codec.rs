@@ -1,0 +1,193 @@
+//! The `Codec` trait and what it speaks: [`Format`], [`CodecError`] and its
+//! [`ErrorKind`]. An implementation of a format, seen through [`Value`], is
+//! everything the checks need.
+
+use crate::caps::Caps;
+use crate::value::Value;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// A serialization format. Implementations of the same format are compared
+/// byte for byte by the differential check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    MsgPack,
+    Cbor,
+    Json,
+    Pickle,
+    Protobuf,
+    /// Python `struct` records: schema-driven, no self-describing bytes.
+    Struct,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] = [
+        Format::MsgPack,
+        Format::Cbor,
+        Format::Json,
+        Format::Pickle,
+        Format::Protobuf,
+        Format::Struct,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::MsgPack => "msgpack",
+            Format::Cbor => "cbor",
+            Format::Json => "json",
+            Format::Pickle => "pickle",
+            Format::Protobuf => "protobuf",
+            Format::Struct => "struct",
+        }
+    }
+
+    /// A schema-driven format: its bytes mean nothing without a schema (a
+    /// `struct` layout), so it has no corpus bytes, and two codecs of it are
+    /// implementations of one thing only when bound to the same schema.
+    pub fn has_schema(self) -> bool {
+        self == Format::Struct
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!("unknown format {s:?}; expected one of {}", names.join(", "))
+            })
+    }
+}
+
+/// Why a codec refused to encode or decode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The bytes are not valid in the format (includes truncation).
+    Syntax,
+    /// Valid bytes, but the implementation's data model cannot hold them.
+    Unsupported,
+    /// A resource limit (depth, size) was reached.
+    Limit,
+    /// Encoding failed.
+    Encode,
+    /// The implementation itself failed rather than answered: an external
+    /// process that died (crash, abort, stack overflow) on this input.
+    Crashed,
+    /// The implementation did not answer within its time bound.
+    Timeout,
+    /// The implementation ran out of memory (or hit its memory limit).
+    OutOfMemory,
+}
+
+impl ErrorKind {
+    /// True for the kinds that are failures of the implementation, not a
+    /// refusal of the input: the checks treat them like a panic.
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Crashed | ErrorKind::Timeout | ErrorKind::OutOfMemory
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodecError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl CodecError {
+    pub fn syntax(m: impl fmt::Display) -> Self {
+        CodecError {
+            kind: ErrorKind::Syntax,
+            message: m.to_string(),
+        }
+    }
+    pub fn unsupported(m: impl fmt::Display) -> Self {
+        CodecError {
+            kind: ErrorKind::Unsupported,
+            message: m.to_string(),
+        }
+    }
+    pub fn limit(m: impl fmt::Display) -> Self {
+        CodecError {
+            kind: ErrorKind::Limit,
+            message: m.to_string(),
+        }
+    }
+    pub fn encode(m: impl fmt::Display) -> Self {
+        CodecError {
+            kind: ErrorKind::Encode,
+            message: m.to_string(),
+        }
+    }
+    pub fn failure(kind: ErrorKind, m: impl fmt::Display) -> Self {
+        CodecError {
+            kind,
+            message: m.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for CodecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}: {}", self.kind, self.message)
+    }
+}
+
+impl std::error::Error for CodecError {}
+
+/// An implementation of a format, seen through `Value`.
+///
+/// `encode` is called with values `unsupported(..)` lets through (and, by
+/// conformance cases that expect a refusal, with values it does not); `decode`
+/// is called with any bytes, and must return an error (never panic) on bytes
+/// that are not a single complete value of the format.
+pub trait Codec: Send + Sync {
+    /// `"<format>/<implementation>"`, e.g. `"msgpack/rmp-serde"`.
+    fn id(&self) -> &str;
+    fn format(&self) -> Format;
+    fn caps(&self) -> Caps;
+    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError>;
+    fn decode(&self, b: &[u8]) -> Result<Value, CodecError>;
+
+    /// Why the codec cannot encode `v`, or `None` when it can: a skip, never
+    /// a finding. Capabilities answer for most codecs; a schema-driven codec
+    /// (a `struct` layout) also checks the value's shape against its schema.
+    fn unsupported(&self, v: &Value) -> Option<String> {
+        self.caps().unsupported(v)
+    }
+
+    /// The codec bound to a schema (a `struct` format string, a protobuf
+    /// message name), for schema-driven formats and conformance cases that
+    /// name one. Codecs with a single fixed data model refuse.
+    fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
+        Err(CodecError::unsupported(format!(
+            "{} takes no schema (asked for {schema:?})",
+            self.id()
+        )))
+    }
+}
+
+pub type CodecRef = Arc<dyn Codec>;
+
+/// The error an adapter's `encode` returns for a value outside its caps
+/// (rather than letting the library write something else): a depth limit
+/// when too deep, else unsupported, with the reason naming the node.
+pub fn refuse_unsupported(caps: &Caps, v: &Value) -> Result<(), CodecError> {
+    match caps.unsupported(v) {
+        None => Ok(()),
+        Some(why) if v.depth() > caps.max_depth => Err(CodecError::limit(why)),
+        Some(why) => Err(CodecError::unsupported(why)),
+    }
+}

@@ -1,0 +1,3 @@
+//! The value crate's integration tests, one binary (see each module).
+
+mod notation;
