@@ -39,7 +39,7 @@ cbor2 decisions:
   payload kept (caps nan_payload true: the model holds them). `dumps`
   writes finite floats as float64 and Infinity as float16 (f97c00), and
   every NaN as f97e00: payload and sign are lost on encoding, a finding
-  recorded in corpus/expected-findings.txt, not hidden by the caps.
+  recorded in corpus/known-findings.txt, not hidden by the caps.
 * MessagePack ext is crossfmt's tag 65302 on [type, bytes] (as the
   ciborium adapter writes it): encoded as that `CBORTag`, and cbor2 reads it
   back as that tag, which is the ext.
@@ -224,7 +224,7 @@ class Cbor:
         "text": True, "bytes": True, "array": True, "map": True,
         # Keys that CBOR keeps apart but Python equates (true and 1, 1 and
         # 1.0, 0.0 and -0.0) collapse in cbor2's dict: no caps can say so;
-        # recorded in corpus/expected-findings.txt.
+        # recorded in corpus/known-findings.txt.
         "map_keys": "any", "map_order": True, "duplicates": "last_wins",
         "tags": True, "ext": True, "tuple": "array", "set": "native",
         "set_order": False,

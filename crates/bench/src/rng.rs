@@ -29,7 +29,7 @@ impl Rng {
     /// Uniform in `[lo, hi)` on a grid of `1/steps` (like a quantised mesh
     /// or a fixed-point reading): such floats print in few digits, which
     /// every JSON parser reads back exactly. serde_json's default parser is
-    /// not correctly rounded beyond that (corpus/expected-findings.txt), and
+    /// not correctly rounded beyond that (corpus/known-findings.txt), and
     /// every row must round-trip before it is timed.
     pub fn f32_in(&mut self, lo: f32, hi: f32, steps: f32) -> f32 {
         let unit = (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32;

@@ -100,7 +100,7 @@ impl Row for Dynamic<'_> {
                         codec.id()
                     ))
                 }
-                Err(f) => return Err(format!("message {i}: {}", f.detail)),
+                Err(f) => return Err(format!("message {i}: {}", f.headline())),
             }
             out.push(codec.encode(v).map_err(|e| format!("message {i}: {e}"))?);
         }

@@ -6,8 +6,9 @@ use crate::progress::{progress_bar, Progress};
 use crate::report;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
-use crossfmt::check::{self, Finding, Input, Verdict};
-use crossfmt::expected::Expected;
+use crossfmt::check::{self, CheckResult, Input, Verdict};
+use crossfmt::finding::Seen;
+use crossfmt::known::Known;
 use crossfmt::run::{Observer, Plan, Recorded};
 use crossfmt::{corpus, notation, run};
 use crossfmt::{CodecRef, Format, Registry};
@@ -92,11 +93,22 @@ enum Command {
     },
     /// Run one check on one input (the command printed as `repro:` in findings).
     Check {
-        /// roundtrip, roundtrip-bytes, cross_format or differential.
-        check: String,
-        /// The codec(s): one for roundtrip, two for cross_format, two or more for differential.
-        #[arg(long = "codec", required = true)]
+        /// The check (`crossfmt check --list` shows every one, with what it takes).
+        #[arg(required_unless_present = "list")]
+        check: Option<String>,
+        /// The codec(s): as many as the check takes (none for an engine check).
+        /// `external:CMD` starts a testee, as in `run`.
+        #[arg(long = "codec", value_name = "ID")]
         codecs: Vec<String>,
+        /// Start CMD as a testee; its codecs can be named with --codec.
+        #[arg(long = "testee", value_name = "CMD")]
+        testees: Vec<String>,
+        /// Bind every codec to this schema first (a struct format string).
+        #[arg(long)]
+        schema: Option<String>,
+        /// List the checks with what they take, and stop.
+        #[arg(long)]
+        list: bool,
         /// The input value, in diagnostic notation.
         #[arg(long, conflicts_with = "hex")]
         value: Option<String>,
@@ -206,16 +218,18 @@ struct RunArgs {
     /// run, taking the place of a built-in codec of the same id (repeatable).
     #[arg(long = "testee", value_name = "CMD")]
     testees: Vec<String>,
-    /// Only these checks (repeatable): roundtrip, roundtrip-bytes, cross_format, differential.
+    /// Only these checks (repeatable; `crossfmt check --list` names them all).
+    /// Default: roundtrip, roundtrip-bytes, cross_format, differential.
     #[arg(long = "check", value_name = "NAME")]
     checks: Vec<String>,
     /// Write the results as JSON to this file.
     #[arg(long, value_name = "PATH")]
     json: Option<PathBuf>,
-    /// The expected-findings list. Default: expected-findings.txt in the corpus directory.
-    #[arg(long, value_name = "FILE")]
-    expected: Option<PathBuf>,
-    /// Print known (expected) findings in full, not just unexpected ones.
+    /// The known-findings list (syntax: crossfmt::known). Default:
+    /// known-findings.txt in the corpus directory.
+    #[arg(long, visible_alias = "expected", value_name = "FILE")]
+    known: Option<PathBuf>,
+    /// Print known findings in full, not just unexpected ones.
     #[arg(long)]
     show_known: bool,
 }
@@ -236,10 +250,28 @@ pub fn main() -> ExitCode {
         Command::Check {
             check,
             codecs,
+            testees,
+            schema,
+            list,
             value,
             hex,
             format,
-        } => cmd_check(&check, &codecs, value, hex, format),
+        } => {
+            if list {
+                Ok(cmd_check_list())
+            } else {
+                let name = check.unwrap_or_default();
+                cmd_check(
+                    &name,
+                    &codecs,
+                    &testees,
+                    schema.as_deref(),
+                    value,
+                    hex,
+                    format,
+                )
+            }
+        }
         Command::Fuzz(args) => cmd_fuzz(args),
         Command::Replay { target, input } => cmd_replay(&target, &input),
         Command::Testee { codecs } => cmd_testee(&codecs),
@@ -273,8 +305,8 @@ impl Observer for Console {
     }
 
     fn finding(&mut self, r: &Recorded) {
-        if r.expected.is_none() || self.show_known {
-            let tag = match &r.expected {
+        if r.known.is_none() || self.show_known {
+            let tag = match &r.known {
                 Some(e) => format!("known: {}", e.reason),
                 None => "UNEXPECTED".to_string(),
             };
@@ -287,21 +319,25 @@ impl Observer for Console {
 
 fn cmd_run(args: RunArgs) -> Result<ExitCode> {
     let registry = run_registry(&args.codecs, &args.testees)?;
-    let checks = select_checks(&args.checks)?;
+    let checks = check::select(&args.checks).map_err(|e| anyhow!(e))?;
     let root = args.corpus.clone().unwrap_or_else(corpus::builtin_root);
     let corpus =
         corpus::load(&root).with_context(|| format!("loading corpus {}", root.display()))?;
-    let expected_path = args
-        .expected
+    let known_path = args
+        .known
         .clone()
-        .unwrap_or_else(|| root.join("expected-findings.txt"));
-    let expected = Expected::load(&expected_path)?;
-    let (values, bytes) = run::cases(&corpus);
+        .unwrap_or_else(|| root.join("known-findings.txt"));
+    let known = Known::load(&known_path)?;
+    let cases = run::cases(&corpus);
+    let values = cases
+        .iter()
+        .filter(|c| matches!(c.input, Input::Value(_)))
+        .count();
     eprintln!(
         "crossfmt: {} codecs, {} values, {} byte inputs from {}",
         registry.all().len(),
-        values.len(),
-        bytes.len(),
+        values,
+        cases.len() - values,
         root.display()
     );
 
@@ -313,8 +349,9 @@ fn cmd_run(args: RunArgs) -> Result<ExitCode> {
         checks,
         focus: None,
     };
+    crate::fuzz_driver::process::install_signal_handlers();
     let started = std::time::Instant::now();
-    let out = run::run(&registry, &values, &bytes, &plan, &expected, &mut console);
+    let out = run::run(&registry, &cases, &plan, &known, &mut console);
     console.bar.0.finish_and_clear();
 
     print!("{}", report::summary_table(&out));
@@ -324,6 +361,9 @@ fn cmd_run(args: RunArgs) -> Result<ExitCode> {
     if let Some(path) = &args.json {
         report::json::write(&out, path).with_context(|| format!("writing {}", path.display()))?;
         eprintln!("crossfmt: wrote {}", path.display());
+    }
+    if console.interrupted() {
+        eprintln!("crossfmt: interrupted: the results above are partial");
     }
     Ok(if out.unexpected() == 0 {
         ExitCode::SUCCESS
@@ -356,27 +396,6 @@ fn cmd_testee(ids: &[String]) -> Result<ExitCode> {
     crossfmt::codecs::external::serve(&registry, std::io::stdin().lock(), std::io::stdout().lock())
         .map_err(|e| anyhow!(e))?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn select_checks(names: &[String]) -> Result<Vec<&'static str>> {
-    if names.is_empty() {
-        return Ok(check::ALL.to_vec());
-    }
-    names
-        .iter()
-        .map(|n| {
-            check::ALL
-                .iter()
-                .find(|c| **c == n)
-                .copied()
-                .ok_or_else(|| {
-                    anyhow!(
-                        "unknown check {n:?}; expected one of {}",
-                        check::ALL.join(", ")
-                    )
-                })
-        })
-        .collect()
 }
 
 fn cmd_codecs(verbose: bool, testees: &[String]) -> Result<ExitCode> {
@@ -451,7 +470,7 @@ fn cmd_inspect(format: Format, file: &Path, is_hex: bool) -> Result<ExitCode> {
     for c in registry.of_format(format) {
         let shown = match check::decode(c.as_ref(), &bytes) {
             check::Outcome::Ok(v) => notation::print_pretty(&v),
-            other => check::describe(&other, notation::print),
+            other => Seen::of_value(&other).to_string(),
         };
         print!("\n{}:\n{}", c.id(), indent(shown.trim_end()));
     }
@@ -534,7 +553,7 @@ fn cmd_convert(
                 other => bail!(
                     "{} cannot decode {what}: {}",
                     c.id(),
-                    check::describe(&other, |_| String::new())
+                    Seen::of_value(&other)
                 ),
             }
         }
@@ -550,7 +569,7 @@ fn cmd_convert(
                 other => bail!(
                     "{} cannot encode the value: {}",
                     c.id(),
-                    check::describe(&other, |_| String::new())
+                    Seen::of_bytes(&other)
                 ),
             };
             if is_hex || (output.is_none() && std::io::stdout().is_terminal()) {
@@ -569,60 +588,94 @@ fn cmd_convert(
     Ok(ExitCode::SUCCESS)
 }
 
+fn cmd_check_list() -> ExitCode {
+    let width = check::CHECKS
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(0);
+    for c in check::CHECKS.iter() {
+        let (lo, hi) = c.codec_count();
+        let codecs = match (lo, hi) {
+            (0, 0) => "no codec".to_string(),
+            (a, b) if a == b => format!("{a} codec(s)"),
+            (a, _) => format!("{a}+ codecs"),
+        };
+        let input = match c.input {
+            check::InputKind::Value => "--value",
+            check::InputKind::Bytes => "--hex",
+        };
+        let default = if c.default { ", in run" } else { "" };
+        println!(
+            "{:<width$}  {input}, {codecs}{default}: {}",
+            c.name, c.about
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// The codecs named by `ids`, in order: a testee's codec (from `--testee` or
+/// an `external:CMD` among the ids), a built-in, or a `pystruct:<format>`.
+fn resolve_codecs(ids: &[String], testees: &[String]) -> Result<Vec<CodecRef>> {
+    use crossfmt::codecs::external;
+    let (external_args, ids): (Vec<&String>, Vec<&String>) =
+        ids.iter().partition(|c| c.starts_with("external:"));
+    let commands = testees.iter().map(String::as_str).chain(
+        external_args
+            .iter()
+            .filter_map(|c| c.strip_prefix("external:")),
+    );
+    let started =
+        external::start_announced(commands, external::Limits::default()).map_err(|e| anyhow!(e))?;
+    let builtin = Registry::builtin();
+    ids.into_iter()
+        .map(|id| match started.iter().find(|c| c.id() == id) {
+            Some(c) => Ok(c.clone()),
+            None => builtin
+                .select(std::slice::from_ref(id))
+                .map_err(|e| anyhow!(e))
+                .map(|r| r.all()[0].clone()),
+        })
+        .collect()
+}
+
 fn cmd_check(
     name: &str,
     ids: &[String],
+    testees: &[String],
+    schema: Option<&str>,
     value: Option<String>,
     hex_in: Option<String>,
     format: Option<Format>,
 ) -> Result<ExitCode> {
-    let registry = Registry::builtin();
-    let codecs: Vec<CodecRef> = ids
-        .iter()
-        .map(|id| {
-            registry
-                .get(id)
-                .ok_or_else(|| anyhow!("unknown codec {id:?}"))
-        })
-        .collect::<Result<_>>()?;
-    let refs: Vec<&dyn crossfmt::Codec> = codecs.iter().map(|c| c.as_ref()).collect();
-    let input = match (value, hex_in) {
-        (Some(v), None) => Input::Value(notation::parse(&v).map_err(|e| anyhow!("--value: {e}"))?),
-        (None, Some(h)) => Input::Bytes {
-            format: format.unwrap_or_else(|| refs[0].format()),
-            bytes: parse_hex(h.as_bytes(), "--hex")?,
-        },
-        _ => bail!("give the input as --value DIAG or --hex HEX"),
+    let c = check::get(name).ok_or_else(|| {
+        anyhow!(
+            "unknown check {name:?}; expected one of {} (crossfmt check --list)",
+            check::names().join(", ")
+        )
+    })?;
+    let codecs = resolve_codecs(ids, testees)?;
+    let input = match (c.input, value, hex_in) {
+        (check::InputKind::Value, Some(v), None) => {
+            Input::Value(notation::parse(&v).map_err(|e| anyhow!("--value: {e}"))?)
+        }
+        (check::InputKind::Bytes, None, Some(h)) => {
+            let format = format
+                .or(codecs.first().map(|c| c.format()))
+                .or(c.format)
+                .ok_or_else(|| anyhow!("give the format of --hex with --format"))?;
+            Input::bytes(format, &parse_hex(h.as_bytes(), "--hex")?)
+        }
+        (check::InputKind::Value, ..) => bail!("{name} takes --value DIAG"),
+        (check::InputKind::Bytes, ..) => bail!("{name} takes --hex HEX"),
     };
-    let need = |n: usize| -> Result<()> {
-        if refs.len() == n {
-            Ok(())
-        } else {
-            bail!("{name} takes exactly {n} --codec")
+    let result = match schema {
+        Some(s) => check::run_bound(c, &codecs, s, &input).map_err(|e| anyhow!(e))?,
+        None => {
+            let refs: Vec<&dyn crossfmt::Codec> = codecs.iter().map(|c| c.as_ref()).collect();
+            c.accepts(&refs).map_err(|e| anyhow!(e))?;
+            c.run(&refs, &input)
         }
-    };
-    let result = match (name, &input) {
-        (check::ROUNDTRIP, Input::Value(v)) => {
-            need(1)?;
-            check::roundtrip::value_first(refs[0], v)
-        }
-        (check::ROUNDTRIP_BYTES, Input::Bytes { bytes, .. }) => {
-            need(1)?;
-            check::roundtrip::bytes_first(refs[0], bytes)
-        }
-        (check::CROSS_FORMAT, Input::Value(v)) => {
-            need(2)?;
-            check::cross_format::pair(refs[0], refs[1], v)
-        }
-        (check::DIFFERENTIAL, Input::Bytes { bytes, .. }) => {
-            check::differential::same_bytes(&refs, bytes)
-        }
-        (check::ROUNDTRIP | check::CROSS_FORMAT, _) => bail!("{name} takes --value"),
-        (check::ROUNDTRIP_BYTES | check::DIFFERENTIAL, _) => bail!("{name} takes --hex"),
-        _ => bail!(
-            "unknown check {name:?}; expected one of {}",
-            check::ALL.join(", ")
-        ),
     };
     Ok(print_result(result))
 }
@@ -648,13 +701,13 @@ fn cmd_replay(target: &str, input: &str) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(f) => {
-            println!("signature: {}\n{f}", crossfmt::fuzz::signature(&f));
+            println!("signature: {}\n{f}", f.signature());
             Ok(ExitCode::from(1))
         }
     }
 }
 
-fn print_result(r: Result<Verdict, Box<Finding>>) -> ExitCode {
+fn print_result(r: CheckResult) -> ExitCode {
     match r {
         Ok(Verdict::Pass) => {
             println!("pass");

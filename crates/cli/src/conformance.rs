@@ -10,7 +10,7 @@ use crossfmt::conformance::case::Case;
 use crossfmt::conformance::matrix::{Matrix, Status};
 use crossfmt::conformance::runner::{self, Options};
 use crossfmt::conformance::{expected, suite};
-use crossfmt::expected::glob;
+use crossfmt::known::glob;
 use crossfmt::Value;
 use crossfmt::{Codec, CodecError, CodecRef, Format, Registry};
 use std::path::{Path, PathBuf};
@@ -23,8 +23,10 @@ format. Outcomes: pass, wrong-value, false-accept, false-reject, panic,
 timeout, out-of-memory, skipped (the implementation cannot hold the value;
 never a pass).
 
-Expected failures: <dir>/expected-failures/<codec id>.txt, lines
-`<case id glob> <message prefix>` (e.g. `msgpack/rmpv.txt`).
+Expected failures: <dir>/expected-failures/<codec id>.txt (e.g. `msgpack/rmpv.txt`),
+lines `conformance <codec id> <case id glob> <kind> [<class>] -- <reason>`
+(the known-findings syntax; kind: wrong-value, false-accept, false-reject,
+panic, timeout, out-of-memory or *).
 
 Exit status: 0 when no required case failed unexpectedly; 1 when one did,
 when a recommended one did under --strict, on an unexpected pass (a listed
@@ -204,11 +206,9 @@ fn failure_lines(m: &Matrix, verbose: bool) -> String {
             };
             let msg = match (&cell.status, &cell.entry) {
                 (Status::UnexpectedPass, Some(e)) => format!(
-                    "listed at {}:{} ({} {}) but passes",
+                    "listed at {}:{} ({e}) but passes",
                     imp.failures.path.display(),
                     e.line,
-                    e.pattern,
-                    e.prefix
                 ),
                 _ => cell.outcome.message.clone(),
             };
@@ -217,11 +217,10 @@ fn failure_lines(m: &Matrix, verbose: bool) -> String {
     }
     for st in &m.stale {
         s.push_str(&format!(
-            "[STALE] {}:{}: `{} {}` matches no case of {}\n",
+            "[STALE] {}:{}: `{}` matches no case of {}\n",
             st.path.display(),
             st.entry.line,
-            st.entry.pattern,
-            st.entry.prefix,
+            st.entry,
             st.implementation
         ));
     }

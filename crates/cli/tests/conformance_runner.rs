@@ -218,18 +218,23 @@ fn each_schema_is_bound_once_per_codec() {
 }
 
 fn list(text: &str) -> FailureList {
-    FailureList::parse(Path::new("expected-failures/msgpack/no.txt"), text).unwrap()
+    FailureList::parse(
+        Path::new("expected-failures/msgpack/no.txt"),
+        "msgpack/no",
+        text,
+    )
+    .unwrap()
 }
 
 #[test]
 fn expected_failures_unexpected_passes_and_stale_entries() {
     let l = list(
-        "t/accept false-reject: Syntax\n\
-         t/encode false-reject: Encode\n\
+        "conformance msgpack/no t/accept false-reject err:Syntax:* -- refuses all\n\
+         conformance msgpack/no t/encode false-reject err:Encode:* -- refuses all\n\
          # a pass now\n\
-         t/reject false-accept\n\
-         t/schema-* false-reject\n\
-         gone/* panic\n",
+         conformance msgpack/no t/reject false-accept -- was lax\n\
+         conformance msgpack/no t/schema-* false-reject -- refuses all\n\
+         conformance msgpack/no gone/* panic -- a case since removed\n",
     );
     let m = run(vec![fake("no", Behaviour::RejectsAll)], vec![l]);
     let status = |id: &str| {
@@ -245,7 +250,7 @@ fn expected_failures_unexpected_passes_and_stale_entries() {
     assert_eq!(status("t/schema-bad"), Status::Skipped);
     assert_eq!(status("t/text"), Status::Skipped);
     assert_eq!(m.stale.len(), 1);
-    assert_eq!(m.stale[0].entry.pattern, "gone/*");
+    assert_eq!(m.stale[0].entry.case, "gone/*");
     let t = m.totals(0);
     assert_eq!(
         (
@@ -260,10 +265,12 @@ fn expected_failures_unexpected_passes_and_stale_entries() {
     assert!(why.contains("1 unexpected pass"), "{why}");
     assert!(why.contains("1 stale"), "{why}");
 
-    // A prefix that no longer matches: the failure is unexpected again.
+    // A class that no longer matches: the failure is unexpected again.
     let m = run(
         vec![fake("no", Behaviour::RejectsAll)],
-        vec![list("t/accept false-reject: Limit")],
+        vec![list(
+            "conformance msgpack/no t/accept false-reject err:Limit:* -- a limit",
+        )],
     );
     let c = m.cases.iter().position(|c| c.id == "t/accept").unwrap();
     assert_eq!(m.cells[c][0].as_ref().unwrap().status, Status::Fail);
@@ -450,7 +457,8 @@ fn unexpected_passes_and_stale_entries_fail_the_command() {
     let dir = fixture();
     std::fs::write(
         dir.path().join("expected-failures/msgpack/rmp-serde.txt"),
-        "mini-msgpack/decode/nil wrong-value\nmini-msgpack/gone/* panic\n",
+        "conformance msgpack/rmp-serde mini-msgpack/decode/nil wrong-value -- was wrong\n\
+         conformance msgpack/rmp-serde mini-msgpack/gone/* panic -- a case since removed\n",
     )
     .unwrap();
     let o = crossfmt(&[], dir.path());
@@ -461,7 +469,9 @@ fn unexpected_passes_and_stale_entries_fail_the_command() {
         "{out}"
     );
     assert!(
-        out.contains("rmp-serde.txt:2: `mini-msgpack/gone/* panic` matches no case"),
+        out.contains(
+            "rmp-serde.txt:2: `conformance msgpack/rmp-serde mini-msgpack/gone/* panic -- a case since removed` matches no case"
+        ),
         "{out}"
     );
     // Restricted to one suite, entries for others are not stale.
@@ -522,7 +532,7 @@ fn input_errors_exit_2_and_say_where() {
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("rmpv.txt:1: expected `<case id glob> <message prefix>`"),
+        err.contains("rmpv.txt:1: expected `<check> <codec>"),
         "{err}"
     );
 

@@ -1,7 +1,7 @@
 //! `crossfmt run` with the Python reference testee
 //! (`conformance/testees/python/testee`: CPython's pickle and json,
 //! msgpack-python, cbor2, Google's protobuf) must be clean: every finding is
-//! recorded in `corpus/expected-findings.txt`, no recorded one is stale, and
+//! recorded in `corpus/known-findings.txt`, no recorded one is stale, and
 //! the Python codecs really took part.
 //!
 //! Needs `python3` (CPython 3.11+) on PATH; the testee's wrapper creates its
@@ -78,8 +78,8 @@ fn run_with_the_python_reference_testee_is_clean() {
     );
 
     let j: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
-    assert_eq!(j["unexpected"], 0, "{}", j["stale_expected"]);
-    assert_eq!(j["stale_expected"], serde_json::json!([]));
+    assert_eq!(j["unexpected"], 0, "{}", j["stale_known"]);
+    assert_eq!(j["stale_known"], serde_json::json!([]));
     let ids: Vec<&str> = j["codecs"]
         .as_array()
         .unwrap()

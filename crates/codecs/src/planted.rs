@@ -361,7 +361,7 @@ mod tests {
     #[test]
     fn bugs_a_and_b_show() {
         match decode(&Planted, &[0xda, 0x2a, 0x3b]) {
-            Outcome::Panicked(m) => assert!(m.contains("index out of bounds"), "{m}"),
+            Outcome::Panicked(p) => assert!(p.message.contains("index out of bounds"), "{p}"),
             other => panic!("{other:?}"),
         }
         assert_eq!(

@@ -42,6 +42,7 @@
 //! a [`CorpusError`] naming the path, and for a value that does not parse, the
 //! byte offset (with line and column) into the file; bad files never panic.
 
+use crate::finding::Input;
 use crate::notation;
 use crate::Format;
 use crate::Value;
@@ -135,16 +136,11 @@ pub struct BytesCase {
 /// The input of a regression case.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RegressionInput {
-    Value(Value),
-    Bytes {
-        format: Format,
-        bytes: Vec<u8>,
-    },
+    /// An input of a check (a value, or bytes of a format), replayed through
+    /// every check that takes its kind.
+    Check(Input),
     /// A raw input of a fuzz target (`regressions/<target>/<hash>`).
-    Target {
-        target: String,
-        data: Vec<u8>,
-    },
+    Target { target: String, data: Vec<u8> },
 }
 
 /// One file under `regressions/<check>/` or `regressions/<target>/`.
@@ -179,9 +175,9 @@ impl Corpus {
     pub fn misnamed(&self) -> Vec<&Path> {
         let corpus = self.bytes.iter().map(|c| (&c.name, &c.path, &c.bytes));
         let regressions = self.regressions.iter().filter_map(|r| match &r.input {
-            RegressionInput::Bytes { bytes, .. } => Some((&r.name, &r.path, bytes)),
+            RegressionInput::Check(Input::Bytes { bytes, .. }) => Some((&r.name, &r.path, bytes)),
             RegressionInput::Target { data, .. } => Some((&r.name, &r.path, data)),
-            RegressionInput::Value(_) => None,
+            RegressionInput::Check(Input::Value(_)) => None,
         });
         corpus
             .chain(regressions)
@@ -354,7 +350,7 @@ pub fn load_regressions(root: &Path) -> Result<Vec<RegressionCase>, CorpusError>
                         check: check.clone(),
                         name: file.name,
                         path: file.path,
-                        input: RegressionInput::Bytes { format, bytes },
+                        input: RegressionInput::Check(Input::Bytes { format, bytes }),
                     });
                 }
             } else if let Some(name) = diag_stem(&entry)? {
@@ -363,7 +359,7 @@ pub fn load_regressions(root: &Path) -> Result<Vec<RegressionCase>, CorpusError>
                     check: check.clone(),
                     name,
                     path: entry.path,
-                    input: RegressionInput::Value(value),
+                    input: RegressionInput::Check(Input::Value(value)),
                 });
             } else if targets.contains(&check) {
                 let data = read_file_entry(&entry)?;
@@ -701,10 +697,10 @@ mod tests {
         assert_eq!(regs[0].check, "limits");
         assert_eq!(
             regs[1].input,
-            RegressionInput::Bytes {
+            RegressionInput::Check(Input::Bytes {
                 format: Format::MsgPack,
                 bytes: input.to_vec()
-            }
+            })
         );
         let corpus = Corpus {
             regressions: regs,

@@ -14,8 +14,9 @@
 pub mod check;
 pub mod conformance;
 pub mod corpus;
-pub mod expected;
+pub mod finding;
 pub mod fuzz;
+pub mod known;
 pub mod run;
 pub mod testing;
 

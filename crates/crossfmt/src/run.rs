@@ -1,31 +1,38 @@
-//! `crossfmt run`: every selected check over a corpus for the selected codecs,
-//! tallied per check and codec set, with findings sorted into expected (known,
-//! with a reason) and unexpected.
+//! `crossfmt run`: the selected checks over a corpus for the selected codecs,
+//! tallied per check and codec set, with findings sorted into known (with a
+//! reason) and unexpected.
+//!
+//! The jobs come from the check registry ([`crate::check::CHECKS`]): each
+//! check's [`applications`](crate::check::Check::applications) over the
+//! registry's codecs, times the cases of the check's input kind.
 
-use crate::check::{self, CheckResult, Finding, Verdict};
+use crate::check::{Arity, Check, InputKind, Verdict};
 use crate::corpus::{Corpus, RegressionInput};
-use crate::expected::{Entry, Expected};
-use crate::Value;
+use crate::finding::{Finding, Input};
+use crate::known::{Entry, Known};
 use crate::{Codec, CodecRef, Format, Registry};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One input to a check, named so that findings and expected-findings
-/// entries can refer to it.
-#[derive(Clone, Debug)]
-pub enum CaseInput {
-    Value(Value),
-    Bytes(Format, Vec<u8>),
-}
-
+/// One input to a check, named so that findings and known-findings entries
+/// can refer to it.
 #[derive(Clone, Debug)]
 pub struct Case {
     pub name: String,
-    pub input: CaseInput,
+    pub input: Input,
+}
+
+impl Case {
+    fn format(&self) -> Option<Format> {
+        match &self.input {
+            Input::Bytes { format, .. } => Some(*format),
+            Input::Value(_) => None,
+        }
+    }
 }
 
 /// One unit of work: a check on a case for a set of codecs.
 struct Job<'a> {
-    check: &'static str,
+    check: &'static Check,
     codecs: Vec<&'a CodecRef>,
     case: &'a Case,
 }
@@ -37,37 +44,37 @@ pub struct Tally {
     pub passed: usize,
     pub failed: usize,
     pub skipped: usize,
-    /// Failures matched by the expected-findings list.
-    pub expected: usize,
+    /// Failures the known-findings list records.
+    pub known: usize,
 }
 
-/// A finding with the case it came from and, when known, the recorded reason.
+/// A finding with the case it came from and, when known, its entry.
 #[derive(Clone, Debug)]
 pub struct Recorded {
     pub case: String,
     pub finding: Finding,
-    pub expected: Option<Entry>,
+    pub known: Option<Entry>,
 }
 
+/// What a run found.
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
     pub codecs: Vec<(String, Format)>,
     /// Keyed by (check, codec ids), in the order the checks ran.
     pub tallies: BTreeMap<(usize, String), (&'static str, Vec<String>, Tally)>,
     pub findings: Vec<Recorded>,
-    /// Expected-findings entries that applied to this run but matched nothing.
+    /// Known-findings entries for corpus cases of this run that matched
+    /// nothing: the library was fixed, or the entry is wrong.
     pub stale: Vec<Entry>,
 }
 
 impl Outcome {
+    /// Unexpected findings plus stale entries: non-zero fails the run.
     pub fn unexpected(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.expected.is_none())
-            .count()
-            + self.stale.len()
+        self.findings.iter().filter(|f| f.known.is_none()).count() + self.stale.len()
     }
 
+    /// The summary rows: check, codec ids, counts.
     pub fn rows(&self) -> impl Iterator<Item = (&'static str, &[String], &Tally)> {
         self.tallies
             .values()
@@ -77,41 +84,30 @@ impl Outcome {
 
 /// The named cases a corpus provides: its values and byte inputs, and its
 /// regression inputs (named `regressions/<check>/<name>`), which every check
-/// of their kind replays.
-pub fn cases(corpus: &Corpus) -> (Vec<Case>, Vec<Case>) {
-    let mut values: Vec<Case> = corpus
+/// of their kind replays. Raw fuzz inputs (`regressions/<target>/`) are the
+/// regression replay's ([`crate::fuzz::run_target`]).
+pub fn cases(corpus: &Corpus) -> Vec<Case> {
+    let mut out: Vec<Case> = corpus
         .values
         .iter()
         .map(|c| Case {
             name: c.name.clone(),
-            input: CaseInput::Value(c.value.clone()),
+            input: Input::Value(c.value.clone()),
         })
         .collect();
-    let mut bytes: Vec<Case> = corpus
-        .bytes
-        .iter()
-        .map(|c| Case {
-            name: format!("{}/{}", c.format, c.name),
-            input: CaseInput::Bytes(c.format, c.bytes.clone()),
-        })
-        .collect();
+    out.extend(corpus.bytes.iter().map(|c| Case {
+        name: format!("{}/{}", c.format, c.name),
+        input: Input::bytes(c.format, &c.bytes),
+    }));
     for r in &corpus.regressions {
-        let name = format!("regressions/{}/{}", r.check, r.name);
-        match &r.input {
-            RegressionInput::Value(v) => values.push(Case {
-                name,
-                input: CaseInput::Value(v.clone()),
-            }),
-            RegressionInput::Bytes { format, bytes: b } => bytes.push(Case {
-                name,
-                input: CaseInput::Bytes(*format, b.clone()),
-            }),
-            // Raw fuzz inputs: replayed through `fuzz::run_target` by
-            // tests/regressions.rs, not through a single check.
-            RegressionInput::Target { .. } => {}
+        if let RegressionInput::Check(input) = &r.input {
+            out.push(Case {
+                name: format!("regressions/{}/{}", r.check, r.name),
+                input: input.clone(),
+            });
         }
     }
-    (values, bytes)
+    out
 }
 
 /// What a run reports while it goes: findings as they are made (so an
@@ -133,113 +129,103 @@ impl Observer for Quiet {}
 /// What to run.
 #[derive(Clone, Debug)]
 pub struct Plan {
-    pub checks: Vec<&'static str>,
+    pub checks: Vec<&'static Check>,
     /// When set, only jobs involving this codec: its round trips, its pairs
-    /// with every other codec, and the differential check pairwise between it
-    /// and each other implementation of its format (so that known
+    /// with every other codec, and the comparisons of one format pairwise
+    /// between it and each other implementation (so that known
     /// disagreements among the others are not charged to it).
     pub focus: Option<String>,
 }
 
 impl Plan {
-    pub fn all_checks() -> Plan {
+    /// Every default check ([`crate::check::defaults`]), no focus.
+    pub fn default_checks() -> Plan {
         Plan {
-            checks: check::ALL.to_vec(),
+            checks: crate::check::defaults(),
             focus: None,
         }
     }
 }
 
-/// Runs the plan's checks over the value and bytes cases.
+/// The applications of `check` over `codecs` that the plan keeps.
+fn applications<'a>(
+    check: &Check,
+    codecs: &'a [CodecRef],
+    focus: Option<&str>,
+) -> Vec<Vec<&'a CodecRef>> {
+    let all = check.applications(codecs);
+    let Some(me) = focus else { return all };
+    let mine = |app: &Vec<&CodecRef>| app.iter().any(|c| c.id() == me);
+    match check.arity {
+        // A group of one format becomes the focused codec paired with each
+        // of the others.
+        Arity::Format => all
+            .into_iter()
+            .filter(mine)
+            .flat_map(|group| {
+                let me = *group.iter().find(|c| c.id() == me).expect("in the group");
+                group
+                    .into_iter()
+                    .filter(|c| c.id() != me.id())
+                    .map(move |other| vec![me, other])
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
+        Arity::Engine => Vec::new(),
+        _ => all.into_iter().filter(mine).collect(),
+    }
+}
+
+/// Whether `case` is an input for `check` applied to `codecs`.
+fn fits(check: &Check, codecs: &[&CodecRef], case: &Case) -> bool {
+    match (check.input, case.format()) {
+        (InputKind::Value, None) => true,
+        (InputKind::Bytes, Some(f)) => match codecs.first() {
+            Some(c) => c.format() == f,
+            None => check.format == Some(f),
+        },
+        _ => false,
+    }
+}
+
+/// Runs the plan's checks over the cases; `known` sorts the findings.
 pub fn run(
     registry: &Registry,
-    values: &[Case],
-    bytes: &[Case],
+    cases: &[Case],
     plan: &Plan,
-    expected: &Expected,
+    known: &Known,
     observer: &mut dyn Observer,
 ) -> Outcome {
-    let checks = plan.checks.as_slice();
     let codecs = registry.all();
-    let focused = |c: &CodecRef| plan.focus.as_deref().is_none_or(|f| c.id() == f);
-    // Encodings of every value by every implementation of a format with more
-    // than one: the most natural seeds for the differential check.
-    let encoded = if checks.contains(&check::DIFFERENTIAL) {
-        encodings_for_differential(registry, values)
+    // Every implementation's encoding of every value, for the checks that
+    // compare implementations on bytes: the most natural seeds for them.
+    let needs_encodings = plan
+        .checks
+        .iter()
+        .any(|c| c.input == InputKind::Bytes && c.arity == Arity::Format);
+    let encoded = if needs_encodings {
+        encodings(registry, cases)
     } else {
         Vec::new()
     };
     let mut jobs: Vec<Job> = Vec::new();
-    for &name in checks {
-        match name {
-            check::ROUNDTRIP => {
-                for c in codecs.iter().filter(|c| focused(c)) {
-                    jobs.extend(values.iter().map(|case| Job {
-                        check: name,
-                        codecs: vec![c],
+    for &check in &plan.checks {
+        for app in applications(check, codecs, plan.focus.as_deref()) {
+            let extra = match check.arity {
+                Arity::Format => encoded.as_slice(),
+                _ => &[],
+            };
+            jobs.extend(
+                cases
+                    .iter()
+                    .chain(extra)
+                    .filter(|case| fits(check, &app, case))
+                    .map(|case| Job {
+                        check,
+                        codecs: app.clone(),
                         case,
-                    }));
-                }
-            }
-            check::ROUNDTRIP_BYTES => {
-                for c in codecs.iter().filter(|c| focused(c)) {
-                    jobs.extend(
-                        bytes
-                            .iter()
-                            .filter(|case| matches!(case.input, CaseInput::Bytes(f, _) if f == c.format()))
-                            .map(|case| Job { check: name, codecs: vec![c], case }),
-                    );
-                }
-            }
-            check::CROSS_FORMAT => {
-                for (i, a) in codecs.iter().enumerate() {
-                    for b in &codecs[i + 1..] {
-                        if !focused(a) && !focused(b) {
-                            continue;
-                        }
-                        jobs.extend(values.iter().map(|case| Job {
-                            check: name,
-                            codecs: vec![a, b],
-                            case,
-                        }));
-                    }
-                }
-            }
-            check::DIFFERENTIAL => {
-                // Schema-driven codecs of one format hold different schemas:
-                // their differential is `check::schema_differential`.
-                for f in Format::ALL.into_iter().filter(|f| !f.has_schema()) {
-                    let impls: Vec<&CodecRef> = codecs.iter().filter(|c| c.format() == f).collect();
-                    if impls.len() < 2 {
-                        continue;
-                    }
-                    let groups: Vec<Vec<&CodecRef>> = match impls.iter().find(|c| focused(c)) {
-                        _ if plan.focus.is_none() => vec![impls.clone()],
-                        Some(me) => impls
-                            .iter()
-                            .filter(|c| c.id() != me.id())
-                            .map(|other| vec![*me, *other])
-                            .collect(),
-                        None => Vec::new(),
-                    };
-                    for group in groups {
-                        jobs.extend(
-                            bytes
-                                .iter()
-                                .chain(&encoded)
-                                .filter(
-                                    |case| matches!(case.input, CaseInput::Bytes(g, _) if g == f),
-                                )
-                                .map(|case| Job {
-                                    check: name,
-                                    codecs: group.clone(),
-                                    case,
-                                }),
-                        );
-                    }
-                }
-            }
-            other => unreachable!("unknown check {other} (the CLI validates names)"),
+                    }),
+            );
         }
     }
 
@@ -250,41 +236,53 @@ pub fn run(
             .collect(),
         ..Outcome::default()
     };
-    // Which cases each expected entry could have matched, for staleness.
+    // Which corpus-case entries a job could have matched, for staleness.
     let mut seen: BTreeSet<usize> = BTreeSet::new();
     let mut matched: BTreeSet<usize> = BTreeSet::new();
     let total = jobs.len() as u64;
     for (done, job) in jobs.iter().enumerate() {
+        if observer.interrupted() {
+            break;
+        }
         let ids: Vec<String> = job.codecs.iter().map(|c| c.id().to_string()).collect();
-        let order = checks.iter().position(|c| *c == job.check).unwrap_or(0);
-        let row = out
+        let order = plan
+            .checks
+            .iter()
+            .position(|c| c.name == job.check.name)
+            .unwrap_or(0);
+        let tally = &mut out
             .tallies
             .entry((order, ids.join("+")))
-            .or_insert_with(|| (job.check, ids.clone(), Tally::default()));
-        let tally = &mut row.2;
+            .or_insert_with(|| (job.check.name, ids.clone(), Tally::default()))
+            .2;
         tally.cases += 1;
-        for (i, e) in expected.entries.iter().enumerate() {
-            if e.matches(job.check, &ids, &job.case.name) {
+        for (i, e) in known.entries.iter().enumerate() {
+            if !e.is_cause()
+                && e.check == job.check.name
+                && e.codecs == ids
+                && crate::known::glob(&e.case, &job.case.name)
+            {
                 seen.insert(i);
             }
         }
-        match run_job(job) {
+        let refs: Vec<&dyn Codec> = job.codecs.iter().map(|c| c.as_ref()).collect();
+        match job.check.run(&refs, &job.case.input) {
             Ok(Verdict::Pass) => tally.passed += 1,
             Ok(Verdict::Skip(_)) => tally.skipped += 1,
             Err(finding) => {
                 tally.failed += 1;
-                let hit = expected
+                let hit = known
                     .entries
                     .iter()
-                    .position(|e| e.matches(job.check, &ids, &job.case.name));
+                    .position(|e| e.matches(&finding, &job.case.name));
                 if let Some(i) = hit {
                     matched.insert(i);
-                    tally.expected += 1;
+                    tally.known += 1;
                 }
                 let recorded = Recorded {
                     case: job.case.name.clone(),
                     finding: *finding,
-                    expected: hit.map(|i| expected.entries[i].clone()),
+                    known: hit.map(|i| known.entries[i].clone()),
                 };
                 observer.finding(&recorded);
                 out.findings.push(recorded);
@@ -292,31 +290,18 @@ pub fn run(
         }
         observer.progress(done as u64 + 1, total);
     }
-    out.stale = seen
-        .difference(&matched)
-        .map(|&i| expected.entries[i].clone())
-        .collect();
+    if !observer.interrupted() {
+        out.stale = seen
+            .difference(&matched)
+            .map(|&i| known.entries[i].clone())
+            .collect();
+    }
     out
 }
 
-fn run_job(job: &Job) -> CheckResult {
-    let codecs: Vec<&dyn Codec> = job.codecs.iter().map(|c| c.as_ref()).collect();
-    match (&job.case.input, job.check) {
-        (CaseInput::Value(v), check::ROUNDTRIP) => check::roundtrip::value_first(codecs[0], v),
-        (CaseInput::Value(v), check::CROSS_FORMAT) => {
-            check::cross_format::pair(codecs[0], codecs[1], v)
-        }
-        (CaseInput::Bytes(_, b), check::ROUNDTRIP_BYTES) => {
-            check::roundtrip::bytes_first(codecs[0], b)
-        }
-        (CaseInput::Bytes(_, b), check::DIFFERENTIAL) => {
-            check::differential::same_bytes(&codecs, b)
-        }
-        _ => unreachable!("jobs pair each check with its input kind"),
-    }
-}
-
-fn encodings_for_differential(registry: &Registry, values: &[Case]) -> Vec<Case> {
+/// Each value case encoded by each implementation of every format with two
+/// or more, named `<case>@<codec>`.
+fn encodings(registry: &Registry, cases: &[Case]) -> Vec<Case> {
     let mut out = Vec::new();
     for f in Format::ALL.into_iter().filter(|f| !f.has_schema()) {
         let impls = registry.of_format(f);
@@ -324,17 +309,17 @@ fn encodings_for_differential(registry: &Registry, values: &[Case]) -> Vec<Case>
             continue;
         }
         for c in &impls {
-            for case in values {
-                let CaseInput::Value(v) = &case.input else {
+            for case in cases {
+                let Input::Value(v) = &case.input else {
                     continue;
                 };
                 if c.unsupported(v).is_some() {
                     continue;
                 }
-                if let check::Outcome::Ok(b) = check::encode(c.as_ref(), v) {
+                if let crate::Outcome::Ok(b) = crate::guard::encode(c.as_ref(), v) {
                     out.push(Case {
                         name: format!("{}@{}", case.name, c.id()),
-                        input: CaseInput::Bytes(f, b),
+                        input: Input::bytes(f, &b),
                     });
                 }
             }

@@ -4,7 +4,8 @@
 //! thing that can go wrong.
 
 use crossfmt::caps::{Caps, FloatRepr};
-use crossfmt::check::{self, Verdict};
+use crossfmt::check::{self, Kind, Verdict};
+use crossfmt::finding::{Seen, Wanted};
 use crossfmt::{notation, Codec, CodecError, Float, FloatWidth, Format, Value};
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -128,13 +129,24 @@ fn roundtrip_catches_silent_value_change() {
     ));
     assert_eq!(f.check, check::ROUNDTRIP);
     assert_eq!(f.codecs, ["bad"]);
-    assert!(
-        f.detail.contains("at [0]: expected f64 -0.0, got f64 0.0"),
-        "{}",
-        f.detail
+    assert_eq!(f.kind, Kind::ValueChanged);
+    let d = f.difference.as_ref().expect("the first difference");
+    assert_eq!(d.to_string(), "at [0]: expected f64 -0.0, got f64 0.0");
+    assert_eq!(d.class(), "f64->f64");
+    assert_eq!(
+        f.expected,
+        Some(Wanted::Value(Value::Array(vec![Value::f64(-0.0)])))
     );
-    assert_eq!(f.expected, "[-0.0]");
-    assert_eq!(f.actual, "[0.0]");
+    assert_eq!(
+        f.outcomes[0].seen,
+        Seen::Value(Value::Array(vec![Value::f64(0.0)]))
+    );
+    assert_eq!(f.signature(), "roundtrip|bad|value-changed|f64->f64");
+    assert!(
+        f.to_string()
+            .starts_with("roundtrip [bad]: value changed in round trip: at [0]"),
+        "{f}"
+    );
     assert_eq!(
         f.repro(),
         "crossfmt check roundtrip --codec bad --value '[-0.0]'"
@@ -168,17 +180,19 @@ fn roundtrip_bytes_contains_a_panic_and_reports_it() {
         &codec("bad", Bug::PanicOnNestedArray),
         input,
     ));
-    assert_eq!(f.detail, "decode panicked");
+    assert_eq!(f.kind, Kind::Panic);
+    let p = f.panic().expect("the panic is recorded");
+    assert!(p.message.starts_with("index out of bounds"), "{p}");
     assert!(
-        f.actual.starts_with("panic: index out of bounds"),
-        "{}",
-        f.actual
+        p.location
+            .as_deref()
+            .unwrap()
+            .contains("checks_catch_bugs.rs"),
+        "panic location missing: {p}"
     );
-    assert!(
-        f.actual.contains("checks_catch_bugs.rs"),
-        "panic location missing: {}",
-        f.actual
-    );
+    assert!(f.signature().starts_with(
+        "roundtrip-bytes|bad|panic|index out of bounds: the len is N but the index is N|crates/crossfmt/tests/checks_catch_bugs.rs:"
+    ), "{}", f.signature());
     assert_eq!(f.input_hex(), hex::encode(input));
 }
 
@@ -188,7 +202,7 @@ fn roundtrip_bytes_requires_a_fixed_point() {
         &codec("bad", Bug::Drifts),
         b"0.5",
     ));
-    assert!(f.detail.contains("not a fixed point"), "{}", f.detail);
+    assert_eq!(f.kind, Kind::NotFixedPoint, "{f}");
     // A decode error is fine.
     assert_eq!(
         check::roundtrip::bytes_first(&codec("bad", Bug::Drifts), b"[1,"),
@@ -226,10 +240,13 @@ fn cross_format_catches_a_bug_only_another_codec_exposes() {
     );
     let f = failed(check::cross_format::pair(&widening, &narrowing, &v));
     assert_eq!(f.check, check::CROSS_FORMAT);
+    assert_eq!(f.kind, Kind::TranscodeChanged, "{f}");
+    assert_eq!(f.codecs, ["widening", "narrowing"]);
     assert!(
-        f.detail.contains("transcoding widening -> narrowing"),
+        f.headline()
+            .starts_with("transcoding widening -> narrowing changed the value"),
         "{}",
-        f.detail
+        f.headline()
     );
 }
 
@@ -243,15 +260,22 @@ fn differential_catches_disagreements_and_refusals() {
         Ok(Verdict::Pass)
     );
     let f = failed(check::differential::same_bytes(&[&ok, &seven], b"7"));
-    assert!(f.detail.contains("different values"), "{}", f.detail);
-    assert_eq!(f.expected, "a: 7");
-    assert_eq!(f.actual, "b: 8");
-    let f = failed(check::differential::same_bytes(&[&ok, &picky], b"[]"));
-    assert!(
-        f.detail.contains("accepts what another rejects"),
-        "{}",
-        f.detail
+    assert_eq!(f.kind, Kind::ValuesDiffer, "{f}");
+    let rows: Vec<(&str, &Seen)> = f
+        .outcomes
+        .iter()
+        .map(|r| (r.codec.as_str(), &r.seen))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("a", &Seen::Value(Value::from(7i64))),
+            ("b", &Seen::Value(Value::from(8i64)))
+        ]
     );
+    let f = failed(check::differential::same_bytes(&[&ok, &picky], b"[]"));
+    assert_eq!(f.kind, Kind::AcceptReject, "{f}");
+    assert_eq!(f.class(), "a=ok,c=err:Syntax:empty array");
     // Both rejecting is agreement.
     assert_eq!(
         check::differential::same_bytes(&[&ok, &picky], b"[1,"),
@@ -261,5 +285,6 @@ fn differential_catches_disagreements_and_refusals() {
         &[&ok, &codec("p", Bug::PanicOnNestedArray)],
         b"[[]]",
     ));
-    assert!(f.detail.contains("panicked"), "{}", f.detail);
+    assert_eq!(f.kind, Kind::Panic, "{f}");
+    assert_eq!(f.headline(), "p panicked");
 }

@@ -10,11 +10,18 @@
 //!   it must exit with [`FOUND`] (a contained finding) or abort on a stack
 //!   overflow or a failed allocation (told apart by Rust's message). A clean exit means the bug
 //!   is no longer detected.
-//! - Every other target: no finding, or one whose signature is in
-//!   `fuzz/known-signatures.txt`.
+//! - Every other target: no finding, or one `corpus/known-findings.txt`
+//!   records; and every cause that list records (an entry for any case) is
+//!   still shown by some regression input or corpus case, so the list
+//!   stays true.
 
+use crossfmt::codecs::planted::Planted;
 use crossfmt::corpus::{self, RegressionInput};
-use crossfmt::fuzz::{known, run_target, signature};
+use crossfmt::fuzz::run_target;
+use crossfmt::known::Known;
+use crossfmt::run::{self, Plan, Quiet};
+use crossfmt::{Codec, Registry};
+use std::collections::BTreeSet;
 use std::process::Command;
 
 /// Set in the child: `<target>` and the input file, tab-separated.
@@ -46,7 +53,7 @@ fn child_entry() {
     match run_target(target, &data) {
         Ok(()) => std::process::exit(0),
         Err(f) => {
-            eprintln!("FOUND {}", signature(&f));
+            eprintln!("FOUND {}", f.signature());
             std::process::exit(FOUND)
         }
     }
@@ -100,18 +107,64 @@ fn planted_regressions_are_still_detected() {
 }
 
 #[test]
-fn other_target_regressions_find_nothing_new() {
+fn regressions_find_nothing_new_and_every_known_cause_is_witnessed() {
+    let known = Known::load(&Known::builtin_path()).unwrap_or_else(|e| panic!("{e}"));
+    let mut witnessed = BTreeSet::new();
+    let mut unexpected = Vec::new();
     for (target, path, data) in target_inputs() {
         if target.starts_with("planted_") {
             continue;
         }
         if let Err(f) = run_target(&target, &data) {
-            let sig = signature(&f);
-            assert!(
-                known().matches(&sig).is_some(),
-                "{}: {target}: unexpected finding {sig}\n{f}",
-                path.display()
+            let case = format!(
+                "regressions/{target}/{}",
+                path.file_name().unwrap().to_string_lossy()
             );
+            let hits: Vec<usize> = (0..known.entries.len())
+                .filter(|&i| known.entries[i].matches(&f, &case))
+                .collect();
+            if hits.is_empty() {
+                unexpected.push(format!("{}: {}\n{f}", path.display(), f.signature()));
+            }
+            witnessed.extend(hits);
         }
     }
+    assert!(
+        unexpected.is_empty(),
+        "unexpected findings:\n{}",
+        unexpected.join("\n\n")
+    );
+    // Causes found on the corpus itself are witnessed by the corpus run.
+    let corpus = corpus::load(&corpus::builtin_root()).unwrap();
+    let registry = Registry::builtin();
+    let out = run::run(
+        &registry,
+        &run::cases(&corpus),
+        &Plan::default_checks(),
+        &known,
+        &mut Quiet,
+    );
+    for r in &out.findings {
+        witnessed.extend(
+            (0..known.entries.len()).filter(|&i| known.entries[i].matches(&r.finding, &r.case)),
+        );
+    }
+    let mut ours: BTreeSet<String> = registry.all().iter().map(|c| c.id().to_string()).collect();
+    ours.insert(Planted.id().to_string());
+    let stale: Vec<String> = known
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| {
+            e.is_cause() && e.codecs.iter().all(|c| ours.contains(c)) && !witnessed.contains(i)
+        })
+        .map(|(_, e)| format!("line {}: {e}", e.line))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "known causes that no regression input or corpus case shows any more \
+         (fixed upstream: remove the entry; else keep an input that shows it \
+         under corpus/regressions/):\n{}",
+        stale.join("\n")
+    );
 }

@@ -70,11 +70,51 @@ mod live {
     //! A live differential against CPython's `struct` through the Python
     //! reference testee, on thousands of random formats and records.
 
-    use crossfmt::check::schema_differential::{decode_pair, record};
+    use crossfmt::check::{self, Input, SCHEMA_DECODE, SCHEMA_ENCODE};
     use crossfmt::codecs::external::{start, Limits};
     use crossfmt::codecs::pystruct::StructCodec;
-    use crossfmt::CodecRef;
-    use crossfmt::Value;
+    use crossfmt::{CodecRef, Format, Value};
+    use std::sync::Arc;
+
+    /// The engine and the reference agree on `input` under `format`
+    /// (`schema-encode` for a record, `schema-decode` for bytes).
+    fn agree(
+        engine: &CodecRef,
+        reference: &CodecRef,
+        format: &str,
+        input: Input,
+    ) -> Result<(), String> {
+        let name = match input {
+            Input::Value(_) => SCHEMA_ENCODE,
+            Input::Bytes { .. } => SCHEMA_DECODE,
+        };
+        let c = check::get(name).expect("a registered check");
+        match check::run_bound(c, &[engine.clone(), reference.clone()], format, &input)? {
+            Ok(_) => Ok(()),
+            Err(f) => Err(f.to_string()),
+        }
+    }
+
+    /// Both directions for one record: pack, then unpack of the
+    /// reference's bytes when it packed.
+    fn record(
+        engine: &CodecRef,
+        reference: &CodecRef,
+        format: &str,
+        record: Value,
+    ) -> Result<(), String> {
+        agree(engine, reference, format, Input::Value(record.clone()))?;
+        let bound = reference.for_schema(format).map_err(|e| e.to_string())?;
+        match crossfmt::guard::encode(bound.as_ref(), &record) {
+            crossfmt::Outcome::Ok(bytes) => agree(
+                engine,
+                reference,
+                format,
+                Input::bytes(Format::Struct, &bytes),
+            ),
+            _ => Ok(()),
+        }
+    }
     use crossfmt_pystruct::strategy::{format_and_any_values, format_and_bytes};
     use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
@@ -107,23 +147,26 @@ mod live {
     #[test]
     fn engine_agrees_with_cpython_on_random_formats() {
         let Some(reference) = cpython() else { return };
-        let engine = StructCodec::new("").unwrap();
+        let engine: CodecRef = Arc::new(StructCodec::new("").unwrap());
         let packs = std::cell::Cell::new(0u32);
         runner()
             .run(&format_and_any_values(), |(format, values)| {
                 packs.set(packs.get() + 1);
-                record(&engine, reference.as_ref(), &format, &Value::Array(values))
-                    .map(drop)
-                    .map_err(|f| TestCaseError::fail(f.to_string()))
+                record(&engine, &reference, &format, Value::Array(values))
+                    .map_err(TestCaseError::fail)
             })
             .unwrap();
         let unpacks = std::cell::Cell::new(0u32);
         runner()
             .run(&format_and_bytes(), |(format, bytes)| {
                 unpacks.set(packs.get() + 1);
-                decode_pair(&engine, reference.as_ref(), &format, &bytes)
-                    .map(drop)
-                    .map_err(|f| TestCaseError::fail(f.to_string()))
+                agree(
+                    &engine,
+                    &reference,
+                    &format,
+                    Input::bytes(Format::Struct, &bytes),
+                )
+                .map_err(TestCaseError::fail)
             })
             .unwrap();
         let (packs, unpacks) = (packs.get(), unpacks.get());
@@ -137,7 +180,7 @@ mod live {
     #[test]
     fn bad_formats_agree_with_cpython() {
         let Some(reference) = cpython() else { return };
-        let engine = StructCodec::new("").unwrap();
+        let engine: CodecRef = Arc::new(StructCodec::new("").unwrap());
         for format in [
             "z",
             "3",
@@ -152,8 +195,13 @@ mod live {
             "@9223372036854775807xl",
             "h\0",
         ] {
-            decode_pair(&engine, reference.as_ref(), format, b"")
-                .unwrap_or_else(|f| panic!("{format:?}: {f}"));
+            agree(
+                &engine,
+                &reference,
+                format,
+                Input::bytes(Format::Struct, b""),
+            )
+            .unwrap_or_else(|f| panic!("{format:?}: {f}"));
         }
     }
 }

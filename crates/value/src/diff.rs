@@ -1,83 +1,115 @@
 //! Where two values first differ, so a finding points at the node rather than
-//! printing two large values side by side.
+//! printing two large values side by side, and so its signature can name the
+//! kinds of the differing nodes without their contents.
 
 use crate::notation;
 use crate::value::Value;
+use std::fmt;
 
-/// The path (`[2].key "a"`) and the two differing nodes of the first
-/// difference, depth first; `None` when the values are equal.
-pub fn first_difference(expected: &Value, actual: &Value) -> Option<String> {
+/// The first difference between an expected and an actual value, depth
+/// first: the path to it and what stands there on each side.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Difference {
+    /// `[2]`, `{#0 key}` (the first pair's key), `["a"]` (the value under
+    /// key `"a"`), `258(..)` (inside a tag); empty at the top level.
+    pub path: String,
+    pub expected: Side,
+    pub actual: Side,
+}
+
+/// One side of a [`Difference`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// A node that differs: its kind ([`Value::kind`]) and its short notation.
+    Node { kind: &'static str, shown: String },
+    /// Two containers of one kind whose lengths differ: the container's kind
+    /// and its length.
+    Items { container: &'static str, len: usize },
+}
+
+impl Side {
+    /// The value-free shape of this side: the node's kind, or `<kind> items`
+    /// for a container whose length differs.
+    pub fn class(&self) -> String {
+        match self {
+            Side::Node { kind, .. } => (*kind).to_string(),
+            Side::Items { container, .. } => format!("{container} items"),
+        }
+    }
+}
+
+impl Difference {
+    /// `expected-kind->actual-kind` (`f64->f64`, `bytes->text`,
+    /// `set items->set items`): what a signature keeps of the difference.
+    pub fn class(&self) -> String {
+        format!("{}->{}", self.expected.class(), self.actual.class())
+    }
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.path.is_empty() {
+            "top level"
+        } else {
+            &self.path
+        };
+        match (&self.expected, &self.actual) {
+            (Side::Items { len: e, .. }, Side::Items { len: a, .. }) => {
+                write!(f, "at {at}: expected {e} items, got {a}")
+            }
+            (e, a) => write!(f, "at {at}: expected {}, got {}", show(e), show(a)),
+        }
+    }
+}
+
+fn show(s: &Side) -> String {
+    match s {
+        Side::Node { kind, shown } => format!("{kind} {shown}"),
+        Side::Items { container, len } => format!("{container} of {len} items"),
+    }
+}
+
+/// The first difference of `actual` from `expected`; `None` when equal.
+pub fn first(expected: &Value, actual: &Value) -> Option<Difference> {
     let mut path = String::new();
     walk(expected, actual, &mut path)
 }
 
-/// The kinds (`Value::kind`) of the two nodes at the first difference, or
-/// `("set items", "set items")` (the container's kind) when two containers
-/// differ in length: the value-free
-/// shape of a difference, for signatures.
-pub fn first_difference_kinds(
-    expected: &Value,
-    actual: &Value,
-) -> Option<(&'static str, &'static str)> {
-    if expected == actual {
-        return None;
-    }
-    let pairs: Option<Vec<(&Value, &Value)>> = match (expected, actual) {
-        (Value::Array(x), Value::Array(y))
-        | (Value::Tuple(x), Value::Tuple(y))
-        | (Value::Set(x), Value::Set(y))
-        | (Value::FrozenSet(x), Value::FrozenSet(y)) => {
-            (x.len() == y.len()).then(|| x.iter().zip(y).collect())
-        }
-        (Value::Map(x), Value::Map(y)) => (x.len() == y.len()).then(|| {
-            x.iter()
-                .zip(y)
-                .flat_map(|((a, b), (c, d))| [(a, c), (b, d)])
-                .collect()
-        }),
-        (Value::Tag(t, x), Value::Tag(u, y)) if t == u => Some(vec![(x.as_ref(), y.as_ref())]),
-        _ => return Some((expected.kind(), actual.kind())),
-    };
-    match pairs {
-        None => {
-            let items = match expected {
-                Value::Array(_) => "array items",
-                Value::Tuple(_) => "tuple items",
-                Value::Set(_) => "set items",
-                Value::FrozenSet(_) => "frozenset items",
-                _ => "map items",
-            };
-            Some((items, items))
-        }
-        Some(pairs) => pairs
-            .into_iter()
-            .find_map(|(e, a)| first_difference_kinds(e, a))
-            .or(Some((expected.kind(), actual.kind()))),
+fn node(v: &Value) -> Side {
+    Side::Node {
+        kind: v.kind(),
+        shown: notation::print_short(v),
     }
 }
 
-fn walk(e: &Value, a: &Value, path: &mut String) -> Option<String> {
+fn walk(e: &Value, a: &Value, path: &mut String) -> Option<Difference> {
     if e == a {
         return None;
     }
-    let here = |path: &str| {
-        let at = if path.is_empty() { "top level" } else { path };
-        Some(format!(
-            "at {at}: expected {} {}, got {} {}",
-            e.kind(),
-            notation::print_short(e),
-            a.kind(),
-            notation::print_short(a)
-        ))
+    let here = |path: &str, expected: Side, actual: Side| {
+        Some(Difference {
+            path: path.to_string(),
+            expected,
+            actual,
+        })
     };
-    let (es, as_): (Vec<&Value>, Vec<&Value>) = match (e, a) {
-        (Value::Array(x), Value::Array(y))
-        | (Value::Tuple(x), Value::Tuple(y))
-        | (Value::Set(x), Value::Set(y))
-        | (Value::FrozenSet(x), Value::FrozenSet(y)) => (x.iter().collect(), y.iter().collect()),
+    let items = |container: &'static str, x: usize, y: usize| {
+        (
+            Side::Items { container, len: x },
+            Side::Items { container, len: y },
+        )
+    };
+    let children: (Vec<&Value>, Vec<&Value>, &'static str) = match (e, a) {
+        (Value::Array(x), Value::Array(y)) => (x.iter().collect(), y.iter().collect(), "array"),
+        (Value::Tuple(x), Value::Tuple(y)) => (x.iter().collect(), y.iter().collect(), "tuple"),
+        (Value::Set(x), Value::Set(y)) => (x.iter().collect(), y.iter().collect(), "set"),
+        (Value::FrozenSet(x), Value::FrozenSet(y)) => {
+            (x.iter().collect(), y.iter().collect(), "frozenset")
+        }
         (Value::Map(x), Value::Map(y)) => {
             if x.len() != y.len() {
-                return here(path);
+                let (p, q) = items("map", x.len(), y.len());
+                return here(path, p, q);
             }
             for (i, ((ek, ev), (ak, av))) in x.iter().zip(y).enumerate() {
                 let len = path.len();
@@ -92,24 +124,21 @@ fn walk(e: &Value, a: &Value, path: &mut String) -> Option<String> {
                 }
                 path.truncate(len);
             }
-            return here(path);
+            return here(path, node(e), node(a));
         }
         (Value::Tag(t, x), Value::Tag(u, y)) if t == u => {
             let len = path.len();
             path.push_str(&format!("{t}(..)"));
             let d = walk(x, y, path);
             path.truncate(len);
-            return d.or_else(|| here(path));
+            return d.or_else(|| here(path, node(e), node(a)));
         }
-        _ => return here(path),
+        _ => return here(path, node(e), node(a)),
     };
+    let (es, as_, container) = children;
     if es.len() != as_.len() {
-        return Some(format!(
-            "at {}: expected {} items, got {}",
-            if path.is_empty() { "top level" } else { path },
-            es.len(),
-            as_.len()
-        ));
+        let (p, q) = items(container, es.len(), as_.len());
+        return here(path, p, q);
     }
     for (i, (x, y)) in es.iter().zip(&as_).enumerate() {
         let len = path.len();
@@ -119,5 +148,47 @@ fn walk(e: &Value, a: &Value, path: &mut String) -> Option<String> {
         }
         path.truncate(len);
     }
-    here(path)
+    here(path, node(e), node(a))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_at_the_node_and_names_its_kinds() {
+        let e = Value::Map(vec![(
+            Value::text("a"),
+            Value::Array(vec![Value::f64(-0.0)]),
+        )]);
+        let a = Value::Map(vec![(
+            Value::text("a"),
+            Value::Array(vec![Value::f64(0.0)]),
+        )]);
+        let d = first(&e, &a).unwrap();
+        assert_eq!(d.path, "[\"a\"][0]");
+        assert_eq!(d.class(), "f64->f64");
+        assert_eq!(
+            d.to_string(),
+            "at [\"a\"][0]: expected f64 -0.0, got f64 0.0"
+        );
+        assert_eq!(first(&e, &e), None);
+    }
+
+    #[test]
+    fn lengths_that_differ_name_the_container() {
+        let d = first(
+            &Value::Set(vec![Value::Bool(false)]),
+            &Value::Set(vec![Value::Bool(false), Value::Bool(false)]),
+        )
+        .unwrap();
+        assert_eq!(d.class(), "set items->set items");
+        assert_eq!(d.to_string(), "at top level: expected 1 items, got 2");
+        let d = first(&Value::text("x"), &Value::Bytes(b"x".to_vec())).unwrap();
+        assert_eq!(d.class(), "text->bytes");
+        assert_eq!(
+            d.to_string(),
+            "at top level: expected text \"x\", got bytes h'78'"
+        );
+    }
 }

@@ -4,36 +4,69 @@
 use crate::codec::{Codec, CodecError};
 use crate::value::Value;
 use std::cell::RefCell;
+use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
+
+/// A panic the codec raised, contained: its message and where it was raised
+/// (`file:line:column`), kept apart so that a finding's signature can use
+/// the place without the column and the message without its numbers.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Panic {
+    pub message: String,
+    pub location: Option<String>,
+}
+
+impl fmt::Display for Panic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        match &self.location {
+            Some(at) => write!(f, " at {at}"),
+            None => Ok(()),
+        }
+    }
+}
 
 /// How one call into a codec ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome<T> {
     Ok(T),
     Rejected(CodecError),
-    /// The panic message and location.
-    Panicked(String),
+    Panicked(Panic),
     /// The implementation failed without a panic to catch: an external
     /// process crashed, hung or ran out of memory (`ErrorKind::is_failure`).
     Failed(CodecError),
 }
 
 impl<T> Outcome<T> {
-    /// The panic message, or the description of a process-level failure:
-    /// what a finding records as the implementation breaking down.
-    pub fn failure(&self) -> Option<String> {
+    /// True when the implementation broke down (a panic, or a process that
+    /// crashed, hung or ran out of memory) rather than answered.
+    pub fn is_breakdown(&self) -> bool {
+        matches!(self, Outcome::Panicked(_) | Outcome::Failed(_))
+    }
+
+    /// The value, if the call returned one.
+    pub fn ok(&self) -> Option<&T> {
         match self {
-            Outcome::Panicked(p) => Some(p.clone()),
-            Outcome::Failed(e) => Some(e.to_string()),
+            Outcome::Ok(t) => Some(t),
             _ => None,
+        }
+    }
+
+    /// The outcome with its value mapped, every other outcome as it is.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        match self {
+            Outcome::Ok(t) => Outcome::Ok(f(t)),
+            Outcome::Rejected(e) => Outcome::Rejected(e),
+            Outcome::Panicked(p) => Outcome::Panicked(p),
+            Outcome::Failed(e) => Outcome::Failed(e),
         }
     }
 }
 
 thread_local! {
     static GUARDED: RefCell<bool> = const { RefCell::new(false) };
-    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    static LAST_PANIC: RefCell<Option<Panic>> = const { RefCell::new(None) };
 }
 
 static HOOK: Once = Once::new();
@@ -52,11 +85,15 @@ fn install_hook() {
                     .map(|s| s.to_string())
                     .or_else(|| info.payload().downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "non-string panic payload".to_string());
-                let at = info
+                let location = info
                     .location()
-                    .map(|l| format!(" at {}:{}:{}", l.file(), l.line(), l.column()))
-                    .unwrap_or_default();
-                LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("{msg}{at}")));
+                    .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+                LAST_PANIC.with(|p| {
+                    *p.borrow_mut() = Some(Panic {
+                        message: msg,
+                        location,
+                    })
+                });
             } else {
                 previous(info);
             }
@@ -74,18 +111,19 @@ pub fn contain<T>(f: impl FnOnce() -> Result<T, CodecError>) -> Outcome<T> {
         Ok(Ok(t)) => Outcome::Ok(t),
         Ok(Err(e)) if e.kind.is_failure() => Outcome::Failed(e),
         Ok(Err(e)) => Outcome::Rejected(e),
-        Err(_) => Outcome::Panicked(
-            LAST_PANIC
-                .with(|p| p.borrow_mut().take())
-                .unwrap_or_else(|| "panic".to_string()),
-        ),
+        Err(_) => Outcome::Panicked(LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or(Panic {
+            message: "panic".to_string(),
+            location: None,
+        })),
     }
 }
 
+/// `c.encode(v)`, contained.
 pub fn encode(c: &dyn Codec, v: &Value) -> Outcome<Vec<u8>> {
     contain(|| c.encode(v))
 }
 
+/// `c.decode(b)`, contained.
 pub fn decode(c: &dyn Codec, b: &[u8]) -> Outcome<Value> {
     contain(|| c.decode(b))
 }
@@ -98,9 +136,9 @@ mod tests {
     fn a_panic_becomes_an_outcome_with_its_location() {
         let o: Outcome<()> = contain(|| panic!("boom {}", 7));
         match o {
-            Outcome::Panicked(m) => {
-                assert!(m.starts_with("boom 7 at "), "{m}");
-                assert!(m.contains("guard.rs"), "{m}");
+            Outcome::Panicked(p) => {
+                assert_eq!(p.message, "boom 7");
+                assert!(p.location.unwrap().contains("guard.rs"));
             }
             other => panic!("expected a contained panic, got {other:?}"),
         }

@@ -34,5 +34,5 @@ pub mod value;
 
 pub use caps::Caps;
 pub use codec::{refuse_unsupported, Codec, CodecError, CodecRef, ErrorKind, Format};
-pub use guard::Outcome;
+pub use guard::{Outcome, Panic};
 pub use value::{Float, FloatWidth, Value};

@@ -855,23 +855,19 @@ fn handle_crash(
             .as_ref()
             .map(|f| f.repro.clone())
             .filter(|r| !r.is_empty()),
-        detail: finding.map(|f| f.detail).filter(|d| !d.is_empty()),
+        detail: finding.map(|f| f.headline).filter(|d| !d.is_empty()),
         input_len: input.len(),
         input_hex: hex::encode(&input),
         input_diag: if calm() { diag(target, &input) } else { None },
     }))
 }
 
-/// The codec id a `decode_<codec>` / `bare_decode_<codec>` target decodes with.
+/// The codec id a `decode_<codec>` / `bare_decode_<codec>` target decodes
+/// with, from the harness's target table.
 pub fn decoding_codec(target: &str) -> Option<String> {
-    let suffix = target
-        .strip_prefix("bare_decode_")
-        .or_else(|| target.strip_prefix("decode_"))?;
-    crossfmt::Registry::builtin()
-        .all()
-        .iter()
-        .map(|c| c.id().to_string())
-        .find(|id| id.replace(['/', '-'], "_") == suffix)
+    crossfmt::fuzz::target(target)?
+        .decoding_codec()
+        .map(str::to_string)
 }
 
 /// The input decoded by the target's codec, in diagnostic notation. Runs in

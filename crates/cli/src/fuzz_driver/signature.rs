@@ -5,6 +5,8 @@
 //! libFuzzer error kind with the first stack frame that belongs to crossfmt or
 //! a codec crate (never the shared abort, panic or libFuzzer frames).
 
+use crossfmt::finding::signature::numbers_to_n;
+
 /// Crates whose frames identify a bug (crossfmt, its codecs, fuzz targets).
 pub const OWN_CRATES: [&str; 9] = [
     "rmp",
@@ -26,7 +28,8 @@ pub struct FindingLine {
     pub check: String,
     pub codecs: Vec<String>,
     pub signature: String,
-    pub detail: String,
+    pub kind: String,
+    pub headline: String,
     pub input_hex: String,
     pub repro: String,
 }
@@ -56,12 +59,12 @@ pub fn sign(target: &str, log: &str) -> Signature {
         return Signature {
             key: format!("{target}: finding: {what}"),
             kind: "finding".into(),
-            title: format!("{what}: {}", f.detail),
+            title: format!("{what}: {}", f.headline),
             finding: Some(f),
         };
     }
     if let Some((location, message)) = panic(log) {
-        let norm = normalise_numbers(&message);
+        let norm = numbers_to_n(&message);
         return Signature {
             key: format!("{target}: panic: {location}: {norm}"),
             kind: "panic".into(),
@@ -192,25 +195,6 @@ pub fn strip_ansi(s: &str) -> String {
     out
 }
 
-/// Replaces runs of digits by `N`, so that `index 5 out of range for length 3`
-/// and `index 7 out of range for length 2` are one bug.
-pub fn normalise_numbers(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut in_num = false;
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            if !in_num {
-                out.push('N');
-            }
-            in_num = true;
-        } else {
-            in_num = false;
-            out.push(c);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,13 +209,5 @@ mod tests {
         assert!(own("decode_cbor_ciborium::_::run", "decode_cbor_ciborium"));
         assert!(!own("std::panicking::begin_panic", "t"));
         assert!(!own("libfuzzer_sys::initialize", "t"));
-    }
-
-    #[test]
-    fn numbers_are_normalised() {
-        assert_eq!(
-            normalise_numbers("index 5 out of range for 12"),
-            "index N out of range for N"
-        );
     }
 }

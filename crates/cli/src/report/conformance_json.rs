@@ -129,7 +129,7 @@ pub fn to_json(m: &Matrix) -> ConformanceJson<'_> {
             .map(|s| StaleJson {
                 implementation: &s.implementation,
                 at: format!("{}:{}", s.path.display(), s.entry.line),
-                entry: format!("{} {}", s.entry.pattern, s.entry.prefix),
+                entry: s.entry.to_string(),
             })
             .collect(),
     }

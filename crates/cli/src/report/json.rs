@@ -8,9 +8,10 @@ pub struct RunJson<'a> {
     pub codecs: Vec<CodecJson<'a>>,
     pub checks: Vec<CheckJson<'a>>,
     pub findings: Vec<FindingJson>,
-    /// Expected-findings entries that no longer occur.
-    pub stale_expected: Vec<String>,
-    /// Findings not in the expected list, plus stale entries: non-zero fails the run.
+    /// Known-findings entries that no longer occur.
+    pub stale_known: Vec<String>,
+    /// Findings the known list does not record, plus stale entries: non-zero
+    /// fails the run.
     pub unexpected: usize,
 }
 
@@ -34,16 +35,30 @@ pub struct CheckJson<'a> {
 #[derive(Serialize)]
 pub struct FindingJson {
     pub check: String,
+    /// The finding's kind (`value-changed`, `accept-reject`, `panic`, ...).
+    pub kind: &'static str,
     pub codecs: Vec<String>,
     pub case: String,
+    /// `check|codecs|kind|class`: the key that groups findings into causes.
+    pub signature: String,
+    pub headline: String,
     pub input_hex: String,
     pub input_diag: String,
-    pub detail: String,
-    pub expected: String,
-    pub actual: String,
+    /// What the check expected, when it held one codec to something.
+    pub expected: Option<String>,
+    /// What each implementation did.
+    pub outcomes: Vec<OutcomeJson>,
+    /// Where the values first differ.
+    pub difference: Option<String>,
     pub repro: String,
-    /// The reason recorded in the expected-findings list, when it is known.
+    /// The reason recorded in the known-findings list, when it is known.
     pub known: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct OutcomeJson {
+    pub codec: String,
+    pub outcome: String,
 }
 
 pub fn to_json(out: &Outcome) -> RunJson<'_> {
@@ -65,26 +80,39 @@ pub fn to_json(out: &Outcome) -> RunJson<'_> {
                 passed: t.passed,
                 failed: t.failed,
                 skipped: t.skipped,
-                known_failures: t.expected,
+                known_failures: t.known,
             })
             .collect(),
         findings: out
             .findings
             .iter()
-            .map(|r| FindingJson {
-                check: r.finding.check.to_string(),
-                codecs: r.finding.codecs.clone(),
-                case: r.case.clone(),
-                input_hex: r.finding.input_hex(),
-                input_diag: r.finding.input_diag(),
-                detail: r.finding.detail.clone(),
-                expected: r.finding.expected.clone(),
-                actual: r.finding.actual.clone(),
-                repro: r.finding.repro(),
-                known: r.expected.as_ref().map(|e| e.reason.clone()),
+            .map(|r| {
+                let f = &r.finding;
+                FindingJson {
+                    check: f.check.to_string(),
+                    kind: f.kind.name(),
+                    codecs: f.codecs.clone(),
+                    case: r.case.clone(),
+                    signature: f.signature(),
+                    headline: f.headline(),
+                    input_hex: f.input_hex(),
+                    input_diag: f.input.diag(),
+                    expected: f.expected.as_ref().map(|w| w.to_string()),
+                    outcomes: f
+                        .outcomes
+                        .iter()
+                        .map(|o| OutcomeJson {
+                            codec: o.codec.clone(),
+                            outcome: o.seen.to_string(),
+                        })
+                        .collect(),
+                    difference: f.difference.as_ref().map(|d| d.to_string()),
+                    repro: f.repro(),
+                    known: r.known.as_ref().map(|e| e.reason.clone()),
+                }
             })
             .collect(),
-        stale_expected: out.stale.iter().map(|e| e.to_string()).collect(),
+        stale_known: out.stale.iter().map(|e| e.to_string()).collect(),
         unexpected: out.unexpected(),
     }
 }

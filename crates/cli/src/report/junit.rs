@@ -75,7 +75,7 @@ pub fn render(m: &Matrix) -> Result<String, quick_junit::SerializeError> {
             suite.add_test_case(tc);
         }
         for s in m.stale.iter().filter(|s| s.implementation == imp.id) {
-            let name = format!("expected-failures {}", s.entry.pattern);
+            let name = format!("expected-failures {}", s.entry.case);
             let message = format!(
                 "stale: {}:{} matches no case",
                 s.path.display(),

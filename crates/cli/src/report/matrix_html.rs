@@ -182,13 +182,7 @@ fn drill_down(s: &mut String, m: &Matrix, g: &Group) {
             field(s, "expected", &cell.outcome.expected);
             field(s, "actual", &cell.outcome.actual);
             if let Some(e) = &cell.entry {
-                let at = format!(
-                    "{}:{} {} {}",
-                    imp.failures.path.display(),
-                    e.line,
-                    e.pattern,
-                    e.prefix
-                );
+                let at = format!("{}:{} {e}", imp.failures.path.display(), e.line);
                 field(s, "listed", &at);
             }
             s.push_str("</details>");
@@ -212,11 +206,10 @@ fn stale(s: &mut String, m: &Matrix) {
     for st in &m.stale {
         let _ = writeln!(
             s,
-            "<li><code>{}:{}</code> <code>{} {}</code> matches no case of <code>{}</code></li>",
+            "<li><code>{}:{}</code> <code>{}</code> matches no case of <code>{}</code></li>",
             text(&st.path.display().to_string()),
             st.entry.line,
-            text(&st.entry.pattern),
-            text(&st.entry.prefix),
+            text(&st.entry.to_string()),
             text(&st.implementation)
         );
     }

@@ -28,7 +28,7 @@ pub fn summary_table(out: &Outcome) -> String {
             t.cases.to_string(),
             t.passed.to_string(),
             t.failed.to_string(),
-            t.expected.to_string(),
+            t.known.to_string(),
             t.skipped.to_string(),
         ]);
     }
@@ -88,7 +88,7 @@ pub fn verdict(out: &Outcome) -> String {
         passed += t.passed;
         failed += t.failed;
         skipped += t.skipped;
-        known += t.expected;
+        known += t.known;
     }
     let mut s = format!(
         "{cases} cases: {passed} passed, {failed} failed ({known} known), {skipped} skipped\n"

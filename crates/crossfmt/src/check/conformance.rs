@@ -2,12 +2,15 @@
 //! drives. A case says what a conforming implementation does with some bytes
 //! (decode) or a value (encode); the outcome says whether this one did.
 //!
-//! Every non-pass outcome carries a one-line message that starts with the
-//! outcome's name (`false-reject: Syntax: ...`): expected-failure lists match
-//! on that prefix, so the name is part of the contract.
+//! Every outcome carries its kind and `class`, the value-free shape of what
+//! happened computed from the data (the error's kind and message, the kinds
+//! at the first difference, the panic's place), which expected-failure lists
+//! match on ([`crate::known`]); and for people a one-line message that
+//! starts with the kind's name (`false-reject: Syntax: ...`), with the
+//! expected and actual sides rendered for drill-down.
 
 use super::{decode as guarded_decode, encode as guarded_encode, Outcome};
-use crate::diff::first_difference;
+use crate::finding::signature::{error_class, normalise_message, portable_location};
 use crate::notation;
 use crate::Value;
 use crate::{Codec, CodecError, ErrorKind};
@@ -82,6 +85,11 @@ impl OutcomeKind {
         }
     }
 
+    /// The kind called `name`.
+    pub fn from_name(name: &str) -> Option<OutcomeKind> {
+        OutcomeKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     /// The implementation did not conform (neither a pass nor a skip).
     pub fn is_failure(self) -> bool {
         !matches!(self, OutcomeKind::Pass | OutcomeKind::Skipped)
@@ -100,6 +108,9 @@ impl fmt::Display for OutcomeKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaseOutcome {
     pub kind: OutcomeKind,
+    /// The value-free shape of what happened (see the module
+    /// documentation); empty on a pass or skip.
+    pub class: String,
     /// One line, starting with the kind's name; `pass` on a pass.
     pub message: String,
     pub expected: String,
@@ -110,16 +121,19 @@ impl CaseOutcome {
     pub fn pass() -> Self {
         CaseOutcome {
             kind: OutcomeKind::Pass,
+            class: String::new(),
             message: OutcomeKind::Pass.name().to_string(),
             expected: String::new(),
             actual: String::new(),
         }
     }
 
-    /// A non-pass outcome; `detail` is flattened onto the message's line.
-    pub fn new(kind: OutcomeKind, detail: impl fmt::Display) -> Self {
+    /// A non-pass outcome of `class`; `detail` is flattened onto the
+    /// message's line.
+    pub fn new(kind: OutcomeKind, class: String, detail: impl fmt::Display) -> Self {
         CaseOutcome {
             kind,
+            class,
             message: format!("{}: {}", kind.name(), one_line(&detail.to_string())),
             expected: String::new(),
             actual: String::new(),
@@ -127,7 +141,7 @@ impl CaseOutcome {
     }
 
     pub fn skipped(why: impl fmt::Display) -> Self {
-        CaseOutcome::new(OutcomeKind::Skipped, why)
+        CaseOutcome::new(OutcomeKind::Skipped, String::new(), why)
     }
 
     fn expected(mut self, e: impl Into<String>) -> Self {
@@ -170,7 +184,15 @@ pub fn run(codec: &dyn Codec, test: &Test) -> CaseOutcome {
 /// The outcome for a call that broke down rather than answered.
 fn breakdown<T>(o: &Outcome<T>) -> Option<CaseOutcome> {
     match o {
-        Outcome::Panicked(p) => Some(CaseOutcome::new(OutcomeKind::Panic, p)),
+        Outcome::Panicked(p) => {
+            let at = p
+                .location
+                .as_deref()
+                .map(portable_location)
+                .unwrap_or_default();
+            let class = format!("{}|{at}", normalise_message(&p.message));
+            Some(CaseOutcome::new(OutcomeKind::Panic, class, p))
+        }
         Outcome::Failed(e) => {
             let kind = match e.kind {
                 ErrorKind::Timeout => OutcomeKind::Timeout,
@@ -178,7 +200,7 @@ fn breakdown<T>(o: &Outcome<T>) -> Option<CaseOutcome> {
                 // Crashed, and anything else a codec reports as a failure.
                 _ => OutcomeKind::Panic,
             };
-            Some(CaseOutcome::new(kind, e))
+            Some(CaseOutcome::new(kind, normalise_message(&e.message), e))
         }
         Outcome::Ok(_) | Outcome::Rejected(_) => None,
     }
@@ -190,7 +212,7 @@ fn rejected(e: &CodecError) -> CaseOutcome {
     if e.kind == ErrorKind::Unsupported {
         CaseOutcome::skipped(format!("the codec reports it unsupported ({e})"))
     } else {
-        CaseOutcome::new(OutcomeKind::FalseReject, e)
+        CaseOutcome::new(OutcomeKind::FalseReject, error_class(e), e)
     }
 }
 
@@ -215,6 +237,7 @@ pub fn decode(
     match (expect, outcome) {
         (Expect::Reject, Outcome::Ok(v)) => CaseOutcome::new(
             OutcomeKind::FalseAccept,
+            String::new(),
             format!("decoded {}", notation::print_short(&v)),
         )
         .expected("an error")
@@ -250,9 +273,11 @@ fn compare(codec: &dyn Codec, want: &Value, got: &Value) -> CaseOutcome {
     if want_n == got_n {
         return CaseOutcome::pass();
     }
+    let d = crate::diff::first(&want_n, &got_n);
     CaseOutcome::new(
         OutcomeKind::WrongValue,
-        first_difference(&want_n, &got_n).unwrap_or_default(),
+        d.as_ref().map(|d| d.class()).unwrap_or_default(),
+        d.map(|d| d.to_string()).unwrap_or_default(),
     )
     .expected(notation::print(&want_n))
     .actual(notation::print(&got_n))
@@ -284,6 +309,7 @@ pub fn encode(codec: &dyn Codec, value: &Value, encodings: Option<&[Vec<u8>]>) -
     match (encodings, outcome) {
         (None, Outcome::Ok(b)) => CaseOutcome::new(
             OutcomeKind::FalseAccept,
+            String::new(),
             format!("wrote {}", hex::encode(&b)),
         )
         .expected(acceptable())
@@ -292,6 +318,7 @@ pub fn encode(codec: &dyn Codec, value: &Value, encodings: Option<&[Vec<u8>]>) -
         (Some(list), Outcome::Ok(b)) if list.contains(&b) => CaseOutcome::pass(),
         (Some(_), Outcome::Ok(b)) => CaseOutcome::new(
             OutcomeKind::WrongValue,
+            String::new(),
             format!("wrote {}, acceptable: {}", hex::encode(&b), acceptable()),
         )
         .expected(acceptable())
@@ -306,7 +333,12 @@ pub fn encode(codec: &dyn Codec, value: &Value, encodings: Option<&[Vec<u8>]>) -
 }
 
 fn describe<T>(o: &Outcome<T>) -> String {
-    super::describe(o, |_| String::new())
+    match o {
+        Outcome::Ok(_) => String::new(),
+        Outcome::Rejected(e) => format!("error ({e})"),
+        Outcome::Panicked(p) => format!("panic: {p}"),
+        Outcome::Failed(e) => format!("failed: {e}"),
+    }
 }
 
 #[cfg(test)]
@@ -515,6 +547,7 @@ mod tests {
     fn messages_are_one_bounded_line() {
         let o = CaseOutcome::new(
             OutcomeKind::FalseReject,
+            String::new(),
             format!("a\n  b{}", "x".repeat(1000)),
         );
         assert!(

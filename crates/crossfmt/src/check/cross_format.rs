@@ -7,11 +7,10 @@
 //! value on its own is the round-trip check's finding; here that case is a
 //! skip, so one bug is reported once.
 
-use super::{decode, encode, CheckResult, Finding, Input, Outcome, Verdict, CROSS_FORMAT};
-use crate::diff::first_difference;
-use crate::notation;
-use crate::Codec;
-use crate::Value;
+use super::{decode, encode, CheckResult, Finding, Input, Kind, Outcome, Verdict, CROSS_FORMAT};
+use crate::diff;
+use crate::finding::{Seen, Wanted};
+use crate::{notation, Codec, Value};
 
 pub fn pair(a: &dyn Codec, b: &dyn Codec, v: &Value) -> CheckResult {
     for c in [a, b] {
@@ -19,7 +18,6 @@ pub fn pair(a: &dyn Codec, b: &dyn Codec, v: &Value) -> CheckResult {
             return Ok(Verdict::Skip(format!("{}: {why}", c.id())));
         }
     }
-    let meet = a.caps().meet(&b.caps());
     let Some((a_bytes, va)) = own_round_trip(a, v) else {
         return Ok(Verdict::Skip(format!(
             "{} fails its own round trip",
@@ -32,23 +30,24 @@ pub fn pair(a: &dyn Codec, b: &dyn Codec, v: &Value) -> CheckResult {
             b.id()
         )));
     };
-    let finding = || Finding::new(CROSS_FORMAT, &[a, b], Input::Value(v.clone())).bytes(&a_bytes);
+    let meet = a.caps().meet(&b.caps());
     let (na, nb) = (meet.normalise(&va), meet.normalise(&vb));
     if na != nb {
         return Err(Box::new(
-            finding()
-                .detail(format!(
-                    "{} and {} disagree on the same value: {}",
-                    a.id(),
-                    b.id(),
-                    first_difference(&na, &nb).unwrap_or_default()
-                ))
-                .expected(format!("{}: {}", a.id(), notation::print(&na)))
-                .actual(format!("{}: {}", b.id(), notation::print(&nb))),
+            Finding::new(
+                CROSS_FORMAT,
+                Kind::FormatsDisagree,
+                &[a, b],
+                Input::Value(v.clone()),
+            )
+            .bytes(&a_bytes)
+            .difference(diff::first(&na, &nb))
+            .seen(a, Seen::Value(na))
+            .seen(b, Seen::Value(nb)),
         ));
     }
-    let there = transcode(a, b, &va).map_err(|f| Box::new(f.input_value(v, &a_bytes)))?;
-    let back = transcode(b, a, &vb).map_err(|f| Box::new(f.input_value(v, &a_bytes)))?;
+    let there = transcode(a, b, &va).map_err(|f| f.against_input(v, &a_bytes))?;
+    let back = transcode(b, a, &vb).map_err(|f| f.against_input(v, &a_bytes))?;
     Ok(match there.or(back) {
         Some(why) => Verdict::Skip(why),
         None => Verdict::Pass,
@@ -72,12 +71,13 @@ fn transcode(
     to: &dyn Codec,
     decoded: &Value,
 ) -> Result<Option<String>, Box<Finding>> {
-    let finding = || {
-        Box::new(Finding::new(
+    let finding = |kind| {
+        Finding::new(
             CROSS_FORMAT,
+            kind,
             &[from, to],
             Input::Value(decoded.clone()),
-        ))
+        )
     };
     if let Some(why) = to.unsupported(decoded) {
         // A declared lowering by `from` (a tuple key read back as an array)
@@ -96,52 +96,37 @@ fn transcode(
         Outcome::Ok(b) => b,
         other => {
             return Err(Box::new(
-                finding()
-                    .detail(format!(
-                        "{} cannot encode {}'s decoded value",
-                        to.id(),
-                        from.id()
-                    ))
-                    .expected(notation::print(&expected))
-                    .actual_outcome(&other, |_| String::new()),
+                finding(Kind::TranscodeEncodeFailed)
+                    .expected(Wanted::EncodingOf(expected))
+                    .outcome(to, &other, |b| Seen::Bytes(b.clone())),
             ))
         }
     };
     match decode(to, &bytes) {
         Outcome::Ok(back) if back == expected => Ok(None),
         Outcome::Ok(back) => Err(Box::new(
-            finding()
+            finding(Kind::TranscodeChanged)
                 .bytes(&bytes)
-                .detail(format!(
-                    "transcoding {} -> {} changed the value: {}",
-                    from.id(),
-                    to.id(),
-                    first_difference(&expected, &back).unwrap_or_default()
-                ))
-                .expected(notation::print(&expected))
-                .actual(notation::print(&back)),
+                .difference(diff::first(&expected, &back))
+                .expected(Wanted::Value(expected))
+                .seen(to, Seen::Value(back)),
         )),
         other => Err(Box::new(
-            finding()
+            finding(Kind::TranscodeRejected)
                 .bytes(&bytes)
-                .detail(format!(
-                    "{} cannot decode its own encoding of {}'s value",
-                    to.id(),
-                    from.id()
-                ))
-                .expected(notation::print(&expected))
-                .actual_outcome(&other, notation::print),
+                .expected(Wanted::Value(expected))
+                .outcome(to, &other, |v| Seen::Value(v.clone())),
         )),
     }
 }
 
 impl Finding {
-    /// Reports a transcoding finding against the original input value, with
-    /// the intermediate value kept in the detail.
-    fn input_value(mut self, v: &Value, a_bytes: &[u8]) -> Finding {
+    /// A transcoding finding reported against the original input value, the
+    /// intermediate value kept as context.
+    fn against_input(mut self: Box<Self>, v: &Value, a_bytes: &[u8]) -> Box<Finding> {
         if let Input::Value(mid) = &self.input {
             if mid != v {
-                self.detail = format!("{} (via {})", self.detail, notation::print_short(mid));
+                self.context = Some(format!("via {}", notation::print_short(mid)));
             }
         }
         self.input = Input::Value(v.clone());

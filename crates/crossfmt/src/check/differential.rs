@@ -1,21 +1,68 @@
-//! The same bytes through every implementation of one format: all reject, or
-//! all accept with equal values (compared in the normal form of what they have
-//! in common). Anything else is a finding that shows every outcome.
+//! Implementations of one format compared with each other.
 //!
-//! One exception keeps data-model differences apart from bugs: an
-//! implementation that rejects the bytes as valid-but-unsupported (or over a
-//! resource limit) while another decoded a value the first one declares it
-//! cannot represent is consistent with its capabilities; that is a skip.
+//! [`same_bytes`] (`differential`): the same bytes through every
+//! implementation: all reject, or all accept with equal values (compared in
+//! the normal form of what they have in common). One exception keeps
+//! data-model differences apart from bugs: an implementation that rejects the
+//! bytes as valid-but-unsupported (or over a resource limit) while another
+//! decoded a value the first one declares it cannot represent is consistent
+//! with its capabilities; that is a skip.
+//!
+//! [`same_encoding`]: an encoder that promises to be byte-identical to a
+//! reference (pickle's CPython-exact encoder) writes the same bytes.
+//!
+//! [`schema_encode`] and [`schema_decode`]: a schema-driven engine and a
+//! reference bound to one schema (a `struct` format) agree on every record
+//! and every buffer, refusals included: a record that does not fit the
+//! schema is not skipped, since the refusal itself is under test.
 
-use super::{
-    decode, describe, encode, CheckResult, Finding, Input, Outcome, Verdict, DIFFERENTIAL,
-};
-use crate::diff;
-use crate::notation;
-use crate::Value;
-use crate::{Codec, ErrorKind};
+use super::{decode, encode, CheckResult, Finding, Input, Kind, Outcome, Verdict};
+use super::{DIFFERENTIAL, SAME_ENCODING, SCHEMA_DECODE, SCHEMA_ENCODE};
+use crate::caps::CollectionRepr;
+use crate::finding::Seen;
+use crate::{diff, Caps, Codec, ErrorKind, Value};
 
+/// How [`compare_decodes`] treats what the implementations' data models
+/// leave open.
+struct Rules {
+    check: &'static str,
+    /// A refusal as unsupported of a value outside the refuser's caps is a
+    /// skip (data models differ); off for schema-bound engines, whose caps
+    /// describe the schema, not a data model.
+    consistent_refusals_skip: bool,
+    /// Read tuples as arrays (a reference that answers a record as a tuple).
+    tuples_as_arrays: bool,
+}
+
+/// `differential`: every implementation rejects `bytes`, or all accept with
+/// equal values.
 pub fn same_bytes(codecs: &[&dyn Codec], bytes: &[u8]) -> CheckResult {
+    compare_decodes(
+        codecs,
+        bytes,
+        Rules {
+            check: DIFFERENTIAL,
+            consistent_refusals_skip: true,
+            tuples_as_arrays: false,
+        },
+    )
+}
+
+/// `schema-decode`: an engine and a reference, both bound to one schema,
+/// read `bytes` to equal values or both refuse.
+pub fn schema_decode(engine: &dyn Codec, reference: &dyn Codec, bytes: &[u8]) -> CheckResult {
+    compare_decodes(
+        &[engine, reference],
+        bytes,
+        Rules {
+            check: SCHEMA_DECODE,
+            consistent_refusals_skip: false,
+            tuples_as_arrays: true,
+        },
+    )
+}
+
+fn compare_decodes(codecs: &[&dyn Codec], bytes: &[u8], rules: Rules) -> CheckResult {
     let Some(first) = codecs.first() else {
         return Ok(Verdict::Skip("no implementation".into()));
     };
@@ -26,81 +73,53 @@ pub fn same_bytes(codecs: &[&dyn Codec], bytes: &[u8]) -> CheckResult {
         )));
     }
     let outcomes: Vec<_> = codecs.iter().map(|c| decode(*c, bytes)).collect();
-    let meet = codecs
+    let mut meet: Caps = codecs
         .iter()
         .skip(1)
         .fold(first.caps(), |m, c| m.meet(&c.caps()));
-    let table = || {
-        codecs
-            .iter()
-            .zip(&outcomes)
-            .map(|(c, o)| format!("{}: {}", c.id(), describe(o, notation::print)))
-            .collect::<Vec<_>>()
-    };
-    let finding = |detail: &str| {
-        let rows = table();
-        Box::new(
-            Finding::new(
-                DIFFERENTIAL,
-                codecs,
-                Input::Bytes {
-                    format: first.format(),
-                    bytes: bytes.to_vec(),
-                },
-            )
-            .detail(detail)
-            .expected(rows[0].clone())
-            .actual(rows[1..].join("; ")),
-        )
-    };
-
-    if let Some(p) = outcomes.iter().find_map(Outcome::failure) {
-        let mut f = finding("an implementation panicked");
-        f.panic = Some(p);
-        return Err(f);
+    if rules.tuples_as_arrays {
+        meet.tuple = CollectionRepr::Array;
     }
-    let accepted: Vec<_> = outcomes
-        .iter()
-        .filter_map(|o| match o {
-            Outcome::Ok(v) => Some(v),
-            _ => None,
-        })
-        .collect();
+    let finding = |kind: Kind| {
+        let mut f = Finding::new(
+            rules.check,
+            kind,
+            codecs,
+            Input::bytes(first.format(), bytes),
+        );
+        for (c, o) in codecs.iter().zip(&outcomes) {
+            f = f.seen(*c, Seen::of_value(o));
+        }
+        f
+    };
+    if let Some(k) = outcomes.iter().find_map(Kind::of_breakdown) {
+        return Err(Box::new(finding(k)));
+    }
+    let accepted: Vec<&Value> = outcomes.iter().filter_map(Outcome::ok).collect();
     if accepted.is_empty() {
         return Ok(Verdict::Pass);
     }
     if accepted.len() < outcomes.len() {
-        if let Some(why) = consistent_refusal(codecs, &outcomes) {
-            return Ok(Verdict::Skip(why));
+        if rules.consistent_refusals_skip {
+            if let Some(why) = consistent_refusal(codecs, &outcomes) {
+                return Ok(Verdict::Skip(why));
+            }
         }
-        return Err(finding("one implementation accepts what another rejects"));
+        return Err(Box::new(finding(Kind::AcceptReject)));
     }
     let normal: Vec<_> = accepted.iter().map(|v| meet.normalise(v)).collect();
     match normal[1..].iter().find(|v| **v != normal[0]) {
         None => Ok(Verdict::Pass),
-        // The kinds at the first difference go before the `:` so that they
-        // are part of the signature: a str-vs-bytes disagreement and a wrong
-        // integer are different findings.
-        Some(other) => {
-            let (e, a) = diff::first_difference_kinds(&normal[0], other).unwrap_or(("?", "?"));
-            let at = diff::first_difference(&normal[0], other).unwrap_or_default();
-            Err(finding(&format!(
-                "implementations decode the same bytes to different values, {e} vs {a}: {at}"
-            )))
-        }
+        Some(other) => Err(Box::new(
+            finding(Kind::ValuesDiffer).difference(diff::first(&normal[0], other)),
+        )),
     }
 }
 
 /// Every refusal is an `Unsupported`/`Limit` error from a codec whose caps
 /// exclude every value the others decoded.
-fn consistent_refusal(codecs: &[&dyn Codec], outcomes: &[Outcome<crate::Value>]) -> Option<String> {
-    let values: Vec<_> = outcomes
-        .iter()
-        .filter_map(|o| match o {
-            Outcome::Ok(v) => Some(v),
-            _ => None,
-        })
-        .collect();
+fn consistent_refusal(codecs: &[&dyn Codec], outcomes: &[Outcome<Value>]) -> Option<String> {
+    let values: Vec<&Value> = outcomes.iter().filter_map(Outcome::ok).collect();
     let mut reasons = Vec::new();
     for (c, o) in codecs.iter().zip(outcomes) {
         let Outcome::Rejected(e) = o else { continue };
@@ -116,44 +135,48 @@ fn consistent_refusal(codecs: &[&dyn Codec], outcomes: &[Outcome<crate::Value>])
     Some(reasons.join("; "))
 }
 
-/// Two implementations of one format write `v` to the same bytes: for an
-/// encoder that promises to be byte-identical to a reference (pickle's
-/// CPython-exact encoder). A value either cannot encode is a skip; both
-/// refusing agrees; one refusing what the other writes is a finding.
+/// `same-encoding`: `a` writes `v` to the same bytes as the reference `b`.
+/// A value either declares it cannot hold is a skip; both refusing agrees;
+/// one refusing what the other writes is a finding.
 pub fn same_encoding(a: &dyn Codec, b: &dyn Codec, v: &Value) -> CheckResult {
     if let Some(why) = a.unsupported(v).or_else(|| b.unsupported(v)) {
         return Ok(Verdict::Skip(why));
     }
+    compare_encodings(SAME_ENCODING, a, b, v)
+}
+
+/// `schema-encode`: an engine and a reference, both bound to one schema,
+/// write `record` to the same bytes or both refuse it.
+pub fn schema_encode(engine: &dyn Codec, reference: &dyn Codec, record: &Value) -> CheckResult {
+    compare_encodings(SCHEMA_ENCODE, engine, reference, record)
+}
+
+fn compare_encodings(check: &'static str, a: &dyn Codec, b: &dyn Codec, v: &Value) -> CheckResult {
     let (ea, eb) = (encode(a, v), encode(b, v));
-    let hex = |o: &Outcome<Vec<u8>>| describe(o, |b: &Vec<u8>| hex::encode(b));
-    let finding = |detail: String| {
-        let mut f = Finding::new(DIFFERENTIAL, &[a, b], Input::Value(v.clone()))
-            .detail(detail)
-            .expected(format!("{}: {}", b.id(), hex(&eb)))
-            .actual(format!("{}: {}", a.id(), hex(&ea)));
+    let finding = |kind: Kind| {
+        let mut f = Finding::new(check, kind, &[a, b], Input::Value(v.clone()))
+            .seen(a, Seen::of_bytes(&ea))
+            .seen(b, Seen::of_bytes(&eb));
         if let Outcome::Ok(bytes) = &ea {
             f = f.bytes(bytes);
         }
-        f.panic = ea.failure().or_else(|| eb.failure());
-        Box::new(f)
+        f
     };
+    if let Some(k) = Kind::of_breakdown(&ea).or_else(|| Kind::of_breakdown(&eb)) {
+        return Err(Box::new(finding(k)));
+    }
     match (&ea, &eb) {
         (Outcome::Ok(x), Outcome::Ok(y)) if x == y => Ok(Verdict::Pass),
         (Outcome::Ok(x), Outcome::Ok(y)) => {
             let at = x.iter().zip(y).position(|(p, q)| p != q);
             let at = at.unwrap_or(x.len().min(y.len()));
-            Err(finding(format!(
-                "the encodings differ from byte {at} ({} vs {} bytes)",
+            Err(Box::new(finding(Kind::EncodingsDiffer).context(format!(
+                "from byte {at}: {} vs {} bytes",
                 x.len(),
                 y.len()
-            )))
+            ))))
         }
         (Outcome::Rejected(_), Outcome::Rejected(_)) => Ok(Verdict::Pass),
-        _ if ea.failure().is_some() || eb.failure().is_some() => {
-            Err(finding("an implementation panicked or failed".into()))
-        }
-        _ => Err(finding(
-            "one implementation encodes what the other refuses".into(),
-        )),
+        _ => Err(Box::new(finding(Kind::EncodeAcceptReject))),
     }
 }

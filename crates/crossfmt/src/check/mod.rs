@@ -1,28 +1,26 @@
-//! The oracles. Every check is a plain function that returns a [`Verdict`] or
-//! a [`Finding`]; proptest, libFuzzer, corpus replay and the CLI only drive
-//! these functions.
+//! The oracles, and the one registry that declares them.
+//!
+//! Every check is a plain function that returns a [`Verdict`] or a
+//! [`Finding`], declared once in [`CHECKS`] with its name, what it takes
+//! ([`InputKind`]) and how many codecs ([`Arity`]). The corpus run
+//! ([`crate::run`]), the `crossfmt check` command, the fuzz targets
+//! ([`crate::fuzz`]), [`crate::testing::check_codec`] and the property tests
+//! find a check here by name or iterate over the table; none of them names
+//! a check function itself. The conformance oracle ([`conformance`]) judges
+//! a case rather than an input and is driven by the conformance runner.
 
 pub mod conformance;
 pub mod cross_format;
 pub mod differential;
 pub mod pickle_scan;
 pub mod roundtrip;
-pub mod schema_differential;
 pub mod struct_layout;
 
-use crate::notation;
-use crate::Value;
-use crate::{Codec, Format};
-use std::fmt;
+use crate::{Codec, CodecRef, Format};
+use std::collections::BTreeMap;
 
+pub use crate::finding::{Finding, Input, Kind};
 pub use crate::guard::{contain, decode, encode, Outcome};
-
-/// The names of the checks, as the CLI and reports spell them.
-pub const ROUNDTRIP: &str = "roundtrip";
-pub const ROUNDTRIP_BYTES: &str = "roundtrip-bytes";
-pub const CROSS_FORMAT: &str = "cross_format";
-pub const DIFFERENTIAL: &str = "differential";
-pub const ALL: [&str; 4] = [ROUNDTRIP, ROUNDTRIP_BYTES, CROSS_FORMAT, DIFFERENTIAL];
 
 /// A check that found nothing wrong either passed or could not apply.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,159 +31,334 @@ pub enum Verdict {
     Skip(String),
 }
 
+/// What a check returns: a verdict, or the finding.
 pub type CheckResult = Result<Verdict, Box<Finding>>;
 
-/// What a check was given.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Input {
-    Value(Value),
-    Bytes { format: Format, bytes: Vec<u8> },
+/// What a check takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    /// A [`crate::Value`].
+    Value,
+    /// Bytes of the codecs' format (for an engine check, of the format it
+    /// reads).
+    Bytes,
 }
 
-/// A codec misbehaving on one input, with everything needed to see and
-/// reproduce it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Finding {
-    pub check: &'static str,
-    pub codecs: Vec<String>,
-    pub input: Input,
-    /// Bytes involved: the input for bytes checks, the first codec's encoding
-    /// for value checks (empty when encoding failed).
-    pub bytes: Vec<u8>,
-    /// One line: what went wrong.
-    pub detail: String,
-    pub expected: String,
-    pub actual: String,
-    /// The message and location of a panic the codec raised, when the
-    /// finding is one (kept apart from the text so nothing in a value can
-    /// pass for a panic).
-    pub panic: Option<String>,
+/// How many codecs a check takes, and which.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arity {
+    /// One codec, on its own.
+    One,
+    /// Two codecs, of any formats: every pair of a set.
+    Pair,
+    /// Two implementations of one format, compared: every pair of the same
+    /// format in a set.
+    SameFormatPair,
+    /// Every implementation of one format at once (two or more).
+    Format,
+    /// No codec: one of crossfmt's own engines (the struct layout parser,
+    /// the pickle scanner) on any input.
+    Engine,
 }
 
-impl Finding {
-    pub fn new(check: &'static str, codecs: &[&dyn Codec], input: Input) -> Self {
-        let bytes = match &input {
-            Input::Bytes { bytes, .. } => bytes.clone(),
-            Input::Value(_) => Vec::new(),
-        };
-        Finding {
-            check,
-            codecs: codecs.iter().map(|c| c.id().to_string()).collect(),
-            input,
-            bytes,
-            detail: String::new(),
-            expected: String::new(),
-            actual: String::new(),
-            panic: None,
-        }
-    }
+/// The declaration of one check.
+#[derive(Clone, Copy)]
+pub struct Check {
+    /// As findings, `crossfmt run --check` and known-findings entries spell it.
+    pub name: &'static str,
+    /// One line for `--help` and reports.
+    pub about: &'static str,
+    pub input: InputKind,
+    pub arity: Arity,
+    /// For an engine check: the format of the bytes it reads.
+    pub format: Option<Format>,
+    /// Part of `crossfmt run` and `testing::check_codec` unless the caller
+    /// picks checks.
+    pub default: bool,
+    /// Its fuzz target's name ([`crate::fuzz`]): for a one-codec bytes
+    /// check a prefix to the codec (`decode_msgpack_rmpv`), for a format
+    /// check a prefix to the format (`differential_msgpack`), else the
+    /// whole name. `None`: no fuzz target (the check needs a reference
+    /// process or a schema).
+    pub target: Option<&'static str>,
+    /// The function: `codecs` has the arity's count (none for an engine
+    /// check), bound to a schema by the caller where one applies.
+    pub run: fn(codecs: &[&dyn Codec], input: &Input) -> CheckResult,
+}
 
-    pub fn detail(mut self, d: impl Into<String>) -> Self {
-        self.detail = d.into();
-        self
-    }
-
-    pub fn expected(mut self, e: impl Into<String>) -> Self {
-        self.expected = e.into();
-        self
-    }
-
-    pub fn actual(mut self, a: impl Into<String>) -> Self {
-        self.actual = a.into();
-        self
-    }
-
-    /// Sets `actual` to how the outcome reads, and records a panic.
-    pub fn actual_outcome<T>(mut self, o: &Outcome<T>, show: impl Fn(&T) -> String) -> Self {
-        self.actual = describe(o, show);
-        self.panic = o.failure();
-        self
-    }
-
-    pub fn bytes(mut self, b: &[u8]) -> Self {
-        self.bytes = b.to_vec();
-        self
-    }
-
-    pub fn input_hex(&self) -> String {
-        hex::encode(&self.bytes)
-    }
-
-    /// The input in diagnostic notation: the value for value checks, the
-    /// bytes as a byte string for bytes checks.
-    pub fn input_diag(&self) -> String {
-        match &self.input {
-            Input::Value(v) => notation::print(v),
-            Input::Bytes { bytes, .. } => format!("h'{}'", hex::encode(bytes)),
-        }
-    }
-
-    /// A shell command that runs this check again on this input.
-    pub fn repro(&self) -> String {
-        let mut cmd = format!("crossfmt check {}", self.check);
-        for c in &self.codecs {
-            cmd.push_str(&format!(" --codec {c}"));
-        }
-        match &self.input {
-            Input::Value(v) => {
-                cmd.push_str(&format!(" --value {}", shell_quote(&notation::print(v))))
-            }
-            Input::Bytes { format, bytes } => {
-                cmd.push_str(&format!(" --format {format} --hex {}", hex::encode(bytes)))
-            }
-        }
-        cmd
+impl std::fmt::Debug for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Check")
+            .field("name", &self.name)
+            .field("input", &self.input)
+            .field("arity", &self.arity)
+            .finish()
     }
 }
 
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{} [{}]: {}",
-            self.check,
-            self.codecs.join(", "),
-            self.detail
-        )?;
-        writeln!(f, "  input:    {}", truncate(&self.input_diag(), 300))?;
-        if !self.bytes.is_empty() {
-            writeln!(f, "  hex:      {}", truncate(&self.input_hex(), 300))?;
+pub const ROUNDTRIP: &str = "roundtrip";
+pub const ROUNDTRIP_BYTES: &str = "roundtrip-bytes";
+pub const CROSS_FORMAT: &str = "cross_format";
+pub const DIFFERENTIAL: &str = "differential";
+pub const SAME_ENCODING: &str = "same-encoding";
+pub const SCHEMA_ENCODE: &str = "schema-encode";
+pub const SCHEMA_DECODE: &str = "schema-decode";
+pub const STRUCT_LAYOUT: &str = "struct-layout";
+pub const STRUCT_UNPACK: &str = "struct-unpack";
+pub const PICKLE_SCAN: &str = "pickle-scan";
+
+/// Every check, in the order runs and reports list them.
+pub static CHECKS: [Check; 10] = [
+    Check {
+        name: ROUNDTRIP,
+        about: "decode(encode(v)) is the codec's normal form of v",
+        input: InputKind::Value,
+        arity: Arity::One,
+        format: None,
+        default: true,
+        target: Some("roundtrip_value"),
+        run: |c, i| with_value(i, |v| roundtrip::value_first(c[0], v)),
+    },
+    Check {
+        name: ROUNDTRIP_BYTES,
+        about: "bytes the codec accepts decode to a value it can hold, re-encode, and reach a fixed point",
+        input: InputKind::Bytes,
+        arity: Arity::One,
+        format: None,
+        default: true,
+        target: Some("decode_"),
+        run: |c, i| with_bytes(i, |b| roundtrip::bytes_first(c[0], b)),
+    },
+    Check {
+        name: CROSS_FORMAT,
+        about: "two codecs give back the same value in what both hold, and transcoding keeps it",
+        input: InputKind::Value,
+        arity: Arity::Pair,
+        format: None,
+        default: true,
+        target: Some("cross_format"),
+        run: |c, i| with_value(i, |v| cross_format::pair(c[0], c[1], v)),
+    },
+    Check {
+        name: DIFFERENTIAL,
+        about: "every implementation of a format rejects the bytes, or all accept with equal values",
+        input: InputKind::Bytes,
+        arity: Arity::Format,
+        format: None,
+        default: true,
+        target: Some("differential_"),
+        run: |c, i| with_bytes(i, |b| differential::same_bytes(c, b)),
+    },
+    Check {
+        name: SAME_ENCODING,
+        about: "an encoder that promises a reference's bytes writes them (or both refuse)",
+        input: InputKind::Value,
+        arity: Arity::SameFormatPair,
+        format: None,
+        default: false,
+        target: None,
+        run: |c, i| with_value(i, |v| differential::same_encoding(c[0], c[1], v)),
+    },
+    Check {
+        name: SCHEMA_ENCODE,
+        about: "an engine and a reference bound to one schema write the same bytes, or both refuse",
+        input: InputKind::Value,
+        arity: Arity::SameFormatPair,
+        format: None,
+        default: false,
+        target: None,
+        run: |c, i| with_value(i, |v| differential::schema_encode(c[0], c[1], v)),
+    },
+    Check {
+        name: SCHEMA_DECODE,
+        about: "an engine and a reference bound to one schema read the same values, or both refuse",
+        input: InputKind::Bytes,
+        arity: Arity::SameFormatPair,
+        format: None,
+        default: false,
+        target: None,
+        run: |c, i| with_bytes(i, |b| differential::schema_decode(c[0], c[1], b)),
+    },
+    Check {
+        name: STRUCT_LAYOUT,
+        about: "a struct format string parses or fails cleanly, into a consistent layout",
+        input: InputKind::Bytes,
+        arity: Arity::Engine,
+        format: Some(Format::Struct),
+        default: false,
+        target: Some("struct_format"),
+        run: |_, i| with_bytes(i, |b| struct_layout::layout_consistent(&String::from_utf8_lossy(b))),
+    },
+    Check {
+        name: STRUCT_UNPACK,
+        about: "`format NUL bytes` unpacks or fails without allocating beyond the input, and reaches a fixed point",
+        input: InputKind::Bytes,
+        arity: Arity::Engine,
+        format: Some(Format::Struct),
+        default: false,
+        target: Some("struct_unpack"),
+        run: |_, i| with_bytes(i, struct_layout::unpack_input),
+    },
+    Check {
+        name: PICKLE_SCAN,
+        about: "the pickle scanner returns on any bytes within a work bound set by the input",
+        input: InputKind::Bytes,
+        arity: Arity::Engine,
+        format: Some(Format::Pickle),
+        default: false,
+        target: Some("pickle_scan"),
+        run: |_, i| with_bytes(i, pickle_scan::bounded),
+    },
+];
+
+/// The check called `name`.
+pub fn get(name: &str) -> Option<&'static Check> {
+    CHECKS.iter().find(|c| c.name == name)
+}
+
+/// The names of every check, for messages.
+pub fn names() -> Vec<&'static str> {
+    CHECKS.iter().map(|c| c.name).collect()
+}
+
+/// The checks `crossfmt run` and `check_codec` run unless told otherwise.
+pub fn defaults() -> Vec<&'static Check> {
+    CHECKS.iter().filter(|c| c.default).collect()
+}
+
+/// The checks called `names` (every default one when empty), or which name
+/// is unknown.
+pub fn select(names: &[String]) -> Result<Vec<&'static Check>, String> {
+    if names.is_empty() {
+        return Ok(defaults());
+    }
+    names
+        .iter()
+        .map(|n| {
+            get(n).ok_or_else(|| {
+                format!(
+                    "unknown check {n:?}; expected one of {}",
+                    self::names().join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
+fn with_value(i: &Input, f: impl FnOnce(&crate::Value) -> CheckResult) -> CheckResult {
+    match i {
+        Input::Value(v) => f(v),
+        Input::Bytes { .. } => Ok(Verdict::Skip("this check takes a value, not bytes".into())),
+    }
+}
+
+fn with_bytes(i: &Input, f: impl FnOnce(&[u8]) -> CheckResult) -> CheckResult {
+    match i {
+        Input::Bytes { bytes, .. } => f(bytes),
+        Input::Value(_) => Ok(Verdict::Skip("this check takes bytes, not a value".into())),
+    }
+}
+
+impl Check {
+    /// How many codecs one application takes: `(at least, at most)`.
+    pub fn codec_count(&self) -> (usize, usize) {
+        match self.arity {
+            Arity::One => (1, 1),
+            Arity::Pair | Arity::SameFormatPair => (2, 2),
+            Arity::Format => (2, usize::MAX),
+            Arity::Engine => (0, 0),
         }
-        if !self.expected.is_empty() || !self.actual.is_empty() {
-            writeln!(f, "  expected: {}", truncate(&self.expected, 300))?;
-            writeln!(f, "  actual:   {}", truncate(&self.actual, 300))?;
+    }
+
+    /// Whether `codecs` is one application of this check, or why not.
+    pub fn accepts(&self, codecs: &[&dyn Codec]) -> Result<(), String> {
+        let (lo, hi) = self.codec_count();
+        let n = codecs.len();
+        if n < lo || n > hi {
+            let want = match self.arity {
+                Arity::One => "exactly one codec".to_string(),
+                Arity::Pair | Arity::SameFormatPair => "exactly two codecs".to_string(),
+                Arity::Format => "two or more codecs of one format".to_string(),
+                Arity::Engine => "no codec (it tests crossfmt's own engine)".to_string(),
+            };
+            return Err(format!("{} takes {want}, got {n}", self.name));
         }
-        write!(f, "  repro:    {}", self.repro())
+        let same_format = matches!(self.arity, Arity::SameFormatPair | Arity::Format);
+        if same_format && codecs.iter().any(|c| c.format() != codecs[0].format()) {
+            return Err(format!(
+                "{} compares implementations of one format",
+                self.name
+            ));
+        }
+        Ok(())
+    }
+
+    /// Every application of this check over `codecs`, in order: each codec
+    /// (one), each pair (pair), each pair of one format (same-format pair),
+    /// each format's implementations when there are two or more (format),
+    /// or one application with no codec (engine). Schema-driven codecs (a
+    /// `struct` layout) hold different schemas, so they never form a
+    /// format group or a same-format pair.
+    pub fn applications<'a>(&self, codecs: &'a [CodecRef]) -> Vec<Vec<&'a CodecRef>> {
+        match self.arity {
+            Arity::One => codecs.iter().map(|c| vec![c]).collect(),
+            Arity::Pair => pairs(codecs.iter().collect()),
+            Arity::SameFormatPair => by_format(codecs).into_values().flat_map(pairs).collect(),
+            Arity::Format => by_format(codecs)
+                .into_values()
+                .filter(|g| g.len() >= 2)
+                .collect(),
+            Arity::Engine => vec![Vec::new()],
+        }
+    }
+
+    /// Runs the check on one application; the codecs must be one
+    /// ([`Check::accepts`]).
+    pub fn run(&self, codecs: &[&dyn Codec], input: &Input) -> CheckResult {
+        (self.run)(codecs, input)
     }
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let cut: String = s.chars().take(max).collect();
-        format!("{cut}… ({} chars)", s.chars().count())
+fn pairs<T: Copy>(xs: Vec<T>) -> Vec<Vec<T>> {
+    let mut out = Vec::new();
+    for (i, a) in xs.iter().enumerate() {
+        for b in &xs[i + 1..] {
+            out.push(vec![*a, *b]);
+        }
     }
+    out
 }
 
-/// Quotes a string for a POSIX shell.
-pub fn shell_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=+,@".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
+fn by_format(codecs: &[CodecRef]) -> BTreeMap<Format, Vec<&CodecRef>> {
+    let mut m: BTreeMap<Format, Vec<&CodecRef>> = BTreeMap::new();
+    for c in codecs.iter().filter(|c| !c.format().has_schema()) {
+        m.entry(c.format()).or_default().push(c);
     }
+    m
 }
 
-/// How an outcome reads in a finding.
-pub fn describe<T>(o: &Outcome<T>, show: impl Fn(&T) -> String) -> String {
-    match o {
-        Outcome::Ok(t) => show(t),
-        Outcome::Rejected(e) => format!("error ({e})"),
-        Outcome::Panicked(p) => format!("panic: {p}"),
-        Outcome::Failed(e) => format!("failed: {e}"),
-    }
+/// `codecs` each bound to `schema` ([`Codec::for_schema`]), for the
+/// schema-bound checks and `crossfmt check --schema`.
+pub fn bind(codecs: &[CodecRef], schema: &str) -> Result<Vec<CodecRef>, String> {
+    codecs
+        .iter()
+        .map(|c| c.for_schema(schema).map_err(|e| format!("{}: {e}", c.id())))
+        .collect()
+}
+
+/// Runs `check` on `codecs` bound to `schema`, and records the schema in
+/// a finding so that its repro command binds them again.
+pub fn run_bound(
+    check: &Check,
+    codecs: &[CodecRef],
+    schema: &str,
+    input: &Input,
+) -> Result<CheckResult, String> {
+    let bound = bind(codecs, schema)?;
+    let refs: Vec<&dyn Codec> = bound.iter().map(|c| c.as_ref()).collect();
+    check.accepts(&refs)?;
+    Ok(check.run(&refs, input).map_err(|mut f| {
+        f.schema = Some(schema.to_string());
+        f
+    }))
 }

@@ -2,13 +2,14 @@
 //! bytes, a scan returns (no panic) and its work stays within a bound fixed
 //! by the input and the [`Limits`], never by lengths the input declares.
 
-use crate::check::{Finding, Input};
+use super::{CheckResult, Finding, Input, Kind, Verdict, PICKLE_SCAN};
+use crate::finding::{Row, Seen};
 use crate::guard::{contain, Outcome};
 use crate::Format;
 use crossfmt_pickle::scan::{scan_bytes, Limits, Policy};
 
-/// The check's name in findings.
-pub const CHECK: &str = "pickle_scan";
+/// What the check's findings name in place of a codec.
+pub const ENGINE: &str = "pickle/scan";
 
 /// Ops a scan of `len` input bytes may process: every op consumes a byte of
 /// some pickle, and a byte is read at most once per nesting level and once
@@ -18,45 +19,48 @@ pub fn op_bound(len: usize, decoded: usize, limits: &Limits) -> u64 {
     ((len + decoded) as u64 + 1) * (limits.max_nesting as u64 + 1) * 3
 }
 
-/// Scans `data` with the default policy and limits: `Err` on a panic, a
-/// bound exceeded, or more findings kept than the limit allows.
-pub fn bounded(data: &[u8]) -> Result<(), Box<Finding>> {
+/// Scans `data` with the default policy and limits: a finding on a panic,
+/// a bound exceeded, or more findings kept than the limit allows.
+pub fn bounded(data: &[u8]) -> CheckResult {
     let limits = Limits::default();
-    let finding = |detail: String| {
-        let mut f = Finding::new(
-            CHECK,
-            &[],
-            Input::Bytes {
-                format: Format::Pickle,
-                bytes: data.to_vec(),
-            },
+    let input = Input::bytes(Format::Pickle, data);
+    let finding = |kind, invariant: &'static str, detail: String| {
+        Box::new(
+            Finding::engine(PICKLE_SCAN, kind, ENGINE, input.clone())
+                .invariant(invariant)
+                .context(detail),
         )
-        .detail(detail);
-        f.codecs = vec!["pickle/scan".into()];
-        Box::new(f)
     };
     let r = match contain(|| Ok(scan_bytes("fuzz", data, &Policy::default_policy(), limits))) {
         Outcome::Ok(r) => r,
-        Outcome::Panicked(p) => {
-            let mut f = finding(format!("scanner panicked: {p}"));
-            f.panic = Some(p);
+        broke => {
+            let mut f = finding(Kind::Panic, "returns", "while scanning".into());
+            f.kind = Kind::of_breakdown(&broke).unwrap_or(Kind::Panic);
+            f.outcomes.push(Row {
+                codec: ENGINE.into(),
+                seen: Seen::of_value(&broke.map(|_| crate::Value::Null)),
+            });
             return Err(f);
         }
-        other => return Err(finding(format!("scanner failed: {:?}", other.failure()))),
     };
     let bound = op_bound(data.len(), r.decoded, &limits);
     if r.ops > bound {
-        return Err(finding(format!(
-            "scan processed {} ops, bound {bound}",
-            r.ops
-        )));
+        return Err(finding(
+            Kind::Inconsistent,
+            "work bounded by the input",
+            format!("scan processed {} ops, bound {bound}", r.ops),
+        ));
     }
     if r.findings.len() > limits.max_findings || r.globals.len() > limits.max_findings {
-        return Err(finding(format!(
-            "scan kept {} findings, limit {}",
-            r.findings.len(),
-            limits.max_findings
-        )));
+        return Err(finding(
+            Kind::Inconsistent,
+            "findings bounded",
+            format!(
+                "scan kept {} findings, limit {}",
+                r.findings.len(),
+                limits.max_findings
+            ),
+        ));
     }
-    Ok(())
+    Ok(Verdict::Pass)
 }

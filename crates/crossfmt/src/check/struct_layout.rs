@@ -1,14 +1,15 @@
-//! Struct-specific oracles, driven by the fuzz targets `struct_format` and
-//! `struct_unpack` and by the tests.
+//! The struct engine's own oracles (checks `struct-layout` and
+//! `struct-unpack`), driven by the fuzz targets `struct_format` and
+//! `struct_unpack` and by the property tests.
 
-use crate::check::{self, CheckResult, Finding, Input, Outcome, Verdict};
-use crate::Value;
-use crate::{Codec, Format};
+use super::{CheckResult, Finding, Input, Kind, Outcome, Verdict, STRUCT_LAYOUT, STRUCT_UNPACK};
+use crate::finding::{Row, Seen, Wanted};
+use crate::{Codec, Format, Value};
 use crossfmt_codecs::pystruct::{layouts, StructCodec};
-use crossfmt_pystruct::{calcsize, pack, unpack, Kind, Layout};
+use crossfmt_pystruct::{calcsize, pack, unpack, Layout};
 
-/// The name the struct oracles report under.
-pub const LAYOUT: &str = "struct-layout";
+/// What the oracles' findings name in place of a codec.
+pub const ENGINE: &str = "pystruct";
 
 /// A format string parses without panicking; when it parses, its layout is
 /// consistent: runs in order, each aligned (native mode), `calcsize` the end
@@ -16,50 +17,57 @@ pub const LAYOUT: &str = "struct-layout";
 /// layout small enough to build) packing a zero of every field gives exactly
 /// `calcsize` bytes that unpack to those zeros.
 pub fn layout_consistent(format: &str) -> CheckResult {
-    let finding = |detail: String| {
+    let input = Input::bytes(Format::Struct, format.as_bytes());
+    let finding = |invariant: &'static str, detail: String| {
         Box::new(
-            Finding::new(
-                LAYOUT,
-                &[],
-                Input::Bytes {
-                    format: Format::Struct,
-                    bytes: format.as_bytes().to_vec(),
-                },
-            )
-            .detail(detail),
+            Finding::engine(STRUCT_LAYOUT, Kind::Inconsistent, ENGINE, input.clone())
+                .invariant(invariant)
+                .context(detail),
         )
     };
     let layout = match crate::guard::contain(|| Ok(Layout::parse(format))) {
         Outcome::Ok(Ok(l)) => l,
         Outcome::Ok(Err(_)) | Outcome::Rejected(_) => return Ok(Verdict::Pass),
-        other => {
-            let mut f = finding("the format parser panicked".into());
-            f.panic = other.failure();
-            return Err(f);
+        broke => {
+            let mut f = Finding::engine(STRUCT_LAYOUT, Kind::Panic, ENGINE, input.clone())
+                .expected(Wanted::Answer)
+                .context("while parsing the format");
+            f.kind = Kind::of_breakdown(&broke).unwrap_or(Kind::Panic);
+            f.outcomes.push(Row {
+                codec: ENGINE.into(),
+                seen: Seen::of_value(&broke.map(|_| Value::Null)),
+            });
+            return Err(Box::new(f));
         }
     };
     if layout.items.len() > format.len() {
-        return Err(finding(format!(
-            "{} runs from a {}-character format",
-            layout.items.len(),
-            format.len()
-        )));
+        return Err(finding(
+            "runs per character",
+            format!(
+                "{} runs from a {}-character format",
+                layout.items.len(),
+                format.len()
+            ),
+        ));
     }
     let mut end = 0;
     for it in &layout.items {
         if it.offset < end || it.offset % it.code.align != 0 {
-            return Err(finding(format!(
-                "run '{}' at offset {} (previous run ends at {end}, alignment {})",
-                it.code.ch as char, it.offset, it.code.align
-            )));
+            return Err(finding(
+                "runs in order and aligned",
+                format!(
+                    "run '{}' at offset {} (previous run ends at {end}, alignment {})",
+                    it.code.ch as char, it.offset, it.code.align
+                ),
+            ));
         }
         end = it.offset + it.len();
     }
     if end != layout.size {
-        return Err(finding(format!(
-            "calcsize {} but the last run ends at {end}",
-            layout.size
-        )));
+        return Err(finding(
+            "calcsize is the end of the last run",
+            format!("calcsize {} but the last run ends at {end}", layout.size),
+        ));
     }
     if layout.size > 1 << 16 || layout.fields > 1 << 12 {
         return Ok(Verdict::Pass);
@@ -70,7 +78,7 @@ pub fn layout_consistent(format: &str) -> CheckResult {
         .collect();
     identity(&layout, &zeros)
         .map(|()| Verdict::Pass)
-        .map_err(|(why, _)| finding(format!("zeros: {why}")))
+        .map_err(|(why, _)| finding("zeros round-trip", format!("zeros: {why}")))
 }
 
 /// Packs `values` and unpacks the bytes: `Err((why, bytes))` unless that
@@ -89,7 +97,9 @@ fn identity(layout: &Layout, values: &[Value]) -> Result<(), (String, Vec<u8>)> 
         Ok(back) if back == values => Ok(()),
         Ok(back) => {
             let (a, b) = (Value::Array(values.to_vec()), Value::Array(back));
-            let diff = crate::diff::first_difference(&a, &b).unwrap_or_default();
+            let diff = crate::diff::first(&a, &b)
+                .map(|d| d.to_string())
+                .unwrap_or_default();
             Err((format!("unpack(pack(v)) differs: {diff}"), bytes))
         }
         Err(e) => Err((format!("unpack of pack's own bytes failed: {e}"), bytes)),
@@ -97,8 +107,8 @@ fn identity(layout: &Layout, values: &[Value]) -> Result<(), (String, Vec<u8>)> 
 }
 
 /// A field's zero, as it comes back (`s` is its full length of NULs).
-fn zero(kind: Kind, count: usize) -> Value {
-    use Kind::*;
+fn zero(kind: crossfmt_pystruct::Kind, count: usize) -> Value {
+    use crossfmt_pystruct::Kind::*;
     match kind {
         Bool => Value::Bool(false),
         Half | Float | Double => Value::Float(crate::Float::from_f64(0.0)),
@@ -116,8 +126,15 @@ fn zero(kind: Kind, count: usize) -> Value {
 pub fn pack_roundtrip(format: &str, values: &[Value]) -> CheckResult {
     let record = Value::Array(values.to_vec());
     let finding = |detail: String| {
-        Finding::new(LAYOUT, &[], Input::Value(record.clone()))
-            .detail(format!("{detail} (format {format:?})"))
+        Finding::engine(
+            STRUCT_LAYOUT,
+            Kind::Inconsistent,
+            ENGINE,
+            Input::Value(record.clone()),
+        )
+        .invariant("pack and unpack invert each other")
+        .schema(format)
+        .context(detail)
     };
     let layout =
         Layout::parse(format).map_err(|e| Box::new(finding(format!("format refused: {e}"))))?;
@@ -140,7 +157,7 @@ pub fn split_input(data: &[u8]) -> (String, &[u8]) {
 /// `unpack(format, bytes)` through the codec bound to the format: a bad
 /// format or a wrong size is an error (never a panic, never an allocation
 /// beyond the input), and a record that decodes reaches a fixed point
-/// through pack and unpack ([`check::roundtrip::bytes_first`]).
+/// through pack and unpack ([`super::roundtrip::bytes_first`]).
 pub fn unpack_input(data: &[u8]) -> CheckResult {
     let (format, bytes) = split_input(data);
     let codec = match crate::guard::contain(|| Ok(StructCodec::new(&format))) {
@@ -148,23 +165,22 @@ pub fn unpack_input(data: &[u8]) -> CheckResult {
         Outcome::Ok(Err(_)) | Outcome::Rejected(_) => return Ok(Verdict::Pass),
         _ => return layout_consistent(&format),
     };
-    if let Outcome::Ok(Value::Array(xs)) = check::decode(&codec, bytes) {
+    if let Outcome::Ok(Value::Array(xs)) = super::decode(&codec, bytes) {
         let bound = bytes.len() + format.len();
         if xs.len() > bound {
             return Err(Box::new(
                 Finding::new(
-                    LAYOUT,
+                    STRUCT_UNPACK,
+                    Kind::Inconsistent,
                     &[&codec as &dyn Codec],
-                    Input::Bytes {
-                        format: Format::Struct,
-                        bytes: bytes.to_vec(),
-                    },
+                    Input::bytes(Format::Struct, data),
                 )
-                .detail(format!("{} fields from {bound} bytes of input", xs.len())),
+                .invariant("fields bounded by the input")
+                .context(format!("{} fields from {bound} bytes of input", xs.len())),
             ));
         }
     }
-    check::roundtrip::bytes_first(&codec, bytes)
+    super::roundtrip::bytes_first(&codec, bytes)
 }
 
 /// Seeds for the struct fuzz targets: the built-in layouts, every code in

@@ -1,34 +1,23 @@
 //! Expected-failure lists, one per implementation:
 //! `<conformance dir>/expected-failures/<codec id>.txt` (the id's `/` makes a
-//! folder per format). One entry a line, `#` comments and blank lines ignored:
+//! folder per format), in the known-findings syntax ([`crate::known`]) with
+//! the check `conformance`, the implementation's id, a case id glob, the
+//! outcome kind and optionally a class glob:
 //!
 //! ```text
-//! <case id glob> <message prefix>
-//! cbor-rfc8949/float16/* wrong-value: at top level: expected float
+//! conformance cbor/cbor2 cbor-appendix-a/encode/f9*/canonical wrong-value -- cbor2 writes every float as binary64
+//! conformance pickle/serde-pickle pickle-cpython/p0/* false-reject err:Syntax:eval error* -- serde-pickle's protocol 0 reader
 //! ```
 //!
-//! The prefix starts with a failing outcome's name, so an expected
-//! `wrong-value` that turns into a `panic` is news. A listed case that passes
-//! is an *unexpected pass*; an entry whose glob matches no case that ran is
-//! *stale*. Both fail the run, so the lists stay true.
+//! The kind is part of the match, so an expected `wrong-value` that turns
+//! into a `panic` is news. A listed case that passes is an *unexpected
+//! pass*; an entry whose glob matches no case that ran is *stale*. Both fail
+//! the run, so the lists stay true.
 
-use crate::check::conformance::OutcomeKind;
-use crate::expected::{glob, ExpectedError};
+use super::CHECK;
+use crate::check::conformance::{CaseOutcome, OutcomeKind};
+use crate::known::{glob, Entry, Known, KnownError};
 use std::path::{Component, Path, PathBuf};
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
-    pub pattern: String,
-    pub prefix: String,
-    /// 1-based, for messages.
-    pub line: usize,
-}
-
-impl Entry {
-    pub fn matches_id(&self, id: &str) -> bool {
-        glob(&self.pattern, id)
-    }
-}
 
 /// One implementation's list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -38,16 +27,54 @@ pub struct FailureList {
 }
 
 impl FailureList {
-    /// The first entry whose glob matches `id`, whatever the outcome.
+    /// The first entry whose glob matches case `id`, whatever the outcome.
     pub fn listing(&self, id: &str) -> Option<usize> {
-        self.entries.iter().position(|e| e.matches_id(id))
+        self.entries.iter().position(|e| glob(&e.case, id))
     }
 
-    /// The first entry that expects this failure: glob and message prefix.
-    pub fn expecting(&self, id: &str, message: &str) -> Option<usize> {
-        self.entries
-            .iter()
-            .position(|e| e.matches_id(id) && message.starts_with(&e.prefix))
+    /// The first entry that expects this failure of case `id`.
+    pub fn expecting(&self, id: &str, outcome: &CaseOutcome) -> Option<usize> {
+        self.entries.iter().position(|e| {
+            e.matches_parts(CHECK, &e.codecs, id, outcome.kind.name(), &outcome.class)
+        })
+    }
+
+    /// Parses codec `id`'s list from `text` read at `path`; every entry must
+    /// be a `conformance` entry for `id`.
+    pub fn parse(path: &Path, id: &str, text: &str) -> Result<FailureList, KnownError> {
+        let known = Known::parse(text, path)?;
+        for e in &known.entries {
+            let failing = OutcomeKind::from_name(&e.kind).is_some_and(OutcomeKind::is_failure);
+            if e.kind != "*" && !failing {
+                return Err(KnownError::Syntax {
+                    path: path.to_path_buf(),
+                    line: e.line,
+                    message: format!(
+                        "kind {:?}: an expected failure is one of {}",
+                        e.kind,
+                        OutcomeKind::ALL
+                            .iter()
+                            .filter(|k| k.is_failure())
+                            .map(|k| k.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                });
+            }
+            if e.check != CHECK || e.codecs != [id] {
+                return Err(KnownError::Syntax {
+                    path: path.to_path_buf(),
+                    line: e.line,
+                    message: format!(
+                        "this is {id}'s list: entries read `{CHECK} {id} <case id glob> <kind> [<class>] -- <reason>`"
+                    ),
+                });
+            }
+        }
+        Ok(FailureList {
+            path: path.to_path_buf(),
+            entries: known.entries,
+        })
     }
 }
 
@@ -63,59 +90,19 @@ pub fn path_for(dir: &Path, id: &str) -> Result<PathBuf, String> {
 }
 
 /// Reads the list of codec `id`; no file is an empty list.
-pub fn load(dir: &Path, id: &str) -> Result<FailureList, ExpectedError> {
-    let path = path_for(dir, id).map_err(|message| ExpectedError::Syntax {
+pub fn load(dir: &Path, id: &str) -> Result<FailureList, KnownError> {
+    let path = path_for(dir, id).map_err(|message| KnownError::Syntax {
         path: dir.to_path_buf(),
         line: 0,
         message,
     })?;
     match std::fs::read_to_string(&path) {
-        Ok(text) => FailureList::parse(&path, &text),
+        Ok(text) => FailureList::parse(&path, id, &text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FailureList {
             path,
             entries: Vec::new(),
         }),
-        Err(source) => Err(ExpectedError::Io { path, source }),
-    }
-}
-
-impl FailureList {
-    /// Parses a list's text; `path` is where it came from, for messages.
-    pub fn parse(path: &Path, text: &str) -> Result<FailureList, ExpectedError> {
-        let failing: Vec<&str> = OutcomeKind::ALL
-            .iter()
-            .filter(|k| k.is_failure())
-            .map(|k| k.name())
-            .collect();
-        let mut entries = Vec::new();
-        for (i, raw) in text.lines().enumerate() {
-            let line = raw.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let (pattern, prefix) = line
-                .split_once(char::is_whitespace)
-                .map_or((line, ""), |(p, rest)| (p, rest.trim()));
-            if !failing.iter().any(|k| prefix.starts_with(k)) {
-                return Err(ExpectedError::Syntax {
-                    path: path.to_path_buf(),
-                    line: i + 1,
-                    message: format!(
-                        "expected `<case id glob> <message prefix>`, the prefix starting with one of {}",
-                        failing.join(", ")
-                    ),
-                });
-            }
-            entries.push(Entry {
-                pattern: pattern.to_string(),
-                prefix: prefix.to_string(),
-                line: i + 1,
-            });
-        }
-        Ok(FailureList {
-            path: path.to_path_buf(),
-            entries,
-        })
+        Err(source) => Err(KnownError::Io { path, source }),
     }
 }
 
@@ -123,26 +110,40 @@ impl FailureList {
 mod tests {
     use super::*;
 
+    fn outcome(kind: OutcomeKind, class: &str) -> CaseOutcome {
+        CaseOutcome::new(kind, class.to_string(), "detail")
+    }
+
     #[test]
-    fn lists_live_in_a_folder_per_format_and_match_by_glob_and_prefix() {
+    fn lists_live_in_a_folder_per_format_and_match_by_glob_kind_and_class() {
         let dir = tempfile::tempdir().unwrap();
         assert!(load(dir.path(), "msgpack/x").unwrap().entries.is_empty());
         std::fs::create_dir_all(dir.path().join("msgpack")).unwrap();
         std::fs::write(
             dir.path().join("msgpack/x.txt"),
-            "# known\n\ns/float/* wrong-value: at top\ns/one false-reject\n",
+            "# known\n\nconformance msgpack/x s/float/* wrong-value f64->* -- widens\n\
+             conformance msgpack/x s/one false-reject -- strict\n",
         )
         .unwrap();
         let l = load(dir.path(), "msgpack/x").unwrap();
         assert_eq!(l.entries.len(), 2);
         assert_eq!(l.entries[1].line, 4);
+        let wrong = outcome(OutcomeKind::WrongValue, "f64->f32");
+        assert_eq!(l.expecting("s/float/1", &wrong), Some(0));
         assert_eq!(
-            l.expecting("s/float/1", "wrong-value: at top level"),
-            Some(0)
+            l.expecting(
+                "s/float/1",
+                &outcome(OutcomeKind::WrongValue, "text->bytes")
+            ),
+            None
         );
-        assert_eq!(l.expecting("s/float/1", "panic: boom"), None);
+        assert_eq!(
+            l.expecting("s/float/1", &outcome(OutcomeKind::Panic, "boom|x.rs:1")),
+            None
+        );
         assert_eq!(l.listing("s/float/1"), Some(0));
-        assert_eq!(l.expecting("s/one", "false-reject: Syntax: x"), Some(1));
+        let reject = outcome(OutcomeKind::FalseReject, "err:Syntax:x");
+        assert_eq!(l.expecting("s/one", &reject), Some(1));
         assert_eq!(l.listing("s/two"), None);
     }
 
@@ -152,12 +153,14 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("cbor")).unwrap();
         std::fs::write(dir.path().join("cbor/y.txt"), "s/a\n").unwrap();
         let e = load(dir.path(), "cbor/y").unwrap_err().to_string();
-        assert!(
-            e.contains("cbor/y.txt:1: expected `<case id glob> <message prefix>`"),
-            "{e}"
-        );
-        std::fs::write(dir.path().join("cbor/y.txt"), "s/a pass\n").unwrap();
-        assert!(load(dir.path(), "cbor/y").is_err());
+        assert!(e.contains("cbor/y.txt:1: expected `"), "{e}");
+        std::fs::write(
+            dir.path().join("cbor/y.txt"),
+            "conformance cbor/other s/a false-accept -- r\n",
+        )
+        .unwrap();
+        let e = load(dir.path(), "cbor/y").unwrap_err().to_string();
+        assert!(e.contains("this is cbor/y's list"), "{e}");
         assert!(load(dir.path(), "../etc/passwd").is_err());
     }
 }

@@ -4,8 +4,9 @@
 //! across implementations, grouped).
 
 use super::case::{Case, Level};
-use super::expected::{Entry, FailureList};
+use super::expected::FailureList;
 use crate::check::conformance::{CaseOutcome, OutcomeKind};
+use crate::known::Entry;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -59,7 +60,7 @@ pub fn judge(outcome: CaseOutcome, id: &str, list: &FailureList) -> Cell {
             Some(i) => (Status::UnexpectedPass, Some(i)),
             None => (Status::Pass, None),
         },
-        _ => match list.expecting(id, &outcome.message) {
+        _ => match list.expecting(id, &outcome) {
             Some(i) => (Status::ExpectedFailure, Some(i)),
             None => (Status::Fail, None),
         },
@@ -355,9 +356,14 @@ mod tests {
 
     #[test]
     fn judging_against_the_list() {
-        let l = FailureList::parse("x.txt".as_ref(), "s/a* wrong-value").unwrap();
-        let fail = CaseOutcome::new(OutcomeKind::WrongValue, "x");
-        let panic = CaseOutcome::new(OutcomeKind::Panic, "x");
+        let l = FailureList::parse(
+            "x.txt".as_ref(),
+            "a/b",
+            "conformance a/b s/a* wrong-value -- known",
+        )
+        .unwrap();
+        let fail = CaseOutcome::new(OutcomeKind::WrongValue, String::new(), "x");
+        let panic = CaseOutcome::new(OutcomeKind::Panic, String::new(), "x");
         assert_eq!(
             judge(fail.clone(), "s/a1", &l).status,
             Status::ExpectedFailure

@@ -12,4 +12,7 @@ pub mod runner;
 pub mod suite;
 
 pub use case::{Case, Level, Suite};
+
+/// The name conformance outcomes go by in known-findings entries.
+pub const CHECK: &str = "conformance";
 pub use matrix::{Matrix, Status, Totals};

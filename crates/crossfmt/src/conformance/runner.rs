@@ -19,8 +19,8 @@ pub struct Options {
 }
 
 /// Runs `cases` against `registry`'s codecs; `lists[i]` is the expected-failure
-/// list of the i-th codec. Stops early on SIGINT/SIGTERM (when the caller
-/// installed `fuzz_driver::process::install_signal_handlers`) and marks the
+/// list of the i-th codec. Stops early when the observer says the run was
+/// interrupted (the command line's does on SIGINT/SIGTERM) and marks the
 /// matrix interrupted.
 pub fn run(
     registry: &Registry,
@@ -92,8 +92,8 @@ fn stale(m: &Matrix) -> Vec<Stale> {
     let mut out = Vec::new();
     for (imp, i) in m.implementations.iter().enumerate() {
         for e in &i.failures.entries {
-            let used =
-                (0..m.cases.len()).any(|c| m.applies(c, imp) && e.matches_id(&m.cases[c].id));
+            let used = (0..m.cases.len())
+                .any(|c| m.applies(c, imp) && crate::known::glob(&e.case, &m.cases[c].id));
             if !used {
                 out.push(Stale {
                     implementation: i.id.clone(),

@@ -1,99 +1,78 @@
-//! The library half of fuzzing: the list of fuzz targets, what each one runs
-//! on one input, seeds, libFuzzer options and dictionaries. The cargo-fuzz
-//! crate in `fuzz/` is a thin driver: each target is one macro call that
-//! hands libFuzzer's input to [`fuzz_one`]. Every check is still a function
-//! in [`crate::check`]; nothing here decides what is correct.
+//! The library half of fuzzing: the fuzz targets, what each one runs on one
+//! input, seeds, libFuzzer options and dictionaries. The cargo-fuzz crate in
+//! `fuzz/` is a thin driver: each target is one macro call that hands
+//! libFuzzer's input to [`fuzz_one`]. Nothing here decides what is correct:
+//! a target is a check from the registry ([`crate::check::CHECKS`]) applied
+//! over a set of codecs.
 //!
 //! # Targets
 //!
-//! | name | kind | input | runs |
+//! Every check that names a fuzz target ([`Check::target`]) gets one (or
+//! one per codec or format), built from the registry:
+//!
+//! | target | check | codecs | input |
 //! |---|---|---|---|
-//! | `decode_<codec>` | [`TargetKind::Decode`] | bytes | [`check::roundtrip::bytes_first`] |
-//! | `bare_decode_<codec>` | [`TargetKind::BareDecode`] | bytes | `decode` only, result ignored (exec/s baseline; never a finding) |
-//! | `roundtrip_value` | [`TargetKind::RoundtripValue`] | a `Value` (via `Arbitrary`) | [`check::roundtrip::value_first`] for every built-in codec |
-//! | `cross_format` | [`TargetKind::CrossFormat`] | a `Value` | [`check::cross_format::pair`] for every pair of built-in codecs |
-//! | `differential_<format>` | [`TargetKind::Differential`] | bytes | [`check::differential::same_bytes`] over the format's implementations |
-//! | `planted_decode` | [`TargetKind::Planted`] | bytes | `bytes_first` on [`crate::codec::planted::Planted`] |
-//! | `planted_roundtrip` | [`TargetKind::Planted`] | a `Value` | `value_first` on `Planted` |
-//! | `struct_format` | [`TargetKind::StructFormat`] | a `struct` format string | [`check::struct_layout::layout_consistent`] |
-//! | `struct_unpack` | [`TargetKind::StructUnpack`] | format, NUL, record bytes | [`check::struct_layout::unpack_input`] |
-//! | `pickle_scan` | [`TargetKind::PickleScan`] | bytes (any file) | [`crate::check::pickle_scan::bounded`] |
+//! | `decode_<codec>` | `roundtrip-bytes` | one built-in codec | bytes |
+//! | `roundtrip_value` | `roundtrip` | every built-in codec, each | a `Value` (via `Arbitrary`) |
+//! | `cross_format` | `cross_format` | every pair of built-in codecs | a `Value` |
+//! | `differential_<format>` | `differential` | the format's implementations, when two or more | bytes |
+//! | `struct_format`, `struct_unpack` | `struct-layout`, `struct-unpack` | — (the engine) | a format string; format, NUL, record |
+//! | `pickle_scan` | `pickle-scan` | — (the scanner) | any file's bytes |
 //!
-//! `<codec>` is the codec id with `/` and `-` mapped to `_`; a format has a
-//! differential target when it has two or more built-in implementations.
-//! Schema-driven codecs (the built-in `pystruct:<format>` layouts) have no
-//! per-codec targets: `struct_unpack` takes the format as part of its input.
+//! and three that are not a check's:
+//!
+//! - `bare_decode_<codec>`: `decode` only, result ignored — the exec/s
+//!   baseline, never a finding;
+//! - `planted_decode`, `planted_roundtrip`: `roundtrip-bytes` and
+//!   `roundtrip` on [`Planted`], a codec with planted bugs — proof that the
+//!   set-up finds bugs at all.
+//!
+//! `<codec>` is the codec id with `/` and `-` mapped to `_`. Schema-driven
+//! codecs (the built-in `pystruct:<format>` layouts) have no per-codec
+//! targets: `struct_unpack` takes the format as part of its input.
 //! Value-input targets need the `arbitrary` feature (a default feature, so
-//! `cargo test` replays their regressions); without it [`run_target`] panics
-//! on them.
+//! `cargo test` replays their regressions); without it [`run_target`]
+//! panics on them.
 //!
-//! # Findings and signatures
+//! # Findings
 //!
 //! [`fuzz_one`] writes one line, `CROSSFMT-FINDING {json}` (keys `target`,
-//! `check`, `codecs`, `signature`, `detail`, `input_hex`, `repro`), to
-//! standard error and aborts, so libFuzzer records the input whatever the
-//! panic hooks do. The `signature` ([`signature`]) is the dedup key:
-//!
-//! - a contained panic: `check|codecs|message|file:line`, where `codecs` is
-//!   the ids joined by `+`, `message` is the panic message with every run of
-//!   digits replaced by `N` (so `the len is 59 but the index is 60` is one
-//!   bug), and `file:line` is the panic location without its column;
-//! - any other finding: `check|codecs|detail|classes`, where `detail` is the
-//!   finding's detail up to its first `:` or `(`, trimmed (the part that
-//!   names the kind of failure), and `classes` names the outcomes without
-//!   their values: the kinds at the first difference of the expected and
-//!   actual values (`f64->f64`), or each implementation's outcome
-//!   (`msgpack/rmpv=ok`,
-//!   `msgpack/rmp-serde=err:Syntax:wrong msgpack marker Reserved`), error
-//!   messages cut before any offset and with digits as `N`. Two inputs that
-//!   trip the same bug in the same way share a signature; a different
-//!   disagreement between the same codecs does not.
-//!
-//! Findings whose signature starts with a line of `fuzz/known-signatures.txt`
-//! ([`KnownSignatures`]) are known third-party bugs: `fuzz_one` returns
-//! quietly on them so a nightly run keeps hunting new ones.
+//! `check`, `kind`, `codecs`, `signature`, `headline`, `input_hex`, `repro`),
+//! to standard error and aborts, so libFuzzer records the input whatever the
+//! panic hooks do. The signature ([`Finding::signature`]) is the dedup key.
+//! A finding the known-findings list records ([`crate::known`], compiled in
+//! from `corpus/known-findings.txt`) is a known third-party bug: `fuzz_one`
+//! returns quietly on it so a nightly run keeps hunting new ones.
 //!
 //! # Seeds
 //!
-//! [`materialise_seeds`] writes `out/<target>/<hash>`: `pickle_scan` also gets
-//! the files of `corpus/pickles/` (up to its `max_len`); for bytes targets, the
-//! corpus bytes of the target's format, every built-in implementation's
-//! encoding of every corpus value it supports, and the target's regressions.
-//! The struct targets get the built-in layouts and edge formats
-//! ([`check::struct_layout::seeds`]). Value-input targets (`roundtrip_value`, `cross_format`,
-//! `planted_roundtrip`) read their input through `Arbitrary`, whose inverse we
-//! do not have, so they get their regressions plus [`RANDOM_SEEDS`]
-//! deterministic pseudo-random byte strings (splitmix64, fixed seed).
+//! [`materialise_seeds`] writes `out/<target>/<hash>`: for bytes targets,
+//! the corpus bytes of the target's format and every built-in
+//! implementation's encoding of every corpus value it supports; the struct
+//! targets get the built-in layouts and edge formats
+//! ([`check::struct_layout::seeds`]); `pickle_scan` the files of
+//! `corpus/pickles/`. Value-input targets read their input through
+//! `Arbitrary`, whose inverse we do not have, so they get [`RANDOM_SEEDS`]
+//! deterministic pseudo-random byte strings (splitmix64, fixed seed). Every
+//! target also gets its regressions.
 
-use crate::check::{self, Finding};
+use crate::check::{self, Arity, Check, InputKind};
 use crate::corpus::{self, Corpus, RegressionInput};
-use crate::{CodecRef, Format, Registry};
+use crate::finding::{Finding, Input};
+use crate::known::Known;
+use crate::{Codec, CodecRef, Format, Registry};
 use crossfmt_codecs::planted::Planted;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
-
-/// What a target runs; see the module documentation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum TargetKind {
-    Decode,
-    BareDecode,
-    RoundtripValue,
-    CrossFormat,
-    Differential,
-    Planted,
-    StructFormat,
-    StructUnpack,
-    /// The malicious-pickle scanner on any bytes: no panic, bounded work.
-    PickleScan,
-}
 
 /// One fuzz target.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
     pub name: String,
-    pub kind: TargetKind,
+    /// The check the target runs; `None` for a `bare_decode_` baseline.
+    pub check: Option<&'static str>,
     /// The format of the input bytes, for bytes targets.
     pub format: Option<Format>,
     /// The codec ids the target exercises.
@@ -105,12 +84,8 @@ pub struct Target {
 /// Names of the two planted-bug targets.
 pub const PLANTED_DECODE: &str = "planted_decode";
 pub const PLANTED_ROUNDTRIP: &str = "planted_roundtrip";
-/// Name of the scanner's target.
-pub const PICKLE_SCAN: &str = "pickle_scan";
-
-/// Names of the two `struct` engine targets.
-pub const STRUCT_FORMAT: &str = "struct_format";
-pub const STRUCT_UNPACK: &str = "struct_unpack";
+/// The prefix of the exec/s baseline targets.
+pub const BARE_DECODE: &str = "bare_decode_";
 
 /// Default `-max_len` of every target.
 pub const MAX_LEN: usize = 4096;
@@ -122,16 +97,9 @@ impl Target {
     /// True when the input is raw bytes of [`Target::format`]; false when it
     /// is read as a `Value` through `Arbitrary`.
     pub fn takes_bytes(&self) -> bool {
-        match self.kind {
-            TargetKind::Decode
-            | TargetKind::BareDecode
-            | TargetKind::Differential
-            | TargetKind::StructFormat
-            | TargetKind::StructUnpack
-            | TargetKind::PickleScan => true,
-            TargetKind::RoundtripValue | TargetKind::CrossFormat => false,
-            TargetKind::Planted => self.name == PLANTED_DECODE,
-        }
+        self.check
+            .and_then(check::get)
+            .is_none_or(|c| c.input == InputKind::Bytes)
     }
 
     /// The dictionary file name (`<format>.dict` under `fuzz/dict/`), for
@@ -139,6 +107,15 @@ impl Target {
     pub fn dict(&self) -> Option<String> {
         match (self.takes_bytes(), self.format) {
             (true, Some(f)) => Some(format!("{}.dict", f.name())),
+            _ => None,
+        }
+    }
+
+    /// The one codec a single-codec target decodes with (`decode_` and
+    /// `bare_decode_` targets), to show what an input decodes to.
+    pub fn decoding_codec(&self) -> Option<&str> {
+        match (self.takes_bytes(), self.codecs.as_slice()) {
+            (true, [one]) if !self.name.starts_with("planted_") => Some(one),
             _ => None,
         }
     }
@@ -163,85 +140,61 @@ fn table() -> &'static Table {
 
 fn build_table() -> Table {
     let registry = Registry::builtin();
-    let all = registry.all().to_vec();
-    let ids = |cs: &[CodecRef]| cs.iter().map(|c| c.id().to_string()).collect::<Vec<_>>();
+    let codecs: Vec<CodecRef> = registry
+        .all()
+        .iter()
+        .filter(|c| !c.format().has_schema())
+        .cloned()
+        .collect();
     let mut out: Table = Vec::new();
-    let mut push = |name: String, kind, format, codecs: Vec<CodecRef>| {
+    let mut push = |name: String, check: Option<&'static Check>, format, codecs: Vec<CodecRef>| {
         let t = Target {
             name,
-            kind,
+            check: check.map(|c| c.name),
             format,
-            codecs: ids(&codecs),
+            codecs: codecs.iter().map(|c| c.id().to_string()).collect(),
             max_len: MAX_LEN,
         };
         out.push((t, codecs));
     };
-    for (prefix, kind) in [
-        ("decode_", TargetKind::Decode),
-        ("bare_decode_", TargetKind::BareDecode),
-    ] {
-        for c in all.iter().filter(|c| !c.format().has_schema()) {
-            push(
-                codec_target_name(prefix, c.id()),
-                kind,
-                Some(c.format()),
-                vec![c.clone()],
-            );
-        }
-    }
-    push(
-        "roundtrip_value".into(),
-        TargetKind::RoundtripValue,
-        None,
-        all.clone(),
-    );
-    push(
-        "cross_format".into(),
-        TargetKind::CrossFormat,
-        None,
-        all.clone(),
-    );
-    for f in Format::ALL.into_iter().filter(|f| !f.has_schema()) {
-        let impls = registry.of_format(f);
-        if impls.len() >= 2 {
-            push(
-                format!("differential_{}", f.name()),
-                TargetKind::Differential,
-                Some(f),
-                impls,
-            );
+    for c in check::CHECKS.iter() {
+        let Some(name) = c.target else { continue };
+        match (c.arity, c.input) {
+            (Arity::One, InputKind::Bytes) => {
+                for codec in &codecs {
+                    let target = codec_target_name(name, codec.id());
+                    push(target, Some(c), Some(codec.format()), vec![codec.clone()]);
+                }
+                // Beside each decoding target, its speed baseline.
+                for codec in &codecs {
+                    let target = codec_target_name(BARE_DECODE, codec.id());
+                    push(target, None, Some(codec.format()), vec![codec.clone()]);
+                }
+            }
+            (Arity::Format, _) => {
+                for app in c.applications(&codecs) {
+                    let f = app[0].format();
+                    let group = app.into_iter().cloned().collect();
+                    push(format!("{name}{}", f.name()), Some(c), Some(f), group);
+                }
+            }
+            (Arity::Engine, _) => push(name.into(), Some(c), c.format, Vec::new()),
+            _ => push(name.into(), Some(c), None, codecs.clone()),
         }
     }
     let planted: CodecRef = Arc::new(Planted);
+    let get = |n| check::get(n).expect("a registered check");
     push(
         PLANTED_DECODE.into(),
-        TargetKind::Planted,
+        Some(get(check::ROUNDTRIP_BYTES)),
         Some(planted.format()),
         vec![planted.clone()],
     );
     push(
         PLANTED_ROUNDTRIP.into(),
-        TargetKind::Planted,
+        Some(get(check::ROUNDTRIP)),
         None,
         vec![planted],
-    );
-    push(
-        STRUCT_FORMAT.into(),
-        TargetKind::StructFormat,
-        Some(Format::Struct),
-        Vec::new(),
-    );
-    push(
-        STRUCT_UNPACK.into(),
-        TargetKind::StructUnpack,
-        Some(Format::Struct),
-        Vec::new(),
-    );
-    push(
-        PICKLE_SCAN.into(),
-        TargetKind::PickleScan,
-        Some(Format::Pickle),
-        Vec::new(),
     );
     out
 }
@@ -254,7 +207,8 @@ pub fn target(name: &str) -> Option<Target> {
         .map(|(t, _)| t.clone())
 }
 
-/// Runs target `name`'s checks on one input: `Err` with the first finding.
+/// Runs target `name`'s check on one input, over every application of the
+/// check to the target's codecs: `Err` with the first finding.
 ///
 /// # Panics
 ///
@@ -265,40 +219,20 @@ pub fn run_target(name: &str, data: &[u8]) -> Result<(), Box<Finding>> {
         let names: Vec<_> = table().iter().map(|(t, _)| t.name.as_str()).collect();
         panic!("unknown fuzz target {name:?}; known: {}", names.join(", "));
     };
-    let cs: Vec<&dyn crate::Codec> = codecs.iter().map(|c| c.as_ref()).collect();
-    match t.kind {
-        TargetKind::Decode => check::roundtrip::bytes_first(cs[0], data).map(drop),
-        TargetKind::BareDecode => {
-            // Speed baseline only: even a panic is contained and ignored.
-            let _ = check::decode(cs[0], data);
-            Ok(())
-        }
-        TargetKind::Differential => check::differential::same_bytes(&cs, data).map(drop),
-        TargetKind::PickleScan => crate::check::pickle_scan::bounded(data),
-        TargetKind::Planted if t.takes_bytes() => {
-            check::roundtrip::bytes_first(cs[0], data).map(drop)
-        }
-        TargetKind::RoundtripValue | TargetKind::Planted => {
-            let v = value_of(name, data);
-            for c in &cs {
-                check::roundtrip::value_first(*c, &v)?;
-            }
-            Ok(())
-        }
-        TargetKind::StructFormat => {
-            check::struct_layout::layout_consistent(&String::from_utf8_lossy(data)).map(drop)
-        }
-        TargetKind::StructUnpack => check::struct_layout::unpack_input(data).map(drop),
-        TargetKind::CrossFormat => {
-            let v = value_of(name, data);
-            for (i, a) in cs.iter().enumerate() {
-                for b in &cs[i + 1..] {
-                    check::cross_format::pair(*a, *b, &v)?;
-                }
-            }
-            Ok(())
-        }
+    let Some(c) = t.check.and_then(check::get) else {
+        // Speed baseline only: even a panic is contained and ignored.
+        let _ = crate::guard::decode(codecs[0].as_ref(), data);
+        return Ok(());
+    };
+    let input = match c.input {
+        InputKind::Bytes => Input::bytes(t.format.unwrap_or(Format::Struct), data),
+        InputKind::Value => Input::Value(value_of(name, data)),
+    };
+    for app in c.applications(codecs) {
+        let refs: Vec<&dyn Codec> = app.iter().map(|c| c.as_ref()).collect();
+        c.run(&refs, &input)?;
     }
+    Ok(())
 }
 
 /// The `Value` a value-input target reads from `data`.
@@ -314,234 +248,64 @@ pub fn value_of(target: &str, _data: &[u8]) -> crate::Value {
     panic!("fuzz target {target} reads a Value and needs crossfmt's `arbitrary` feature")
 }
 
-/// What a libFuzzer target calls: runs the target and, on a finding that is
-/// not a known signature, prints `CROSSFMT-FINDING {json}` to stderr and
-/// aborts.
+/// The case name a fuzz target's findings are matched under: only causes
+/// (known-findings entries with case `*`) match it.
+pub fn case_name(target: &str) -> String {
+    format!("fuzz/{target}")
+}
+
+/// What a libFuzzer target calls: runs the target and, on a finding the
+/// known list does not record, prints `CROSSFMT-FINDING {json}` to stderr
+/// and aborts.
 pub fn fuzz_one(name: &str, data: &[u8]) {
     let Err(finding) = run_target(name, data) else {
         return;
     };
-    let sig = signature(&finding);
-    if known().matches(&sig).is_some() {
+    if known().find(&finding, &case_name(name)).is_some() {
         return;
     }
-    eprintln!(
-        "CROSSFMT-FINDING {}",
-        finding_json(name, data, &finding, &sig)
-    );
+    eprintln!("CROSSFMT-FINDING {}", finding_json(name, data, &finding));
     std::process::abort();
 }
 
 /// The JSON object `fuzz_one` prints; `input_hex` is the raw fuzz input
 /// (what `run_target` and a regression file take), not the value's encoding.
-pub fn finding_json(target: &str, data: &[u8], f: &Finding, signature: &str) -> String {
+pub fn finding_json(target: &str, data: &[u8], f: &Finding) -> String {
     serde_json::json!({
         "target": target,
         "check": f.check,
+        "kind": f.kind.name(),
         "codecs": f.codecs,
-        "signature": signature,
-        "detail": f.detail,
+        "signature": f.signature(),
+        "headline": f.headline(),
         "input_hex": hex::encode(data),
         "repro": f.repro(),
     })
     .to_string()
 }
 
-/// The dedup key of a finding; the rule is in the module documentation.
-pub fn signature(f: &Finding) -> String {
-    let head = format!("{}|{}", f.check, f.codecs.join("+"));
-    if let Some(p) = f.panic.as_deref() {
-        // `<message> at <file>:<line>:<col>`.
-        let (msg, at) = match p.rfind(" at ") {
-            Some(i) => (&p[..i], &p[i + 4..]),
-            None => (p, ""),
-        };
-        let at = match at.rsplit_once(':') {
-            Some((file_line, col)) if col.chars().all(|c| c.is_ascii_digit()) => file_line,
-            _ => at,
-        };
-        return format!("{head}|{}|{}", digits_to_n(msg), portable_path(at));
-    }
-    let cut = f.detail.find([':', '(']).unwrap_or(f.detail.len());
-    format!("{head}|{}|{}", f.detail[..cut].trim(), classes(f))
-}
-
-/// The value-free shape of a finding's outcomes (see the module docs).
-fn classes(f: &Finding) -> String {
-    use crate::notation::parse;
-    // Two values that differ (a round trip, a fixed point): the kinds at the
-    // first difference, from the values themselves, never from the text.
-    if let (Ok(e), Ok(a)) = (parse(&f.expected), parse(&f.actual)) {
-        if let Some((e, a)) = crate::diff::first_difference_kinds(&e, &a) {
-            return format!("{e}->{a}");
-        }
-    }
-    // Outcome rows: `codec: outcome`, several joined by `; ` (differential),
-    // or a bare outcome.
-    let rows: Vec<&str> = [f.expected.as_str(), f.actual.as_str()]
-        .into_iter()
-        .flat_map(|s| outcome_rows(s, &f.codecs))
-        .filter(|r| r.starts_with("error (") || f.check == crate::check::DIFFERENTIAL)
-        .collect();
-    rows.iter()
-        .map(|row| {
-            let (codec, outcome) = match row.split_once(": ") {
-                Some((c, o)) if f.codecs.iter().any(|id| id == c) => (Some(c), o),
-                _ => (None, *row),
-            };
-            let class = outcome_class(outcome);
-            codec.map_or(class.clone(), |c| format!("{c}={class}"))
-        })
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// `codec: outcome` rows joined by `; `, split only where the next row
-/// starts with one of `codecs` (a decoded text may itself hold `; `).
-fn outcome_rows<'a>(s: &'a str, codecs: &[String]) -> Vec<&'a str> {
-    let mut rows = Vec::new();
-    let mut start = 0;
-    for (i, _) in s.match_indices("; ") {
-        let next = &s[i + 2..];
-        if i >= start && codecs.iter().any(|c| next.starts_with(&format!("{c}: "))) {
-            rows.push(&s[start..i]);
-            start = i + 2;
-        }
-    }
-    rows.push(&s[start..]);
-    rows
-}
-
-fn outcome_class(outcome: &str) -> String {
-    if let Some(rest) = outcome.strip_prefix("error (") {
-        let rest = rest.strip_suffix(')').unwrap_or(rest);
-        let (kind, msg) = rest.split_once(": ").unwrap_or((rest, ""));
-        let msg = [" at offset", " (after", " after ", " at byte"]
-            .iter()
-            .filter_map(|cut| msg.find(cut))
-            .min()
-            .map_or(msg, |i| &msg[..i]);
-        return format!("err:{kind}:{}", digits_to_n(msg.trim()));
-    }
-    if outcome.starts_with("panic") {
-        return "panic".to_string();
-    }
-    // The accepted value's kind is the input's, not the bug's: one bug in
-    // a str nested anywhere is one signature.
-    "ok".to_string()
-}
-
-/// A panic location without the machine-specific part: relative to the
-/// crossfmt checkout, or starting at the crate directory for a registry crate
-/// (`ciborium-0.2.2/src/de.rs:12`).
-fn portable_path(at: &str) -> &str {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
-    if let Some(rest) = at.strip_prefix(root) {
-        return rest;
-    }
-    if let Some(i) = at.find("/registry/src/") {
-        let rest = &at[i + "/registry/src/".len()..];
-        return rest
-            .split_once('/')
-            .map_or(rest, |(_, crate_path)| crate_path);
-    }
-    at
-}
-
-/// Every number, decimal or `0x` hex, becomes `N`.
-fn digits_to_n(s: &str) -> String {
-    let mut out = String::new();
-    let mut in_digits = false;
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '0' && !in_digits && chars.peek() == Some(&'x') {
-            let mut ahead = chars.clone();
-            ahead.next();
-            if ahead.peek().is_some_and(char::is_ascii_hexdigit) {
-                chars = ahead;
-                while chars.peek().is_some_and(char::is_ascii_hexdigit) {
-                    chars.next();
-                }
-                out.push('N');
-                in_digits = true;
-                continue;
-            }
-        }
-        if c.is_ascii_digit() {
-            if !in_digits {
-                out.push('N');
-            }
-            in_digits = true;
-        } else {
-            out.push(c);
-            in_digits = false;
-        }
-    }
-    out
-}
-
-/// `fuzz/known-signatures.txt`: known third-party findings, one a line as
-/// `<signature prefix> -- <reason>`; `#` comments and blank lines ignored.
-#[derive(Clone, Debug, Default)]
-pub struct KnownSignatures {
-    pub entries: Vec<(String, String)>,
-}
-
-impl KnownSignatures {
-    pub fn parse(text: &str) -> Result<KnownSignatures, String> {
-        let mut entries = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let Some((sig, reason)) = line.split_once(" -- ") else {
-                return Err(format!(
-                    "line {}: expected `<signature prefix> -- <reason>`",
-                    i + 1
-                ));
-            };
-            entries.push((sig.trim().to_string(), reason.trim().to_string()));
-        }
-        Ok(KnownSignatures { entries })
-    }
-
-    /// The reason of the first entry `signature` starts with.
-    pub fn matches(&self, signature: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(p, _)| signature.starts_with(p.as_str()))
-            .map(|(_, r)| r.as_str())
-    }
-}
-
-/// The committed list's path: `<crate root>/fuzz/known-signatures.txt`.
-pub fn known_signatures_path() -> PathBuf {
-    crate::data_root().join("fuzz/known-signatures.txt")
-}
-
-/// The environment variable naming a known-signatures file that replaces the
+/// The environment variable naming a known-findings file that replaces the
 /// compiled-in list (to update the list without rebuilding the targets).
-pub const KNOWN_SIGNATURES_ENV: &str = "CROSSFMT_KNOWN_SIGNATURES";
+pub const KNOWN_FINDINGS_ENV: &str = "CROSSFMT_KNOWN_FINDINGS";
 
-/// The committed list, compiled in (so a fuzz binary needs no file at run
-/// time), or the file named by [`KNOWN_SIGNATURES_ENV`].
+/// The committed known-findings list, compiled in (so a fuzz binary needs
+/// no file at run time), or the file named by [`KNOWN_FINDINGS_ENV`].
 ///
 /// # Panics
 ///
 /// When that file cannot be read or parsed: a typo must not silently hide
 /// nothing or everything.
-pub fn known() -> &'static KnownSignatures {
-    static KNOWN: OnceLock<KnownSignatures> = OnceLock::new();
-    KNOWN.get_or_init(|| match std::env::var_os(KNOWN_SIGNATURES_ENV) {
+pub fn known() -> &'static Known {
+    static KNOWN: OnceLock<Known> = OnceLock::new();
+    KNOWN.get_or_init(|| match std::env::var_os(KNOWN_FINDINGS_ENV) {
         Some(path) => {
-            let text = std::fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("{KNOWN_SIGNATURES_ENV}={path:?}: {e}"));
-            KnownSignatures::parse(&text)
-                .unwrap_or_else(|e| panic!("{KNOWN_SIGNATURES_ENV}={path:?}: {e}"))
+            Known::load(Path::new(&path)).unwrap_or_else(|e| panic!("{KNOWN_FINDINGS_ENV}: {e}"))
         }
-        None => KnownSignatures::parse(include_str!("../../../../fuzz/known-signatures.txt"))
-            .expect("fuzz/known-signatures.txt is well-formed (a unit test checks it)"),
+        None => Known::parse(
+            include_str!("../../../../corpus/known-findings.txt"),
+            Path::new("corpus/known-findings.txt"),
+        )
+        .expect("corpus/known-findings.txt is well-formed (a unit test checks it)"),
     })
 }
 
@@ -594,37 +358,33 @@ pub fn materialise_seeds(
     let mut stats = SeedStats::default();
     for t in targets() {
         let mut seeds: Vec<Vec<u8>> = Vec::new();
-        match (t.takes_bytes(), t.format) {
-            _ if t.kind == TargetKind::StructFormat => {
-                seeds.extend(check::struct_layout::seeds(false))
+        match (t.check, t.takes_bytes(), t.format) {
+            (Some(check::STRUCT_LAYOUT), ..) => seeds.extend(check::struct_layout::seeds(false)),
+            (Some(check::STRUCT_UNPACK), ..) => seeds.extend(check::struct_layout::seeds(true)),
+            (Some(check::PICKLE_SCAN), ..) => {
+                // The scanner's own corpora: every bypass family and benign file.
+                for sub in ["pickles/malicious", "pickles/benign"] {
+                    if let Ok(entries) = std::fs::read_dir(corpus.root.join(sub)) {
+                        for e in entries.flatten() {
+                            seeds.push(std::fs::read(e.path())?);
+                        }
+                    }
+                }
             }
-            _ if t.kind == TargetKind::StructUnpack => {
-                seeds.extend(check::struct_layout::seeds(true))
-            }
-            (true, Some(f)) => {
+            (_, true, Some(f)) => {
                 seeds.extend(corpus.bytes_of(f).map(|c| c.bytes.clone()));
                 for c in registry.of_format(f) {
                     for v in &corpus.values {
                         if c.unsupported(&v.value).is_some() {
                             continue;
                         }
-                        if let check::Outcome::Ok(b) = check::encode(c.as_ref(), &v.value) {
+                        if let crate::Outcome::Ok(b) = crate::guard::encode(c.as_ref(), &v.value) {
                             seeds.push(b);
                         }
                     }
                 }
             }
             _ => seeds.extend(random_seeds(&t.name)),
-        }
-        if t.kind == TargetKind::PickleScan {
-            // The scanner's own corpora: every bypass family and benign file.
-            for sub in ["pickles/malicious", "pickles/benign"] {
-                if let Ok(entries) = std::fs::read_dir(corpus.root.join(sub)) {
-                    for e in entries.flatten() {
-                        seeds.push(std::fs::read(e.path())?);
-                    }
-                }
-            }
         }
         seeds.extend(corpus.regressions.iter().filter_map(|r| match &r.input {
             RegressionInput::Target { target, data } if *target == t.name => Some(data.clone()),
@@ -696,19 +456,20 @@ mod tests {
     }
 
     #[test]
-    fn signatures_are_stable() {
+    fn signatures_are_computed_from_the_finding() {
         let panicked = run_target(PLANTED_DECODE, &[0xda, 0x2a, 0x3b]).unwrap_err();
-        let sig = signature(&panicked);
-        assert!(
-            sig.starts_with(
-                "roundtrip-bytes|planted/buggy|index out of bounds: the len is N but the index is N|"
-            ) && sig.ends_with(&format!("|crates/codecs/src/planted.rs:{}", sig.rsplit(':').next().unwrap())),
-            "{sig}"
+        let sig = panicked.signature();
+        let line = sig.rsplit(':').next().unwrap();
+        assert_eq!(
+            sig,
+            format!(
+                "roundtrip-bytes|planted/buggy|panic|index out of bounds: the len is N but the index is N|crates/codecs/src/planted.rs:{line}"
+            )
         );
         let changed = run_target("differential_msgpack", &[0xc1]).unwrap_err();
         assert_eq!(
-            signature(&changed),
-            "differential|msgpack/rmp-serde+msgpack/rmpv|one implementation accepts what another rejects|\
+            changed.signature(),
+            "differential|msgpack/rmp-serde+msgpack/rmpv|accept-reject|\
              msgpack/rmp-serde=err:Syntax:wrong msgpack marker Reserved,msgpack/rmpv=ok"
         );
         // Text inside a value never passes for a panic or a kind: this
@@ -717,32 +478,29 @@ mod tests {
             "../../../../corpus/regressions/decode_json_serde_json/3175575a9f35e41e"
         );
         let f = run_target("decode_json_serde_json", tricky).unwrap_err();
-        assert_eq!(f.panic, None);
+        assert_eq!(f.panic(), None);
         assert_eq!(
-            signature(&f),
-            "roundtrip-bytes|json/serde_json|decode -> encode -> decode is not a fixed point|f64->f64"
+            f.signature(),
+            "roundtrip-bytes|json/serde_json|not-fixed-point|f64->f64"
         );
         // Another disagreement between the same two is another signature.
         let utf8 = run_target("differential_msgpack", &[0xa1, 0xff]).unwrap_err();
         assert_eq!(
-            signature(&utf8),
-            "differential|msgpack/rmp-serde+msgpack/rmpv|one implementation accepts what another rejects|\
+            utf8.signature(),
+            "differential|msgpack/rmp-serde+msgpack/rmpv|accept-reject|\
              msgpack/rmp-serde=ok,msgpack/rmpv=err:Syntax:str payload is not valid UTF-N"
         );
     }
 
     #[test]
-    fn known_signatures_parse() {
-        let k =
-            KnownSignatures::parse(include_str!("../../../../fuzz/known-signatures.txt")).unwrap();
-        assert!(!k.entries.is_empty());
-        assert!(KnownSignatures::parse("no separator").is_err());
+    fn the_compiled_known_list_parses() {
+        assert!(!known().entries.is_empty());
     }
 
     #[test]
     fn bare_decode_never_finds() {
         for t in targets() {
-            if t.kind == TargetKind::BareDecode {
+            if t.check.is_none() {
                 assert!(run_target(&t.name, b"\xff\x00garbage").is_ok());
             }
         }
