@@ -30,7 +30,7 @@ pub struct Dataset {
     /// The messages of the dynamic path: the typed message as one `Value`
     /// (struct fields as text-keyed maps), or the small set's values.
     pub messages: Vec<Value>,
-    /// See [`super::raw_size`].
+    /// See [`crate::raw_size()`].
     pub raw_size: usize,
 }
 

@@ -80,7 +80,8 @@ fn builtin_codecs_conform_to_every_suite() {
 fn python_reference_testee_conforms_to_every_suite() {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("conformance.json");
-    let (ok, text) = run(&["--testee", "conformance/testees/python/testee"], &report);
+    let testee = crate::util::reference_testee();
+    let (ok, text) = run(&["--testee", &testee.to_string_lossy()], &report);
     assert!(
         ok,
         "crossfmt conformance with the Python testee failed:\n{text}"

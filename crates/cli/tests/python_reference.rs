@@ -45,8 +45,7 @@ fn shell_quote(p: &Path) -> String {
 #[test]
 fn run_with_the_python_reference_testee_is_clean() {
     require_python3();
-    let root = crate::util::root();
-    let testee = root.join("conformance/testees/python/testee");
+    let testee = crate::util::reference_testee();
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("run.json");
     let out = crate::util::crossfmt()

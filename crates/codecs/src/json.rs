@@ -4,7 +4,7 @@
 //! why `serde_json::Value` rather than serde straight into `Value`: it is
 //! serde_json's own data model, the one `from_slice::<serde_json::Value>`
 //! users get, so its map semantics are part of what is tested; and it keeps
-//! this codec off [`super::serde_value`], so that a bug in that shared
+//! this codec off [`crossfmt_value::serde_value`], so that a bug in that shared
 //! mapping cannot show up (or hide) in two codecs at once.
 //!
 //! serde_json's data model with default features:

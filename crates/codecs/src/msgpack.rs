@@ -1,7 +1,7 @@
 //! MessagePack through two independent implementations:
 //!
 //! * `msgpack/rmp-serde`: the serde path. `Value` goes through
-//!   [`super::serde_value`] with rmp-serde's one format convention (ext is the
+//!   [`crossfmt_value::serde_value`] with rmp-serde's one format convention (ext is the
 //!   newtype struct `_ExtStruct((i8, bytes))`) plugged in by [`RmpExt`].
 //! * `msgpack/rmpv`: `rmpv::Value` with `rmpv::encode::write_value` /
 //!   `rmpv::decode::read_value`, no serde at all, so that the differential

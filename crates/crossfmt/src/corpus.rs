@@ -116,7 +116,9 @@ impl fmt::Display for Expect {
 pub struct ValueCase {
     /// The file name without `.diag`.
     pub name: String,
+    /// The file.
     pub path: PathBuf,
+    /// The value it holds.
     pub value: Value,
 }
 
@@ -125,11 +127,15 @@ pub struct ValueCase {
 pub struct BytesCase {
     /// The file name (normally [`content_name`] of `bytes`).
     pub name: String,
+    /// The file.
     pub path: PathBuf,
+    /// Its format (the directory).
     pub format: Format,
+    /// Its content.
     pub bytes: Vec<u8>,
     /// From `bytes/MANIFEST.tsv`, when it lists this file.
     pub expect: Option<Expect>,
+    /// From `bytes/MANIFEST.tsv`, when it lists this file.
     pub description: Option<String>,
 }
 
@@ -140,7 +146,12 @@ pub enum RegressionInput {
     /// every check that takes its kind.
     Check(Input),
     /// A raw input of a fuzz target (`regressions/<target>/<hash>`).
-    Target { target: String, data: Vec<u8> },
+    Target {
+        /// The fuzz target.
+        target: String,
+        /// The raw input.
+        data: Vec<u8>,
+    },
 }
 
 /// One file under `regressions/<check>/` or `regressions/<target>/`.
@@ -151,16 +162,22 @@ pub struct RegressionCase {
     pub check: String,
     /// The file name (without `.diag` for values).
     pub name: String,
+    /// The file.
     pub path: PathBuf,
+    /// What it replays.
     pub input: RegressionInput,
 }
 
 /// A loaded corpus. See the module documentation for the layout.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Corpus {
+    /// The directory it was read from.
     pub root: PathBuf,
+    /// `values/*.diag`.
     pub values: Vec<ValueCase>,
+    /// `bytes/<format>/*`.
     pub bytes: Vec<BytesCase>,
+    /// `regressions/**`.
     pub regressions: Vec<RegressionCase>,
 }
 
@@ -190,26 +207,45 @@ impl Corpus {
 /// Why a corpus did not load. Every variant names the path it is about.
 #[derive(Debug, thiserror::Error)]
 pub enum CorpusError {
+    /// A file or directory could not be read.
     #[error("{}: {source}", path.display())]
     Io {
+        /// What could not be read.
         path: PathBuf,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
+    /// A value file is not diagnostic notation.
     #[error("{}: at byte {offset} (line {line}, column {column}): {message}", path.display())]
     Parse {
+        /// The file.
         path: PathBuf,
         /// Byte offset into the file.
         offset: usize,
-        /// 1-based line and column (in characters) of `offset`.
+        /// 1-based line of `offset`.
         line: usize,
+        /// 1-based column (in characters) of `offset`.
         column: usize,
+        /// What the parser expected.
         message: String,
     },
+    /// A directory where a format is expected names none.
     #[error("{}: unknown format directory {name:?}; expected one of {}", path.display(), format_names())]
-    UnknownFormat { path: PathBuf, name: String },
+    UnknownFormat {
+        /// The directory.
+        path: PathBuf,
+        /// Its name.
+        name: String,
+    },
+    /// Something out of place (a stray file, a directory for a file).
     #[error("{}: {message}", path.display())]
-    Layout { path: PathBuf, message: String },
+    Layout {
+        /// The file or directory.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 impl CorpusError {

@@ -16,7 +16,7 @@
 //!
 //! An entry matches a finding when the check and the codecs (in order) are
 //! the finding's, the case pattern matches the case's name, the kind is the
-//! finding's [`Kind`](crate::finding::Kind) name (or `*`), and the class
+//! finding's [`crate::finding::Kind`] name (or `*`), and the class
 //! pattern matches the finding's [`class`](crate::finding::Finding::class)
 //! (no class: any). Patterns are globs where `*` matches any run of
 //! characters. The class is computed from the finding's data
@@ -36,7 +36,9 @@ use std::path::{Path, PathBuf};
 /// One recorded finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
+    /// The check (or `conformance`).
     pub check: String,
+    /// The codec ids, in the check's order.
     pub codecs: Vec<String>,
     /// A glob over case names; `*` for a cause seen on any input.
     pub case: String,
@@ -44,6 +46,7 @@ pub struct Entry {
     pub kind: String,
     /// A glob over the finding's class; `*` when the entry gives none.
     pub class: String,
+    /// Why it is known: whose bug, and where it is recorded.
     pub reason: String,
     /// Where the entry was read (1-based), for messages.
     pub line: usize,
@@ -107,6 +110,7 @@ impl fmt::Display for Entry {
 pub struct Known {
     /// The file it was read from, for messages.
     pub path: Option<PathBuf>,
+    /// Its entries, in file order.
     pub entries: Vec<Entry>,
 }
 
@@ -114,14 +118,21 @@ pub struct Known {
 #[derive(Debug, thiserror::Error)]
 pub enum KnownError {
     #[error("{}: {source}", path.display())]
+    /// The file could not be read.
     Io {
+        /// The file.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
     #[error("{}:{line}: {message}", path.display())]
+    /// A line is not an entry.
     Syntax {
+        /// The file.
         path: PathBuf,
+        /// The line (1-based).
         line: usize,
+        /// What is wrong with it.
         message: String,
     },
 }

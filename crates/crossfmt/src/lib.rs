@@ -11,6 +11,8 @@
 //! `crossfmt-value` and is re-exported here, as is the [`Registry`] of
 //! built-in codecs (`crossfmt-codecs`).
 
+#![warn(missing_docs)]
+
 pub mod check;
 pub mod conformance;
 pub mod corpus;

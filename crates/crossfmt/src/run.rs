@@ -17,7 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// can refer to it.
 #[derive(Clone, Debug)]
 pub struct Case {
+    /// The case's name: a corpus file, `<format>/<hash>`, `regressions/<check>/<name>`, or `<case>@<codec>` for an encoding.
     pub name: String,
+    /// The input.
     pub input: Input,
 }
 
@@ -40,9 +42,13 @@ struct Job<'a> {
 /// Counts for one (check, codec set) row of the summary.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
+    /// Cases run.
     pub cases: usize,
+    /// Passed.
     pub passed: usize,
+    /// Made a finding (known ones included).
     pub failed: usize,
+    /// Did not apply.
     pub skipped: usize,
     /// Failures the known-findings list records.
     pub known: usize,
@@ -51,17 +57,22 @@ pub struct Tally {
 /// A finding with the case it came from and, when known, its entry.
 #[derive(Clone, Debug)]
 pub struct Recorded {
+    /// The case it was made on.
     pub case: String,
+    /// The finding.
     pub finding: Finding,
+    /// The known-findings entry that records it, if any.
     pub known: Option<Entry>,
 }
 
 /// What a run found.
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
+    /// The codecs of the run, with their formats.
     pub codecs: Vec<(String, Format)>,
     /// Keyed by (check, codec ids), in the order the checks ran.
     pub tallies: BTreeMap<(usize, String), (&'static str, Vec<String>, Tally)>,
+    /// Every finding, in the order made.
     pub findings: Vec<Recorded>,
     /// Known-findings entries for corpus cases of this run that matched
     /// nothing: the library was fixed, or the entry is wrong.
@@ -113,7 +124,9 @@ pub fn cases(corpus: &Corpus) -> Vec<Case> {
 /// What a run reports while it goes: findings as they are made (so an
 /// interrupted run has already shown them) and progress.
 pub trait Observer {
+    /// `done` of `total` jobs are done.
     fn progress(&mut self, _done: u64, _total: u64) {}
+    /// A finding was just made.
     fn finding(&mut self, _r: &Recorded) {}
     /// True once the run should stop early (the command line sets it on
     /// SIGINT/SIGTERM); what was done so far is still reported.
@@ -129,6 +142,7 @@ impl Observer for Quiet {}
 /// What to run.
 #[derive(Clone, Debug)]
 pub struct Plan {
+    /// The checks, in the order they run.
     pub checks: Vec<&'static Check>,
     /// When set, only jobs involving this codec: its round trips, its pairs
     /// with every other codec, and the comparisons of one format pairwise

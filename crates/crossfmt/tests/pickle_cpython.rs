@@ -30,8 +30,7 @@ fn known(root: &Path) -> BTreeSet<String> {
 
 #[test]
 fn encoder_is_byte_identical_to_cpython() {
-    let root = crate::util::root();
-    let testee = root.join("conformance/testees/python/testee");
+    let testee = crate::util::reference_testee();
     let codecs = external::start(&testee.to_string_lossy(), Limits::default())
         .unwrap_or_else(|e| panic!("starting the Python reference testee: {e}"));
     let cpython = codecs

@@ -31,6 +31,7 @@ pub enum FloatRepr {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CollectionRepr {
+    /// Not representable: skipped.
     No,
     /// Its own type.
     Native,
@@ -42,6 +43,7 @@ pub enum CollectionRepr {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MapKeys {
+    /// Any value as a key (MessagePack, CBOR).
     Any,
     /// Text keys only (JSON objects).
     Text,
@@ -53,6 +55,7 @@ pub enum MapKeys {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Duplicates {
+    /// Every pair is kept, in order.
     Kept,
     /// The last pair with a key wins.
     LastWins,
@@ -64,8 +67,10 @@ pub enum Duplicates {
 /// do not fit a double).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntRange {
+    /// The smallest integer held.
     #[serde(with = "decimal")]
     pub min: i128,
+    /// The largest integer held.
     #[serde(with = "decimal")]
     pub max: i128,
     /// Integers of any size beyond `min..=max` (pickle longs, CBOR bignums).
@@ -73,6 +78,7 @@ pub struct IntRange {
 }
 
 impl IntRange {
+    /// i64::MIN ..= u64::MAX: the integers of MessagePack and most serde models.
     pub const I64_U64: IntRange = IntRange {
         min: i64::MIN as i128,
         max: u64::MAX as i128,
@@ -84,12 +90,14 @@ impl IntRange {
         max: u64::MAX as i128,
         big: false,
     };
+    /// Integers of any size.
     pub const UNBOUNDED: IntRange = IntRange {
         min: i128::MIN,
         max: i128::MAX,
         big: true,
     };
 
+    /// Whether `i` is held.
     pub fn contains_i128(&self, i: i128) -> bool {
         self.big || (self.min..=self.max).contains(&i)
     }
@@ -101,31 +109,49 @@ impl IntRange {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Caps {
+    /// Null (`None`, `nil`).
     pub null: bool,
     /// CBOR simple values other than bools and null (`undefined` included).
     pub simple: bool,
+    /// Booleans.
     pub bool: bool,
+    /// Which integers.
     pub ints: IntRange,
+    /// How a binary16 float comes back.
     pub f16: FloatRepr,
+    /// How a binary32 float comes back.
     pub f32: FloatRepr,
+    /// How a binary64 float comes back.
     pub f64: FloatRepr,
     /// NaN at all; when false NaNs are skipped.
     pub nan: bool,
     /// NaN bit patterns other than the canonical quiet NaN.
     pub nan_payload: bool,
+    /// Positive and negative infinity.
     pub infinity: bool,
+    /// Text (UTF-8 strings).
     pub text: bool,
+    /// Byte strings, apart from text.
     pub bytes: bool,
+    /// Arrays (lists).
     pub array: bool,
+    /// Maps (dicts, objects).
     pub map: bool,
+    /// Which map keys.
     pub map_keys: MapKeys,
     /// Map pairs come back in the order written.
     pub map_order: bool,
+    /// What happens to a duplicate map key.
     pub duplicates: Duplicates,
+    /// CBOR tags (other than the ones that spell crossfmt variants).
     pub tags: bool,
+    /// MessagePack extension types.
     pub ext: bool,
+    /// How a Python tuple comes back.
     pub tuple: CollectionRepr,
+    /// How a Python set comes back.
     pub set: CollectionRepr,
+    /// How a Python frozenset comes back.
     pub frozenset: CollectionRepr,
     /// Set and frozenset members come back in the order written (false for
     /// a model that keeps sets sorted or hashed: they are compared as sets).
@@ -579,6 +605,7 @@ fn python_equal_pair<'a>(
     None
 }
 
+/// Whether two pairs of `kvs` have exactly equal keys.
 pub fn has_duplicate_keys(kvs: &[(Value, Value)]) -> bool {
     let mut keys: Vec<&Value> = kvs.iter().map(|(k, _)| k).collect();
     keys.sort();

@@ -12,16 +12,22 @@ use std::sync::Arc;
 /// byte for byte by the differential check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
+    /// MessagePack.
     MsgPack,
+    /// CBOR (RFC 8949).
     Cbor,
+    /// JSON (RFC 8259), the text baseline.
     Json,
+    /// Python's pickle, protocols 0-5.
     Pickle,
+    /// Protocol Buffers.
     Protobuf,
     /// Python `struct` records: schema-driven, no self-describing bytes.
     Struct,
 }
 
 impl Format {
+    /// Every format, in the order runs and reports list them.
     pub const ALL: [Format; 6] = [
         Format::MsgPack,
         Format::Cbor,
@@ -31,6 +37,7 @@ impl Format {
         Format::Struct,
     ];
 
+    /// The name used in ids, paths and flags (`msgpack`, `cbor`, ...).
     pub fn name(self) -> &'static str {
         match self {
             Format::MsgPack => "msgpack",
@@ -101,36 +108,46 @@ impl ErrorKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// Why a codec refused to encode or decode: its kind, which the checks
+/// judge, and the library's message, which they only show.
 pub struct CodecError {
+    /// What kind of refusal (or breakdown) this is.
     pub kind: ErrorKind,
+    /// The library's own words.
     pub message: String,
 }
 
 impl CodecError {
+    /// The bytes are not valid in the format.
     pub fn syntax(m: impl fmt::Display) -> Self {
         CodecError {
             kind: ErrorKind::Syntax,
             message: m.to_string(),
         }
     }
+    /// Valid, but outside the implementation's data model.
     pub fn unsupported(m: impl fmt::Display) -> Self {
         CodecError {
             kind: ErrorKind::Unsupported,
             message: m.to_string(),
         }
     }
+    /// A resource limit (depth, size) was reached.
     pub fn limit(m: impl fmt::Display) -> Self {
         CodecError {
             kind: ErrorKind::Limit,
             message: m.to_string(),
         }
     }
+    /// Encoding failed.
     pub fn encode(m: impl fmt::Display) -> Self {
         CodecError {
             kind: ErrorKind::Encode,
             message: m.to_string(),
         }
     }
+    /// An error of any kind; for the breakdown kinds an external
+    /// implementation reports ([`ErrorKind::is_failure`]).
     pub fn failure(kind: ErrorKind, m: impl fmt::Display) -> Self {
         CodecError {
             kind,
@@ -156,9 +173,14 @@ impl std::error::Error for CodecError {}
 pub trait Codec: Send + Sync {
     /// `"<format>/<implementation>"`, e.g. `"msgpack/rmp-serde"`.
     fn id(&self) -> &str;
+    /// The format it reads and writes.
     fn format(&self) -> Format;
+    /// What its data model holds (see [`Caps`]): the checks skip what it
+    /// cannot hold and compare values in its normal form.
     fn caps(&self) -> Caps;
+    /// Writes `v`.
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError>;
+    /// Reads exactly one complete value from `b`.
     fn decode(&self, b: &[u8]) -> Result<Value, CodecError>;
 
     /// Why the codec cannot encode `v`, or `None` when it can: a skip, never
@@ -179,6 +201,7 @@ pub trait Codec: Send + Sync {
     }
 }
 
+/// A shared codec, as registries and runs hold them.
 pub type CodecRef = Arc<dyn Codec>;
 
 /// The error an adapter's `encode` returns for a value outside its caps

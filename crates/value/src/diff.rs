@@ -13,18 +13,29 @@ pub struct Difference {
     /// `[2]`, `{#0 key}` (the first pair's key), `["a"]` (the value under
     /// key `"a"`), `258(..)` (inside a tag); empty at the top level.
     pub path: String,
+    /// What the expected value has there.
     pub expected: Side,
+    /// What the actual value has there.
     pub actual: Side,
 }
 
 /// One side of a [`Difference`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Side {
-    /// A node that differs: its kind ([`Value::kind`]) and its short notation.
-    Node { kind: &'static str, shown: String },
-    /// Two containers of one kind whose lengths differ: the container's kind
-    /// and its length.
-    Items { container: &'static str, len: usize },
+    /// A node that differs.
+    Node {
+        /// Its kind ([`Value::kind`]).
+        kind: &'static str,
+        /// Its short notation ([`notation::print_short`]).
+        shown: String,
+    },
+    /// Two containers of one kind whose lengths differ.
+    Items {
+        /// The container's kind.
+        container: &'static str,
+        /// Its length on this side.
+        len: usize,
+    },
 }
 
 impl Side {

@@ -13,7 +13,9 @@ use std::sync::Once;
 /// the place without the column and the message without its numbers.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Panic {
+    /// The panic's message.
     pub message: String,
+    /// `file:line:column` where it was raised, when the hook saw it.
     pub location: Option<String>,
 }
 
@@ -30,8 +32,11 @@ impl fmt::Display for Panic {
 /// How one call into a codec ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome<T> {
+    /// It answered.
     Ok(T),
+    /// It refused, with an error.
     Rejected(CodecError),
+    /// It panicked (contained).
     Panicked(Panic),
     /// The implementation failed without a panic to catch: an external
     /// process crashed, hung or ran out of memory (`ErrorKind::is_failure`).

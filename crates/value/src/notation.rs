@@ -69,9 +69,11 @@ const SHORT_CHARS: usize = 60;
 const PRETTY_WIDTH: usize = 80;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// Why text is not a value, and where.
 pub struct ParseError {
     /// Byte offset into the parsed text.
     pub offset: usize,
+    /// What was expected or wrong.
     pub message: String,
 }
 
@@ -111,7 +113,7 @@ pub fn print(v: &Value) -> String {
     p.out
 }
 
-/// [`print`] cut to about 60 characters with "…", for messages. Stops
+/// [`print()`] cut to about 60 characters with "…", for messages. Stops
 /// printing early, so it is cheap on huge values.
 pub fn print_short(v: &Value) -> String {
     // 4 bytes per char at most: past this many bytes there are enough chars.
@@ -1259,7 +1261,7 @@ fn b64_decode(body: &str, base: usize) -> PResult<Vec<u8>> {
     Ok(out)
 }
 
-/// Diagnostic notation, as [`print`] writes it.
+/// Diagnostic notation, as [`print()`] writes it.
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&print(self))

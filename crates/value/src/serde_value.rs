@@ -66,6 +66,7 @@ impl Convention for Plain {}
 pub struct Ser<'a, C>(pub &'a Value, PhantomData<C>);
 
 impl<'a, C: Convention> Ser<'a, C> {
+    /// Serialises `v` under convention `C`.
     pub fn new(v: &'a Value) -> Self {
         Ser(v, PhantomData)
     }
@@ -128,6 +129,7 @@ impl<C: Convention> Serialize for Ser<'_, C> {
 pub struct Seed<C>(PhantomData<C>);
 
 impl<C> Seed<C> {
+    /// A seed that reads one `Value` under convention `C`.
     pub fn new() -> Self {
         Seed(PhantomData)
     }

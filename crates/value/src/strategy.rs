@@ -31,11 +31,19 @@ pub fn any_value() -> impl Strategy<Value = Value> {
     value_for(&Caps::ALL)
 }
 
+/// Whether `caps` supports any value at all (a scalar or an empty
+/// container within its depth): when not, [`value_for`] has nothing to
+/// generate.
+pub fn generates(caps: &Caps) -> bool {
+    caps.max_depth >= 1 && (leaves(caps).is_some() || !empty_containers(caps).is_empty())
+}
+
 /// Values `caps` supports (`caps.supports(&v)` holds for every one).
 ///
 /// # Panics
 ///
-/// When `caps` supports no value at all (not even an empty container).
+/// When `caps` supports no value at all (not even an empty container; see
+/// [`generates`]).
 pub fn value_for(caps: &Caps) -> impl Strategy<Value = Value> {
     let caps = *caps;
     unfiltered(&caps).prop_filter(

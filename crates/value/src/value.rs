@@ -17,30 +17,40 @@ use num_bigint::BigInt;
 /// hashing are exact (`NaN == NaN` with the same payload, `-0.0 != 0.0`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum Float {
+    /// binary16 bits.
     F16(u16),
+    /// binary32 bits.
     F32(u32),
+    /// binary64 bits.
     F64(u64),
 }
 
 /// The width of a [`Float`].
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum FloatWidth {
+    /// binary16 (half).
     F16,
+    /// binary32 (single).
     F32,
+    /// binary64 (double).
     F64,
 }
 
 impl Float {
+    /// The float `x`, binary16.
     pub fn from_f16(x: half::f16) -> Self {
         Float::F16(x.to_bits())
     }
+    /// The float `x`, binary32.
     pub fn from_f32(x: f32) -> Self {
         Float::F32(x.to_bits())
     }
+    /// The float `x`, binary64.
     pub fn from_f64(x: f64) -> Self {
         Float::F64(x.to_bits())
     }
 
+    /// The float's width.
     pub fn width(self) -> FloatWidth {
         match self {
             Float::F16(_) => FloatWidth::F16,
@@ -58,6 +68,7 @@ impl Float {
         }
     }
 
+    /// Any NaN, of any sign and payload.
     pub fn is_nan(self) -> bool {
         match self {
             Float::F16(b) => half::f16::from_bits(b).is_nan(),
@@ -66,6 +77,7 @@ impl Float {
         }
     }
 
+    /// Positive or negative infinity.
     pub fn is_infinite(self) -> bool {
         self.to_f64().is_infinite()
     }
@@ -169,6 +181,8 @@ impl Float {
 }
 
 impl FloatWidth {
+    /// The width's canonical quiet NaN (`0x7e00`, `0x7fc00000`,
+    /// `0x7ff8000000000000`).
     pub fn canonical_nan(self) -> Float {
         match self {
             FloatWidth::F16 => Float::F16(0x7e00),
@@ -185,15 +199,23 @@ impl FloatWidth {
 /// (or the `From` impls) to keep it; [`Value::is_well_formed`] checks it.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum Value {
+    /// Null, nil, `None`.
     Null,
     /// CBOR simple values other than false/true/null, including `undefined` (23).
     Simple(u8),
+    /// A boolean.
     Bool(bool),
+    /// An integer that fits `i128` (always this variant when it fits).
     Int(i128),
+    /// An integer outside `i128`.
     BigInt(BigInt),
+    /// A float at its width, bits exact.
     Float(Float),
+    /// Text.
     Text(String),
+    /// A byte string.
     Bytes(Vec<u8>),
+    /// An array.
     Array(Vec<Value>),
     /// Ordered key/value pairs; any key type; duplicates kept.
     Map(Vec<(Value, Value)>),
@@ -223,6 +245,7 @@ pub mod tags {
     /// Unsigned and negative bignums (RFC 8949 §3.4.3), content a byte string:
     /// an integer.
     pub const POS_BIGNUM: u64 = 2;
+    /// See [`POS_BIGNUM`].
     pub const NEG_BIGNUM: u64 = 3;
     /// IANA "mathematical finite set", content an array: a Python set (as cbor2
     /// writes sets).
@@ -244,15 +267,19 @@ impl Value {
         }
     }
 
+    /// A binary16 float.
     pub fn f16(x: half::f16) -> Value {
         Value::Float(Float::from_f16(x))
     }
+    /// A binary32 float.
     pub fn f32(x: f32) -> Value {
         Value::Float(Float::from_f32(x))
     }
+    /// A binary64 float.
     pub fn f64(x: f64) -> Value {
         Value::Float(Float::from_f64(x))
     }
+    /// Text.
     pub fn text(s: impl Into<String>) -> Value {
         Value::Text(s.into())
     }

@@ -1,6 +1,6 @@
 //! Codecs implemented outside crossfmt, in any language: a *testee* process
 //! speaking the pipe protocol of `conformance/PROTOCOL.md`. [`start`] runs
-//! one and returns a [`Codec`] per codec it announces; [`serve`] is the
+//! one and returns a [`Codec`] per codec it announces; [`serve()`] is the
 //! other side, serving crossfmt's own codecs (`crossfmt testee`).
 
 pub mod process;

@@ -1,12 +1,13 @@
-//! `pickle/crossfmt`: the project's own pickle codec — the [`machine`]
-//! (never imports or calls) and [`to_value`] for reading, the CPython-exact
-//! [`encoder`] for writing.
+//! `pickle/crossfmt`: the project's own pickle codec — the pickle machine
+//! of [`crossfmt_pickle`] (never imports or calls) for reading
+//! ([`crossfmt_pickle::loads`]), its CPython-exact encoder for writing
+//! ([`crossfmt_pickle::dumps`]).
 //!
 //! Writes protocol 4 (CPython 3.11's default) unless bound to another with
 //! `for_schema("0"..="5")`; reads every protocol. Decoding mirrors
 //! `pickle.loads` with two exceptions, both refusals: bytes after `STOP`
 //! (CPython ignores them; a codec answers for one complete value), and
-//! anything [`to_value`]'s policy does not accept as data.
+//! anything [`crossfmt_pickle::to_value`]'s policy does not accept as data.
 
 use super::SerdePickle;
 use crossfmt_value::caps::Caps;

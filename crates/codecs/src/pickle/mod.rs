@@ -31,7 +31,7 @@
 //! 1.0 == True`, `0.0 == -0.0`), and (a library quirk) compares an `I64` with
 //! an `F64` after rounding the integer to f64. Two distinct `Value`s that it
 //! considers equal cannot both be a dict key or set member: encoding such a
-//! map or set fails with [`ErrorKind::Unsupported`](super::ErrorKind) naming
+//! map or set fails with [`ErrorKind::Unsupported`](crossfmt_value::ErrorKind) naming
 //! both, as does a set with a repeated member (a Python set cannot hold one),
 //! rather than dropping one silently. `Caps` cannot express this yet: its
 //! `normalise` merges only exactly equal keys and keeps set order, so such

@@ -19,7 +19,7 @@
 //! Sets, frozensets, CBOR tags and simple values, MessagePack ext and integers
 //! outside `i64::MIN..=u64::MAX` have no representation (`caps` says no).
 //!
-//! Decoding rejects, as [`ErrorKind::Unsupported`](super::ErrorKind): a
+//! Decoding rejects, as [`ErrorKind::Unsupported`](crossfmt_value::ErrorKind): a
 //! `Value` whose `kind` is unset (e.g. the empty input, or a message made only
 //! of unknown fields), and an `Entry` without a key or without a value. A
 //! `uint` holding a value that fits `i64` (only another writer produces that)
@@ -34,7 +34,7 @@
 //! (`Value`, `List`) and one level of map nesting three (`Value`, `Map`,
 //! `Entry`); a `Null` leaf costs one more. [`MAX_DEPTH`] is the deepest `Value`
 //! that decodes whatever its shape (nested maps ending in null); deeper
-//! encodings are refused with [`ErrorKind::Limit`](super::ErrorKind).
+//! encodings are refused with [`ErrorKind::Limit`](crossfmt_value::ErrorKind).
 
 use crossfmt_value::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};
 use crossfmt_value::value::{Float, FloatWidth, Value};

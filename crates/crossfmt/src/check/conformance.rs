@@ -21,7 +21,9 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Expect {
+    /// A conforming decoder returns a value.
     Accept,
+    /// A conforming decoder returns an error.
     Reject,
     /// The format leaves it open: accepting and rejecting both conform.
     ImplementationDefined,
@@ -30,13 +32,18 @@ pub enum Expect {
 /// The operation a case exercises and what it expects.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Test {
+    /// Decode these bytes.
     Decode {
+        /// The bytes.
         input: Vec<u8>,
+        /// What a conforming decoder does.
         expect: Expect,
         /// Required for `accept`; optional for implementation-defined.
         value: Option<Value>,
     },
+    /// Encode this value.
     Encode {
+        /// The value.
         value: Value,
         /// `None`: encoding must fail. `Some`: every acceptable encoding.
         encodings: Option<Vec<Vec<u8>>>,
@@ -47,12 +54,19 @@ pub enum Test {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OutcomeKind {
+    /// The implementation conforms.
     Pass,
+    /// It decoded (or wrote) another value (bytes) than the case wants.
     WrongValue,
+    /// It accepted what it must reject.
     FalseAccept,
+    /// It rejected what it must accept.
     FalseReject,
+    /// It panicked or crashed.
     Panic,
+    /// It did not answer in time.
     Timeout,
+    /// It ran out of memory.
     OutOfMemory,
     /// The case does not apply (a value outside the codec's data model);
     /// never counted as a pass.
@@ -60,6 +74,7 @@ pub enum OutcomeKind {
 }
 
 impl OutcomeKind {
+    /// Every kind, in report order.
     pub const ALL: [OutcomeKind; 8] = [
         OutcomeKind::Pass,
         OutcomeKind::WrongValue,
@@ -107,17 +122,21 @@ impl fmt::Display for OutcomeKind {
 /// empty on a pass.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaseOutcome {
+    /// How the case ended.
     pub kind: OutcomeKind,
     /// The value-free shape of what happened (see the module
     /// documentation); empty on a pass or skip.
     pub class: String,
     /// One line, starting with the kind's name; `pass` on a pass.
     pub message: String,
+    /// What a conforming implementation does, rendered.
     pub expected: String,
+    /// What this one did, rendered.
     pub actual: String,
 }
 
 impl CaseOutcome {
+    /// A pass.
     pub fn pass() -> Self {
         CaseOutcome {
             kind: OutcomeKind::Pass,
@@ -140,6 +159,7 @@ impl CaseOutcome {
         }
     }
 
+    /// A skip, with why.
     pub fn skipped(why: impl fmt::Display) -> Self {
         CaseOutcome::new(OutcomeKind::Skipped, String::new(), why)
     }

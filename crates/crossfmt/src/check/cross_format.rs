@@ -12,6 +12,7 @@ use crate::diff;
 use crate::finding::{Seen, Wanted};
 use crate::{notation, Codec, Value};
 
+/// `cross_format`: `a` and `b` on `v` (see the module documentation).
 pub fn pair(a: &dyn Codec, b: &dyn Codec, v: &Value) -> CheckResult {
     for c in [a, b] {
         if let Some(why) = c.unsupported(v) {

@@ -25,6 +25,7 @@ pub use crate::guard::{contain, decode, encode, Outcome};
 /// A check that found nothing wrong either passed or could not apply.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
+    /// The check held.
     Pass,
     /// The check does not apply (a value outside a codec's capabilities);
     /// counted apart from passes.
@@ -68,7 +69,9 @@ pub struct Check {
     pub name: &'static str,
     /// One line for `--help` and reports.
     pub about: &'static str,
+    /// What it takes.
     pub input: InputKind,
+    /// How many codecs, and which.
     pub arity: Arity,
     /// For an engine check: the format of the bytes it reads.
     pub format: Option<Format>,
@@ -96,15 +99,25 @@ impl std::fmt::Debug for Check {
     }
 }
 
+/// Value first: `decode(encode(v))` is the codec's normal form of `v`.
 pub const ROUNDTRIP: &str = "roundtrip";
+/// Bytes first: accepted bytes decode to a value that re-encodes to a fixed point.
 pub const ROUNDTRIP_BYTES: &str = "roundtrip-bytes";
+/// Two codecs on one value, and transcoding between them.
 pub const CROSS_FORMAT: &str = "cross_format";
+/// Every implementation of a format on the same bytes.
 pub const DIFFERENTIAL: &str = "differential";
+/// An encoder byte-identical to a reference.
 pub const SAME_ENCODING: &str = "same-encoding";
+/// A schema-bound engine and reference encode alike.
 pub const SCHEMA_ENCODE: &str = "schema-encode";
+/// A schema-bound engine and reference decode alike.
 pub const SCHEMA_DECODE: &str = "schema-decode";
+/// The struct format parser and its layouts.
 pub const STRUCT_LAYOUT: &str = "struct-layout";
+/// The struct engine unpacking any bytes under any format.
 pub const STRUCT_UNPACK: &str = "struct-unpack";
+/// The pickle scanner's work bound.
 pub const PICKLE_SCAN: &str = "pickle-scan";
 
 /// Every check, in the order runs and reports list them.

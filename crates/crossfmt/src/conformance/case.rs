@@ -15,6 +15,8 @@ pub const FORMATS: [&str; 6] = ["msgpack", "cbor", "json", "pickle", "protobuf",
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+/// How binding a case is: a required failure fails the run, a recommended
+/// one warns unless `--strict`.
 pub enum Level {
     /// A failure fails the run.
     Required,
@@ -23,6 +25,7 @@ pub enum Level {
 }
 
 impl Level {
+    /// The level's name in suites and reports.
     pub fn name(self) -> &'static str {
         match self {
             Level::Required => "required",
@@ -33,12 +36,16 @@ impl Level {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+/// What a case exercises.
 pub enum Op {
+    /// Decoding bytes.
     Decode,
+    /// Encoding a value.
     Encode,
 }
 
 impl Op {
+    /// The op's name in suites and reports.
     pub fn name(self) -> &'static str {
         match self {
             Op::Decode => "decode",
@@ -78,19 +85,28 @@ struct RawCase {
 /// A validated case.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Case {
+    /// The stable id, `<suite>/<path>`.
     pub id: String,
+    /// The suite it belongs to.
     pub suite: String,
+    /// The format name.
     pub format: String,
+    /// The schema codecs are bound to for this case (a struct format, a pickle protocol).
     pub schema: Option<String>,
+    /// Where the expectation comes from (a spec section, a reference implementation).
     pub source: String,
+    /// Required or recommended.
     pub level: Level,
+    /// A note for people.
     pub note: Option<String>,
+    /// What to run and expect.
     pub test: Test,
     /// The `value` field as written, for reports.
     pub value_text: Option<String>,
 }
 
 impl Case {
+    /// Decode or encode.
     pub fn op(&self) -> Op {
         match self.test {
             Test::Decode { .. } => Op::Decode,
@@ -137,19 +153,26 @@ impl Case {
 /// A parsed suite file.
 #[derive(Clone, Debug)]
 pub struct Suite {
+    /// The suite's name (its file stem).
     pub name: String,
+    /// What it covers.
     pub description: String,
+    /// Where its cases come from.
     pub source: String,
+    /// The file it was read from.
     pub path: PathBuf,
+    /// Its cases, in file order.
     pub cases: Vec<Case>,
 }
 
 /// A suite file that does not follow the schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseError {
+    /// The suite file.
     pub path: PathBuf,
     /// The case id, when the error is about one case.
     pub case: Option<String>,
+    /// What is wrong.
     pub message: String,
 }
 

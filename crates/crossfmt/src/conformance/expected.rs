@@ -22,7 +22,9 @@ use std::path::{Component, Path, PathBuf};
 /// One implementation's list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FailureList {
+    /// The file it was read from.
     pub path: PathBuf,
+    /// Its entries, in file order.
     pub entries: Vec<Entry>,
 }
 

@@ -13,8 +13,11 @@ use std::collections::HashMap;
 /// One implementation in the matrix.
 #[derive(Clone, Debug)]
 pub struct Implementation {
+    /// The codec's id.
     pub id: String,
+    /// Its format name.
     pub format: String,
+    /// Its expected-failure list.
     pub failures: FailureList,
 }
 
@@ -22,6 +25,7 @@ pub struct Implementation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
+    /// The case passed.
     Pass,
     /// A failure the list does not expect.
     Fail,
@@ -29,10 +33,12 @@ pub enum Status {
     ExpectedFailure,
     /// A pass of a case the list says fails: the list is out of date.
     UnexpectedPass,
+    /// The case did not apply.
     Skipped,
 }
 
 impl Status {
+    /// The status's name in reports.
     pub fn name(self) -> &'static str {
         match self {
             Status::Pass => "pass",
@@ -45,8 +51,11 @@ impl Status {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// One case for one implementation.
 pub struct Cell {
+    /// What the implementation did.
     pub outcome: CaseOutcome,
+    /// How that is judged against its list.
     pub status: Status,
     /// The expected-failure entry involved (expected failure or unexpected pass).
     pub entry: Option<Entry>,
@@ -75,21 +84,29 @@ pub fn judge(outcome: CaseOutcome, id: &str, list: &FailureList) -> Cell {
 /// An expected-failure entry that matched no case of its implementation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stale {
+    /// The implementation's id.
     pub implementation: String,
+    /// Its list.
     pub path: std::path::PathBuf,
+    /// The entry.
     pub entry: Entry,
 }
 
 #[derive(Clone, Debug)]
+/// Every case against every implementation of its format.
 pub struct Matrix {
+    /// The cases, in run order.
     pub cases: Vec<Case>,
+    /// The implementations, in registry order.
     pub implementations: Vec<Implementation>,
     /// `cells[case][implementation]`: `None` where the case's format is not
     /// the implementation's, or the run was interrupted before it.
     pub cells: Vec<Vec<Option<Cell>>>,
+    /// The run stopped early (SIGINT/SIGTERM): the matrix is partial.
     pub interrupted: bool,
     /// Recommended failures fail the run too.
     pub strict: bool,
+    /// Entries that matched no case that ran.
     pub stale: Vec<Stale>,
 }
 
@@ -98,22 +115,32 @@ pub struct Matrix {
 pub struct Totals {
     /// Cases of the implementation's format.
     pub cases: usize,
+    /// Passed.
     pub pass: usize,
+    /// Required cases failed unexpectedly.
     pub fail_required: usize,
+    /// Recommended cases failed unexpectedly.
     pub fail_recommended: usize,
+    /// Failed as the list expects.
     pub expected_failures: usize,
+    /// Listed, but passed.
     pub unexpected_passes: usize,
+    /// Did not apply.
     pub skipped: usize,
     /// Cases an interrupted run did not reach.
     pub not_run: usize,
+    /// List entries that matched no case.
     pub stale_entries: usize,
 }
 
 /// What a cell shows in the pruned matrix, and what rows are grouped by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mark {
+    /// The case is of another format.
     NotApplicable,
+    /// An interrupted run did not reach it.
     NotRun,
+    /// Judged, and how it ended.
     Is(Status, OutcomeKind),
 }
 
@@ -140,6 +167,7 @@ impl Mark {
 /// Cases whose marks across implementations are identical.
 #[derive(Clone, Debug)]
 pub struct Group {
+    /// Each implementation's mark, in order.
     pub marks: Vec<Mark>,
     /// Indexes into `Matrix::cases`, in suite order.
     pub cases: Vec<usize>,
@@ -155,10 +183,12 @@ impl Group {
 }
 
 impl Matrix {
+    /// Whether case `case` is of implementation `imp`'s format.
     pub fn applies(&self, case: usize, imp: usize) -> bool {
         self.cases[case].format == self.implementations[imp].format
     }
 
+    /// Case `case`'s mark for implementation `imp`.
     pub fn mark(&self, case: usize, imp: usize) -> Mark {
         match &self.cells[case][imp] {
             Some(c) => Mark::Is(c.status, c.outcome.kind),
@@ -167,6 +197,7 @@ impl Matrix {
         }
     }
 
+    /// Implementation `imp`'s counts.
     pub fn totals(&self, imp: usize) -> Totals {
         let mut t = Totals {
             stale_entries: self

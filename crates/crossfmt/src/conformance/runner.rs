@@ -10,6 +10,7 @@ use crate::{CodecRef, Registry};
 use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug, Default)]
+/// How a conformance run judges.
 pub struct Options {
     /// Recommended failures fail the run.
     pub strict: bool,

@@ -12,15 +12,29 @@ pub fn builtin_root() -> PathBuf {
 #[derive(Debug, thiserror::Error)]
 pub enum SuiteError {
     #[error("{}: {source}", path.display())]
+    /// A suite file or directory could not be read.
     Io {
+        /// What could not be read.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
     #[error("no suite files (*.json) in {} — generate them first (conformance/generators/)", dir.display())]
-    Empty { dir: PathBuf },
+    /// The directory holds no suite.
+    Empty {
+        /// The directory.
+        dir: PathBuf,
+    },
     #[error("unknown suite {name:?}; known: {}", known.join(", "))]
-    Unknown { name: String, known: Vec<String> },
+    /// A suite asked for by name is not there.
+    Unknown {
+        /// The name asked for.
+        name: String,
+        /// The suites there are.
+        known: Vec<String>,
+    },
     #[error(transparent)]
+    /// A suite file is malformed.
     Case(#[from] super::case::CaseError),
 }
 

@@ -22,8 +22,15 @@ use std::fmt;
 /// What a check was given.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Input {
+    /// A value.
     Value(Value),
-    Bytes { format: Format, bytes: Vec<u8> },
+    /// Bytes of a format.
+    Bytes {
+        /// Their format.
+        format: Format,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
 }
 
 impl Input {
@@ -94,6 +101,7 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind.
     pub const ALL: [Kind; 20] = [
         Kind::EncodeFailed,
         Kind::ValueChanged,
@@ -172,9 +180,13 @@ impl fmt::Display for Kind {
 /// How one call into an implementation ended, as a finding records it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Seen {
+    /// A value it decoded.
     Value(Value),
+    /// Bytes it wrote.
     Bytes(Vec<u8>),
+    /// It refused.
     Rejected(CodecError),
+    /// It panicked (contained).
     Panicked(Panic),
     /// The implementation broke down without a panic to catch: an external
     /// process crashed, hung or ran out of memory.
@@ -251,6 +263,7 @@ impl fmt::Display for Wanted {
 pub struct Row {
     /// The codec's id.
     pub codec: String,
+    /// What it did.
     pub seen: Seen,
 }
 
@@ -260,10 +273,12 @@ pub struct Row {
 pub struct Finding {
     /// The check's name ([`crate::check::Check::name`]).
     pub check: &'static str,
+    /// What went wrong.
     pub kind: Kind,
     /// The codecs the check ran, in its order (for a transcoding finding:
     /// the codec decoded from, then the one encoded with).
     pub codecs: Vec<String>,
+    /// What the check was given.
     pub input: Input,
     /// The schema the codecs were bound to, for a schema-bound check.
     pub schema: Option<String>,
@@ -317,6 +332,7 @@ impl Finding {
         f
     }
 
+    /// Sets what the check expected.
     pub fn expected(mut self, w: Wanted) -> Self {
         self.expected = Some(w);
         self
@@ -342,6 +358,7 @@ impl Finding {
         f
     }
 
+    /// Sets the first difference.
     pub fn difference(mut self, d: Option<Difference>) -> Self {
         self.difference = d;
         self
@@ -353,16 +370,19 @@ impl Finding {
         self
     }
 
+    /// Adds context for people (never part of the signature).
     pub fn context(mut self, c: impl Into<String>) -> Self {
         self.context = Some(c.into());
         self
     }
 
+    /// Sets the bytes involved.
     pub fn bytes(mut self, b: &[u8]) -> Self {
         self.bytes = b.to_vec();
         self
     }
 
+    /// Records the schema the codecs were bound to.
     pub fn schema(mut self, s: &str) -> Self {
         self.schema = Some(s.to_string());
         self
@@ -376,6 +396,7 @@ impl Finding {
         })
     }
 
+    /// The bytes involved, as hex.
     pub fn input_hex(&self) -> String {
         hex::encode(&self.bytes)
     }

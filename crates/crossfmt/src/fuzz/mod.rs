@@ -70,6 +70,7 @@ use std::sync::{Arc, OnceLock};
 /// One fuzz target.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
+    /// Its name: the `fuzz/fuzz_targets/<name>.rs` binary.
     pub name: String,
     /// The check the target runs; `None` for a `bare_decode_` baseline.
     pub check: Option<&'static str>,
@@ -81,8 +82,9 @@ pub struct Target {
     pub max_len: usize,
 }
 
-/// Names of the two planted-bug targets.
+/// The planted-bug target that decodes bytes.
 pub const PLANTED_DECODE: &str = "planted_decode";
+/// The planted-bug target that round-trips values.
 pub const PLANTED_ROUNDTRIP: &str = "planted_roundtrip";
 /// The prefix of the exec/s baseline targets.
 pub const BARE_DECODE: &str = "bare_decode_";
@@ -339,10 +341,12 @@ pub fn dict_formats() -> Vec<Format> {
 /// How many seed files each target got.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SeedStats {
+    /// Files written per target.
     pub per_target: BTreeMap<String, usize>,
 }
 
 impl SeedStats {
+    /// Files written in all.
     pub fn files(&self) -> usize {
         self.per_target.values().sum()
     }

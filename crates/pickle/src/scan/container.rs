@@ -6,7 +6,7 @@
 //! not refuse a member whose CRC is wrong, and neither may a scanner that
 //! wants to see what it loads. When the central directory cannot be read at
 //! all, members are found by walking the local file headers. A file that
-//! starts like a zip is also read as a pickle (see [`scan`]).
+//! starts like a zip is also read as a pickle (see [`scan_file`](super::scan_file)).
 
 use super::stream::scan_stream;
 use super::{Finding, Kind, Sink};
