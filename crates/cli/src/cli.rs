@@ -598,7 +598,8 @@ fn cmd_check_list() -> ExitCode {
         let (lo, hi) = c.codec_count();
         let codecs = match (lo, hi) {
             (0, 0) => "no codec".to_string(),
-            (a, b) if a == b => format!("{a} codec(s)"),
+            (1, 1) => "1 codec".to_string(),
+            (a, b) if a == b => format!("{a} codecs"),
             (a, _) => format!("{a}+ codecs"),
         };
         let input = match c.input {

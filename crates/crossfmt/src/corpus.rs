@@ -22,12 +22,14 @@
 //!   `cross_format`, ...). A regression's input is replayed through that check
 //!   by `cargo test` and `crossfmt run`; a value regression under `<check>/` and
 //!   a bytes one under `<check>/<format>/` are both allowed.
-//! - `<target>` is a fuzz target's name ([`crate::fuzz::targets`]); a plain
+//! - `<target>` is a fuzz target's name (`crossfmt::fuzz::targets`); a plain
 //!   file (not `*.diag`) directly under it is a raw input of that target
-//!   ([`RegressionInput::Target`]), replayed through
-//!   [`crate::fuzz::run_target`] by `tests/regressions.rs`. A directory may be
-//!   both a check and a target (`cross_format`): `.diag` files and format
-//!   directories are check regressions, other files target inputs.
+//!   ([`RegressionInput::Target`]), replayed through `crossfmt::fuzz::run_target`
+//!   by the regression replay, which also refuses a name that is no target.
+//!   A directory may be both a check and a target (`cross_format`): `.diag`
+//!   files and format directories are check regressions, other files target
+//!   inputs; a plain file under a check's directory that is no target's is an
+//!   error.
 //! - `MANIFEST.tsv` lines are `hash<TAB>format<TAB>expect<TAB>description`
 //!   with `expect` one of `accept`, `reject`, `either`; `#` lines are comments.
 //!   The loader attaches them to the matching [`BytesCase`].
@@ -363,12 +365,21 @@ pub fn load_bytes(root: &Path) -> Result<Vec<BytesCase>, CorpusError> {
     Ok(out)
 }
 
+/// Whether plain files under `regressions/<dir>/` are raw fuzz inputs: any
+/// directory but a check's that is not also a fuzz target's (`cross_format`
+/// is both). Which target a name means is the fuzz module's business; the
+/// regression replay refuses a name that is none.
+fn holds_raw_inputs(dir: &str) -> bool {
+    let is_check = crate::check::get(dir).is_some();
+    let is_target = crate::check::CHECKS.iter().any(|c| c.target == Some(dir));
+    !is_check || is_target
+}
+
 /// Loads only `root/regressions/<check>/…`, sorted by check, then path.
 pub fn load_regressions(root: &Path) -> Result<Vec<RegressionCase>, CorpusError> {
     require_dir(root)?;
     let dir = root.join("regressions");
     let mut out = Vec::new();
-    let targets: Vec<String> = crate::fuzz::targets().into_iter().map(|t| t.name).collect();
     for check_dir in optional_dir(&dir)? {
         if !check_dir.is_dir {
             return Err(CorpusError::layout(
@@ -397,7 +408,7 @@ pub fn load_regressions(root: &Path) -> Result<Vec<RegressionCase>, CorpusError>
                     path: entry.path,
                     input: RegressionInput::Check(Input::Value(value)),
                 });
-            } else if targets.contains(&check) {
+            } else if holds_raw_inputs(&check) {
                 let data = read_file_entry(&entry)?;
                 out.push(RegressionCase {
                     check: check.clone(),

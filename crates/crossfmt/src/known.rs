@@ -222,6 +222,20 @@ impl Known {
         self.entries.iter().find(|e| e.matches(finding, case))
     }
 
+    /// An entry that records, on corpus case `case`, one of `finding`'s
+    /// codecs other than `me` as wrong: for a codec author's run, a
+    /// disagreement with a built-in reference that is already known to be
+    /// wrong there is the reference's bug, not the author's.
+    pub fn blames_another(&self, finding: &Finding, case: &str, me: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| {
+            !e.is_cause()
+                && glob(&e.case, case)
+                && e.codecs
+                    .iter()
+                    .any(|c| c != me && finding.codecs.contains(c))
+        })
+    }
+
     /// The entries of `other` after this list's.
     pub fn extend(&mut self, other: Known) {
         self.entries.extend(other.entries);
@@ -229,7 +243,7 @@ impl Known {
 }
 
 fn is_check(name: &str) -> bool {
-    name == crate::conformance::CHECK || crate::check::get(name).is_some()
+    name == crate::check::conformance::CHECK || crate::check::get(name).is_some()
 }
 
 fn is_kind(name: &str) -> bool {

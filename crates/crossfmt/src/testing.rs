@@ -51,7 +51,7 @@
 //! let report = check_codec_with(Arc::new(Flags { lies: true }), &opts)?;
 //! let (_, first) = &report.findings[0];
 //! assert_eq!(first.signature(), "roundtrip|json/flags|value-changed|bool->bool");
-//! assert_eq!(first.repro(), "crossfmt check roundtrip --codec json/flags --value false");
+//! assert_eq!(first.repro(), "crossfmt check roundtrip --codec json/flags --value=false");
 //! # Ok::<(), String>(())
 //! ```
 //!
@@ -177,22 +177,14 @@ pub fn check_codec_with(codec: CodecRef, opts: &Options) -> Result<Report, Strin
         report.passed += t.passed + t.known;
         report.skipped += t.skipped;
     }
-    // A disagreement with a built-in codec on a corpus case where that codec
-    // is already recorded as wrong is the reference's bug, not yours.
-    let reference_wrong = |r: &run::Recorded| {
-        builtin.entries.iter().any(|e| {
-            !e.is_cause()
-                && crate::known::glob(&e.case, &r.case)
-                && e.codecs
-                    .iter()
-                    .any(|c| c != codec.id() && r.finding.codecs.contains(c))
-        })
-    };
     for r in out.findings {
         if r.known.is_some() {
             continue;
         }
-        if reference_wrong(&r) {
+        if builtin
+            .blames_another(&r.finding, &r.case, codec.id())
+            .is_some()
+        {
             report.skipped += 1;
         } else {
             report.findings.push((r.case, r.finding));

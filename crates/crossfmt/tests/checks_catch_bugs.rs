@@ -24,6 +24,9 @@ enum Bug {
     /// Decodes a top-level `0.5` as its own f32 of different bits, so decode ->
     /// encode -> decode drifts.
     Drifts,
+    /// Gives map pairs back in reverse: a bug only for a model that declares
+    /// it keeps map order.
+    ReversesMaps,
 }
 
 struct DiagCodec {
@@ -104,6 +107,9 @@ impl Codec for DiagCodec {
             }
             (Bug::SevenIsEight, Value::Int(7)) => Ok(Value::Int(8)),
             (Bug::Drifts, Value::Float(Float::F64(b))) => Ok(Value::Float(Float::F64(b + 1))),
+            (Bug::ReversesMaps, Value::Map(kvs)) => {
+                Ok(Value::Map(kvs.iter().rev().cloned().collect()))
+            }
             _ => Ok(v),
         }
     }
@@ -149,7 +155,7 @@ fn roundtrip_catches_silent_value_change() {
     );
     assert_eq!(
         f.repro(),
-        "crossfmt check roundtrip --codec bad --value '[-0.0]'"
+        "crossfmt check roundtrip --codec bad --value='[-0.0]'"
     );
 }
 
@@ -287,4 +293,36 @@ fn differential_catches_disagreements_and_refusals() {
     ));
     assert_eq!(f.kind, Kind::Panic, "{f}");
     assert_eq!(f.headline(), "p panicked");
+}
+
+#[test]
+fn map_order_counts_only_where_the_model_keeps_it() {
+    let v = Value::Map(vec![
+        (Value::text("b"), Value::from(1i64)),
+        (Value::text("a"), Value::from(2i64)),
+        (Value::text("c"), Value::from(3i64)),
+    ]);
+    // Declared: pairs come back in the order written. Reversing them is a bug.
+    let f = failed(check::roundtrip::value_first(
+        &codec("keeps", Bug::ReversesMaps),
+        &v,
+    ));
+    assert_eq!(f.kind, Kind::ValueChanged, "{f}");
+    // Declared: no order (a sorted or hashed map). Any order is the same map,
+    // whichever the codec's own is.
+    let unordered = DiagCodec {
+        caps: Caps {
+            map_order: false,
+            ..Caps::ALL
+        },
+        ..codec("sorted-its-own-way", Bug::ReversesMaps)
+    };
+    assert_eq!(
+        check::roundtrip::value_first(&unordered, &v),
+        Ok(Verdict::Pass)
+    );
+    assert_eq!(
+        check::roundtrip::bytes_first(&unordered, notation::print(&v).as_bytes()),
+        Ok(Verdict::Pass)
+    );
 }

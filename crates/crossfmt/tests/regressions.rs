@@ -111,6 +111,17 @@ fn regressions_find_nothing_new_and_every_known_cause_is_witnessed() {
     let known = Known::load(&Known::builtin_path()).unwrap_or_else(|e| panic!("{e}"));
     let mut witnessed = BTreeSet::new();
     let mut unexpected = Vec::new();
+    let targets: BTreeSet<String> = crossfmt::fuzz::targets()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    for (target, path, _) in target_inputs() {
+        assert!(
+            targets.contains(&target),
+            "{}: corpus/regressions/{target}/ names no fuzz target; known: {targets:?}",
+            path.display()
+        );
+    }
     for (target, path, data) in target_inputs() {
         if target.starts_with("planted_") {
             continue;

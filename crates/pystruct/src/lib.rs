@@ -12,6 +12,23 @@
 //! Errors mirror CPython's `struct.error`/`OverflowError` messages, followed
 //! by where: the format and offset for a bad format, the field index for a
 //! bad argument, the sizes for a bad buffer.
+//!
+//! ```
+//! use crossfmt_pystruct::{calcsize, pack, unpack, Layout};
+//! use crossfmt_value::Value;
+//!
+//! // struct.pack("<hB", -2, 7)
+//! let layout = Layout::parse("<hB")?;
+//! assert_eq!(calcsize("<hB")?, 3);
+//! let record = [Value::from(-2i64), Value::from(7i64)];
+//! let bytes = pack(&layout, &record)?;
+//! assert_eq!(bytes, [0xfe, 0xff, 7]);
+//! assert_eq!(unpack(&layout, &bytes)?, record);
+//! // CPython's message, and where.
+//! let err = pack(&layout, &[Value::from(40_000i64), Value::from(0i64)]).unwrap_err();
+//! assert!(err.message.starts_with("short format requires -32768 <= number <= 32767"));
+//! # Ok::<(), crossfmt_pystruct::StructError>(())
+//! ```
 
 pub mod half;
 pub mod layout;

@@ -395,6 +395,41 @@ impl Caps {
         }
     }
 
+    /// `v` with the orders this model does not keep put in `Value` order
+    /// (map pairs unless [`Caps::map_order`], set and frozenset members
+    /// unless [`Caps::set_order`]), and nothing else changed. A value a
+    /// codec decoded is compared with [`Caps::normalise`]'s normal form
+    /// after this, so a codec whose maps or sets have an order of their own
+    /// (a `BTreeMap` over its own key type, a hash set) need not sort them.
+    pub fn unordered(&self, v: &Value) -> Value {
+        let all = |xs: &[Value]| xs.iter().map(|x| self.unordered(x)).collect::<Vec<_>>();
+        let sorted = |xs: &[Value], keep: bool| {
+            let mut items = all(xs);
+            if !keep {
+                items.sort();
+            }
+            items
+        };
+        match v {
+            Value::Array(xs) => Value::Array(all(xs)),
+            Value::Tuple(xs) => Value::Tuple(all(xs)),
+            Value::Set(xs) => Value::Set(sorted(xs, self.set_order)),
+            Value::FrozenSet(xs) => Value::FrozenSet(sorted(xs, self.set_order)),
+            Value::Map(kvs) => {
+                let mut pairs: Vec<(Value, Value)> = kvs
+                    .iter()
+                    .map(|(k, x)| (self.unordered(k), self.unordered(x)))
+                    .collect();
+                if !self.map_order {
+                    pairs.sort();
+                }
+                Value::Map(pairs)
+            }
+            Value::Tag(t, inner) => Value::Tag(*t, Box::new(self.unordered(inner))),
+            other => other.clone(),
+        }
+    }
+
     fn normalise_all(&self, xs: &[Value]) -> Vec<Value> {
         xs.iter().map(|x| self.normalise(x)).collect()
     }

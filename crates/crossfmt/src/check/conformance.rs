@@ -17,6 +17,10 @@ use crate::{Codec, CodecError, ErrorKind};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The name conformance outcomes go by in known-findings entries (the
+/// expected-failure lists).
+pub const CHECK: &str = "conformance";
+
 /// What a decode case expects of a conforming decoder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -11,8 +11,6 @@ pub mod matrix;
 pub mod runner;
 pub mod suite;
 
+pub use crate::check::conformance::CHECK;
 pub use case::{Case, Level, Suite};
-
-/// The name conformance outcomes go by in known-findings entries.
-pub const CHECK: &str = "conformance";
 pub use matrix::{Matrix, Status, Totals};

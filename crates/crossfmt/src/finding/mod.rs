@@ -275,6 +275,9 @@ pub struct Finding {
     pub check: &'static str,
     /// What went wrong.
     pub kind: Kind,
+    /// True when `codecs` names one of crossfmt's own engines (the pickle
+    /// scanner, the struct layout parser) rather than codecs to select.
+    pub engine: bool,
     /// The codecs the check ran, in its order (for a transcoding finding:
     /// the codec decoded from, then the one encoded with).
     pub codecs: Vec<String>,
@@ -312,6 +315,7 @@ impl Finding {
         Finding {
             check,
             kind,
+            engine: false,
             codecs: codecs.iter().map(|c| c.id().to_string()).collect(),
             input,
             schema: None,
@@ -329,6 +333,7 @@ impl Finding {
     pub fn engine(check: &'static str, kind: Kind, subject: &str, input: Input) -> Self {
         let mut f = Finding::new(check, kind, &[], input);
         f.codecs = vec![subject.to_string()];
+        f.engine = true;
         f
     }
 
@@ -460,15 +465,16 @@ impl Finding {
     /// A shell command that runs this check again on this input.
     pub fn repro(&self) -> String {
         let mut cmd = format!("crossfmt check {}", self.check);
-        for c in self.codecs.iter().filter(|_| self.names_codecs()) {
+        for c in self.codecs.iter().filter(|_| !self.engine) {
             cmd.push_str(&format!(" --codec {}", shell_words::quote(c)));
         }
         if let Some(s) = &self.schema {
             cmd.push_str(&format!(" --schema {}", shell_words::quote(s)));
         }
         match &self.input {
+            // `--value=`: a value may start with `-`, which would read as a flag.
             Input::Value(v) => cmd.push_str(&format!(
-                " --value {}",
+                " --value={}",
                 shell_words::quote(&notation::print(v))
             )),
             Input::Bytes { format, bytes } => {
@@ -476,12 +482,6 @@ impl Finding {
             }
         }
         cmd
-    }
-
-    /// False for a finding about one of crossfmt's own engines, whose
-    /// `codecs` names the engine rather than codecs to select.
-    fn names_codecs(&self) -> bool {
-        crate::check::get(self.check).is_none_or(|c| c.arity != crate::check::Arity::Engine)
     }
 }
 
@@ -515,23 +515,29 @@ impl fmt::Display for Finding {
         if let Some(w) = &self.expected {
             writeln!(f, "  expected: {}", truncate(&w.to_string()))?;
         }
-        let width = self
-            .outcomes
-            .iter()
-            .map(|r| r.codec.len())
-            .max()
-            .unwrap_or(0);
-        for r in &self.outcomes {
-            let label = if self.expected.is_some() && self.outcomes.len() == 1 {
+        // One implementation held to an expectation reads as expected/actual;
+        // several read as one row per implementation, aligned.
+        let single = self.expected.is_some() && self.outcomes.len() == 1;
+        let label = |r: &Row| {
+            if single {
                 "actual:".to_string()
             } else {
                 format!("{}:", r.codec)
-            };
+            }
+        };
+        let width = self
+            .outcomes
+            .iter()
+            .map(|r| label(r).len())
+            .max()
+            .unwrap_or(0)
+            .max("expected:".len());
+        for r in &self.outcomes {
             writeln!(
                 f,
-                "  {label:<w$} {}",
-                truncate(&r.seen.to_string()),
-                w = (width + 1).max(9)
+                "  {:<width$} {}",
+                label(r),
+                truncate(&r.seen.to_string())
             )?;
         }
         write!(f, "  repro:    {}", self.repro())
