@@ -230,6 +230,16 @@ BAD = [
      b"(J\x02\x00\x00\x00J\x03\x00\x00\x00e\x85Re\x85R.", "set([frozenset(), set([2, 3])]): a set is unhashable"),
     ("set-call-two-arguments", b"c__builtin__\nset\n(](]tR.", "set([], []): set expected at most 1 argument"),
     ("bytearray-call-key", b"\x80\x03}(cbuiltins\nbytearray\n)RK\x01u.", "bytearray() as a dict key: unhashable"),
+    # CPython runs every REDUCE as it reads it: a reconstructor call that
+    # raises fails pickle.loads even when STOP returns something else.
+    ("discarded-set-call-two-arguments", b"c__builtin__\nset\n(K\x01K\x02tR0I01\n.",
+     "a discarded set(1, 2): set expected at most 1 argument"),
+    ("discarded-frozenset-call-three-arguments", b"c__builtin__\nfrozenset\n(]K\x01]tR0I01\n.",
+     "a discarded frozenset([], 1, []): frozenset expected at most 1 argument"),
+    ("discarded-set-call-unhashable", b"c__builtin__\nset\n(]]atR0I01\n.",
+     "a discarded set([[]]): unhashable type: 'list'"),
+    ("discarded-set-call-not-iterable", b"c__builtin__\nset\n(K\x01tR0I01\n.",
+     "a discarded set(1): 'int' object is not iterable"),
     ("reduce-int", b"K\x01)R.", "REDUCE calling an int"),
     ("build-on-int", b"K\x01}b.", "BUILD on an int"),
     ("ext1-unregistered", b"\x82\x01.", "EXT1 code with no registered extension"),

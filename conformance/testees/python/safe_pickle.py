@@ -54,6 +54,10 @@ def _collection(make):
             return make()
         if len(args) == 1 and type(args[0]) is list:
             return make(args[0])
+        # Where CPython's own set/frozenset raises TypeError (too many
+        # arguments, a non-iterable), let it: that runs nothing.
+        if len(args) > 1 or not hasattr(args[0], "__iter__"):
+            return make(*args)
         raise Refused(f"{make.__name__}{_show(args)}: only {make.__name__}(list) is allowed")
 
     return build

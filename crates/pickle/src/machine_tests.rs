@@ -148,3 +148,30 @@ fn equal_bytes_in_sibling_sets_are_not_mistaken_for_one_object() {
     }
     assert_eq!(crate::loads(&crate::dumps(&v, 4).unwrap()).unwrap(), want);
 }
+
+#[test]
+fn a_reconstructor_call_that_raises_fails_the_pickle_even_when_discarded() {
+    // CPython runs each REDUCE as it reads it: these raise TypeError in
+    // pickle.loads although STOP returns True.
+    for (b, why) in [
+        (
+            &b"c__builtin__\nset\n(K\x01K\x02tR0I01\n."[..],
+            "expected at most 1 argument",
+        ),
+        (
+            b"c__builtin__\nfrozenset\n(]K\x01]tR0I01\n.",
+            "expected at most 1 argument",
+        ),
+        (b"c__builtin__\nset\n(]]atR0I01\n.", "unhashable"),
+    ] {
+        let e = crate::loads(b).unwrap_err();
+        assert!(e.message.contains(why), "{e}");
+    }
+    // set(5) is refused too (not as CPython's TypeError, but refused).
+    assert!(crate::loads(b"c__builtin__\nset\n(K\x01tR0I01\n.").is_err());
+    // A discarded call that CPython runs fine changes nothing.
+    assert_eq!(
+        crate::loads(b"c__builtin__\nset\n(]K\x01atR0I01\n.").unwrap(),
+        Value::Bool(true)
+    );
+}

@@ -37,6 +37,7 @@ pub fn to_value(pv: &PickleValue, input_len: usize, limits: Limits) -> Result<Va
         on_path: vec![false; pv.nodes.len()],
         keys: Default::default(),
     };
+    c.run_every_reconstructor()?;
     c.value(pv.root, 1)
 }
 
@@ -158,6 +159,29 @@ impl Converter<'_> {
                 )))
             }
         })
+    }
+
+    /// CPython runs every `REDUCE` as it reads it, so a reconstructor call
+    /// that raises (`set` with two arguments, `set(5)`, a list as a set
+    /// member) fails the whole `pickle.loads` even when its result is
+    /// discarded. Each is evaluated here in stream order, by the same rules
+    /// as in the value.
+    fn run_every_reconstructor(&mut self) -> Result<(), CodecError> {
+        for id in 0..self.pv.nodes.len() {
+            let Node::Call {
+                kind: CallKind::Reduce,
+                callable,
+                args,
+                ..
+            } = *self.pv.node(id)
+            else {
+                continue;
+            };
+            if matches!(self.pv.node(callable), Node::Global { .. }) {
+                self.reconstruct(id, callable, args, 1)?;
+            }
+        }
+        Ok(())
     }
 
     /// ` of module.name` for a node built from a global, else empty.

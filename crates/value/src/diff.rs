@@ -122,6 +122,16 @@ fn walk(e: &Value, a: &Value, path: &mut String) -> Option<Difference> {
                 let (p, q) = items("map", x.len(), y.len());
                 return here(path, p, q);
             }
+            // Keys that one side has and the other lacks are the difference,
+            // wherever a sorted or reordered map put them: pairing by
+            // position would report two unrelated keys.
+            if let Some((i, ek, ak)) = unmatched_keys(x, y) {
+                let len = path.len();
+                path.push_str(&format!("{{#{i} key}}"));
+                let d = here(path, node(ek), node(ak));
+                path.truncate(len);
+                return d;
+            }
             for (i, ((ek, ev), (ak, av))) in x.iter().zip(y).enumerate() {
                 let len = path.len();
                 path.push_str(&format!("{{#{i} key}}"));
@@ -160,6 +170,28 @@ fn walk(e: &Value, a: &Value, path: &mut String) -> Option<Difference> {
         path.truncate(len);
     }
     here(path, node(e), node(a))
+}
+
+/// When the two maps' keys differ as multisets: the position in `x` of the
+/// first key `y` lacks, that key, and the first key of `y` that `x` lacks.
+fn unmatched_keys<'a>(
+    x: &'a [(Value, Value)],
+    y: &'a [(Value, Value)],
+) -> Option<(usize, &'a Value, &'a Value)> {
+    let mut left: Vec<&Value> = y.iter().map(|(k, _)| k).collect();
+    let mut missing = None;
+    for (i, (k, _)) in x.iter().enumerate() {
+        match left.iter().position(|l| *l == k) {
+            Some(j) => {
+                left.remove(j);
+            }
+            None if missing.is_none() => missing = Some((i, k)),
+            None => {}
+        }
+    }
+    let (i, ek) = missing?;
+    let ak = left.first()?;
+    Some((i, ek, ak))
 }
 
 #[cfg(test)]
@@ -201,5 +233,30 @@ mod tests {
             d.to_string(),
             "at top level: expected text \"x\", got bytes h'78'"
         );
+    }
+
+    #[test]
+    fn a_key_one_map_lacks_is_the_difference_wherever_it_sorts() {
+        let int = |i: i64| Value::from(i);
+        let e = Value::Map(vec![
+            (Value::text("a"), int(1)),
+            (Value::text("c"), int(3)),
+            (Value::Bytes(b"b".to_vec()), int(2)),
+        ]);
+        let a = Value::Map(vec![
+            (Value::text("a"), int(1)),
+            (Value::text("b"), int(2)),
+            (Value::text("c"), int(3)),
+        ]);
+        let d = first(&e, &a).unwrap();
+        assert_eq!(d.class(), "bytes->text");
+        assert_eq!(d.path, "{#2 key}");
+        // Same keys in another order: the order is the difference.
+        let swapped = Value::Map(vec![
+            (Value::text("c"), int(3)),
+            (Value::text("a"), int(1)),
+            (Value::Bytes(b"b".to_vec()), int(2)),
+        ]);
+        assert_eq!(first(&e, &swapped).unwrap().path, "{#0 key}");
     }
 }
