@@ -28,6 +28,30 @@ pub fn data_root() -> std::path::PathBuf {
     std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).to_path_buf()
 }
 
+/// The Python reference testee (`conformance/testees/python/testee`:
+/// CPython's pickle, json and struct, msgpack-python, cbor2, Google's
+/// protobuf), with its venv (`target/pyref`) set up first. The set-up
+/// installs the pinned packages on a fresh machine, which can take longer
+/// than a testee's hello may, so it runs here, with no deadline (it is
+/// idempotent and locked). Needs `python3` 3.11+ and PyPI (or
+/// `PIP_INDEX_URL`); the error says what failed.
+pub fn python_reference_testee() -> Result<std::path::PathBuf, String> {
+    let dir = data_root().join("conformance/testees/python");
+    let out = std::process::Command::new(dir.join("setup"))
+        .output()
+        .map_err(|e| format!("running {}/setup: {e}", dir.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{}/setup failed ({}):\n{}{}",
+            dir.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(dir.join("testee"))
+}
+
 pub use crossfmt_codecs as codecs;
 pub use crossfmt_codecs::Registry;
 #[cfg(feature = "proptest")]

@@ -161,6 +161,16 @@ fn walk(e: &Value, a: &Value, path: &mut String) -> Option<Difference> {
         let (p, q) = items(container, es.len(), as_.len());
         return here(path, p, q);
     }
+    // A set's difference is a member one side lacks, wherever sorting put it.
+    if matches!(e, Value::Set(_) | Value::FrozenSet(_)) {
+        if let Some((i, x, y)) = unmatched(&es, &as_) {
+            let len = path.len();
+            path.push_str(&format!("[{i}]"));
+            let d = here(path, node(x), node(y));
+            path.truncate(len);
+            return d;
+        }
+    }
     for (i, (x, y)) in es.iter().zip(&as_).enumerate() {
         let len = path.len();
         path.push_str(&format!("[{i}]"));
@@ -172,15 +182,22 @@ fn walk(e: &Value, a: &Value, path: &mut String) -> Option<Difference> {
     here(path, node(e), node(a))
 }
 
-/// When the two maps' keys differ as multisets: the position in `x` of the
-/// first key `y` lacks, that key, and the first key of `y` that `x` lacks.
+/// When the two maps' keys differ as multisets: see [`unmatched`].
 fn unmatched_keys<'a>(
     x: &'a [(Value, Value)],
     y: &'a [(Value, Value)],
 ) -> Option<(usize, &'a Value, &'a Value)> {
-    let mut left: Vec<&Value> = y.iter().map(|(k, _)| k).collect();
+    let xs: Vec<&Value> = x.iter().map(|(k, _)| k).collect();
+    let ys: Vec<&Value> = y.iter().map(|(k, _)| k).collect();
+    unmatched(&xs, &ys)
+}
+
+/// When `x` and `y` differ as multisets: the position in `x` of the first
+/// member `y` lacks, that member, and the first member of `y` that `x` lacks.
+fn unmatched<'a>(x: &[&'a Value], y: &[&'a Value]) -> Option<(usize, &'a Value, &'a Value)> {
+    let mut left: Vec<&Value> = y.to_vec();
     let mut missing = None;
-    for (i, (k, _)) in x.iter().enumerate() {
+    for (i, k) in x.iter().copied().enumerate() {
         match left.iter().position(|l| *l == k) {
             Some(j) => {
                 left.remove(j);
@@ -258,5 +275,14 @@ mod tests {
             (Value::Bytes(b"b".to_vec()), int(2)),
         ]);
         assert_eq!(first(&e, &swapped).unwrap().path, "{#0 key}");
+    }
+
+    #[test]
+    fn a_member_one_set_lacks_is_the_difference() {
+        let e = Value::Set(vec![Value::from(144i64), Value::f64(1.0)]);
+        let a = Value::Set(vec![Value::from(1i64), Value::from(144i64)]);
+        let d = first(&e, &a).unwrap();
+        assert_eq!(d.class(), "f64->integer");
+        assert_eq!(d.path, "[1]");
     }
 }
