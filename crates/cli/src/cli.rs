@@ -290,9 +290,14 @@ pub fn main() -> ExitCode {
 }
 
 /// Prints findings above the progress bar as they are made.
+/// One finding per cause is printed in full, as it is made (so an
+/// interrupted run has shown it); later findings of a printed cause only
+/// count, and the causes table at the end says how many.
 struct Console {
     bar: Progress,
     show_known: bool,
+    /// Signatures already printed.
+    shown: std::collections::HashSet<String>,
 }
 
 impl Observer for Console {
@@ -305,7 +310,7 @@ impl Observer for Console {
     }
 
     fn finding(&mut self, r: &Recorded) {
-        if r.known.is_none() || self.show_known {
+        if (r.known.is_none() || self.show_known) && self.shown.insert(r.finding.signature()) {
             let tag = match &r.known {
                 Some(e) => format!("known: {}", e.reason),
                 None => "UNEXPECTED".to_string(),
@@ -344,6 +349,7 @@ fn cmd_run(args: RunArgs) -> Result<ExitCode> {
     let mut console = Console {
         bar: progress_bar("checks"),
         show_known: args.show_known,
+        shown: Default::default(),
     };
     let plan = Plan {
         checks,
@@ -356,6 +362,7 @@ fn cmd_run(args: RunArgs) -> Result<ExitCode> {
 
     print!("{}", report::summary_table(&out));
     println!();
+    print!("{}", report::causes_table(&out, args.show_known));
     print!("{}", report::verdict(&out));
     eprintln!("crossfmt: finished in {:.2?}", started.elapsed());
     if let Some(path) = &args.json {
@@ -372,9 +379,11 @@ fn cmd_run(args: RunArgs) -> Result<ExitCode> {
     })
 }
 
-/// The built-in codecs selected by plain `--codec` ids, joined by every
-/// codec of every testee (`--testee CMD` or `--codec external:CMD`), which
-/// takes the place of a built-in codec of the same id.
+/// The codecs of a run: every testee's codecs (`--testee CMD` or `--codec
+/// external:CMD`), which take the place of a built-in codec of the same id,
+/// and the built-ins. Plain `--codec` ids select among both: a testee's codec
+/// named there runs (and only the named ones of that testee's); a built-in
+/// named there runs; with no plain id, everything runs.
 fn run_registry(codec_args: &[String], testee_args: &[String]) -> Result<Registry> {
     use crossfmt::codecs::external;
     let (external_args, ids): (Vec<&String>, Vec<&String>) =
@@ -384,10 +393,27 @@ fn run_registry(codec_args: &[String], testee_args: &[String]) -> Result<Registr
             .iter()
             .filter_map(|c| c.strip_prefix("external:")),
     );
-    let joined =
+    let started =
         external::start_announced(commands, external::Limits::default()).map_err(|e| anyhow!(e))?;
-    let ids: Vec<String> = ids.into_iter().cloned().collect();
-    let selected = Registry::builtin().select(&ids).map_err(|e| anyhow!(e))?;
+    let names_a_testee_codec = ids
+        .iter()
+        .any(|id| started.iter().any(|c| c.id() == id.as_str()));
+    let joined: Vec<_> = started
+        .into_iter()
+        .filter(|c| !names_a_testee_codec || ids.iter().any(|id| id.as_str() == c.id()))
+        .collect();
+    let builtin_ids: Vec<String> = ids
+        .iter()
+        .filter(|id| !joined.iter().any(|c| c.id() == id.as_str()))
+        .map(|id| id.to_string())
+        .collect();
+    let selected = if builtin_ids.is_empty() && !ids.is_empty() {
+        Registry::new(Vec::new())
+    } else {
+        Registry::builtin()
+            .select(&builtin_ids)
+            .map_err(|e| anyhow!(e))?
+    };
     external::join(&selected, &joined).map_err(|e| anyhow!(e))
 }
 

@@ -194,6 +194,15 @@ fn a_failed_start_names_the_command_and_its_stderr() {
         .unwrap();
     assert!(e.contains("malformed hello") && e.contains("colour"), "{e}");
 
+    // Without max_depth every value would be skipped: an error naming it.
+    let e = external::start(&broken_command("--mode no-depth-at-hello"), quick())
+        .err()
+        .unwrap();
+    assert!(
+        e.contains("\"msgpack/broken\"") && e.contains("`max_depth`"),
+        "{e}"
+    );
+
     let e = external::start("/nonexistent/testee --x", quick())
         .err()
         .unwrap();
@@ -282,10 +291,17 @@ fn the_reference_server_agrees_with_the_in_process_codecs() {
             }
             continue;
         }
+        // The served codec's findings also name the testee to start again.
+        let unserved = |r: crossfmt::check::CheckResult| {
+            r.map_err(|mut f| {
+                f.testees.clear();
+                f
+            })
+        };
         for v in &values {
             assert_eq!(
                 roundtrip::value_first(inside.as_ref(), v),
-                roundtrip::value_first(outside.as_ref(), v),
+                unserved(roundtrip::value_first(outside.as_ref(), v)),
                 "{}: {v}",
                 inside.id()
             );
@@ -357,6 +373,46 @@ fn run_takes_testee_codecs_in_place_of_built_ins() {
         stderr.contains("skipping codec \"tomlish/broken\""),
         "{stderr}"
     );
+
+    // `--codec` names a testee's codec as `conformance` does: only it runs,
+    // and each cause's repro starts the testee again and fails the same way.
+    let lying = broken_command("--mode lie");
+    let (code, stdout, stderr) = crossfmt(&[
+        "run",
+        "--testee",
+        &lying,
+        "--codec",
+        "msgpack/broken",
+        "--check",
+        "roundtrip",
+        "--json",
+        &json.to_string_lossy(),
+    ]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let rows = report["checks"].as_array().unwrap();
+    assert!(
+        !rows.is_empty()
+            && rows
+                .iter()
+                .all(|r| r["codecs"] == serde_json::json!(["msgpack/broken"])),
+        "{report}"
+    );
+    let cause = report["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["signature"].as_str().unwrap().contains("value-changed"))
+        .unwrap_or_else(|| panic!("no value-changed cause: {report}"));
+    assert!(cause["count"].as_u64().unwrap() > 1, "{cause}");
+    let repro = cause["repro"].as_str().unwrap();
+    assert!(repro.contains("--testee"), "{repro}");
+    let argv = shell_words::split(repro.strip_prefix("crossfmt ").unwrap()).unwrap();
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let (code, stdout, stderr) = crossfmt(&argv);
+    assert_eq!(code, 1, "{repro}\n{stdout}\n{stderr}");
+    assert!(stdout.contains("value changed"), "{stdout}");
 
     let failing = broken_command("--mode exit-at-hello");
     let (code, _, stderr) = crossfmt(&["run", "--testee", &failing]);

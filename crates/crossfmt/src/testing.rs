@@ -75,6 +75,7 @@
 //! ```
 
 use crate::check;
+use crate::finding::cause::Cause;
 use crate::finding::Finding;
 use crate::known::Known;
 use crate::run::{self, Plan, Quiet};
@@ -119,23 +120,67 @@ pub struct Report {
 }
 
 impl Report {
-    /// The findings, readable, each with its reproduce command.
+    /// The findings grouped into causes (by signature), in the order each
+    /// first showed.
+    pub fn causes(&self) -> Vec<Cause<'_>> {
+        crate::finding::cause::group(self.findings.iter().map(|(c, f)| (c.as_str(), f)))
+    }
+
+    /// The causes first, one line each with their count; then each cause's
+    /// smallest finding in full, with its reproduce command and up to a few
+    /// other cases it showed on; then the totals.
     pub fn render(&self) -> String {
+        let causes = self.causes();
         let mut s = String::new();
-        for (case, f) in &self.findings {
-            let _ = writeln!(s, "case {case}\n{f}\n");
+        let _ = writeln!(
+            s,
+            "{} finding(s) in {} cause(s):",
+            self.findings.len(),
+            causes.len()
+        );
+        for (i, c) in causes.iter().enumerate() {
+            let _ = writeln!(s, "  {:>2}. {:>5} x {}", i + 1, c.count(), c.signature);
+        }
+        for (i, c) in causes.iter().enumerate() {
+            let (case, f) = c.example;
+            let _ = writeln!(
+                s,
+                "\n{}. {} finding(s); smallest: case {case}\n{f}",
+                i + 1,
+                c.count()
+            );
+            let others: Vec<&str> = c.cases.iter().copied().filter(|x| *x != case).collect();
+            if !others.is_empty() {
+                let shown = others
+                    .iter()
+                    .take(MORE_CASES)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let more = others.len().saturating_sub(MORE_CASES);
+                let tail = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(s, "  also on:  {shown}{tail}");
+            }
         }
         let _ = write!(
             s,
-            "{} cases: {} passed, {} findings, {} skipped",
+            "\n{} cases: {} passed, {} findings in {} causes, {} skipped",
             self.cases,
             self.passed,
             self.findings.len(),
+            causes.len(),
             self.skipped
         );
         s
     }
 }
+
+/// Other cases of a cause named in the text.
+const MORE_CASES: usize = 5;
 
 /// Runs every default check against `codec` with default options and
 /// panics with the findings, if any. For a `#[test]`.

@@ -16,6 +16,9 @@ enum Bug {
     None,
     /// Writes 0x80..=0xff with the positive-fixint marker's range check off by one.
     Uint8Boundary,
+    /// Reads the negative fixint -1 (0xff) as 0: one bug that shows on
+    /// every value holding a -1.
+    MinusOneIsZero,
 }
 
 struct TinyMsgpack {
@@ -50,7 +53,11 @@ impl Codec for TinyMsgpack {
         Ok(out)
     }
     fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
-        let mut r = Reader { b, pos: 0 };
+        let mut r = Reader {
+            b,
+            pos: 0,
+            bug: self.bug,
+        };
         let v = r.value(0)?;
         if r.pos != b.len() {
             return Err(CodecError::syntax(format!(
@@ -154,6 +161,7 @@ fn len_header(n: usize, markers: [u8; 4], fix_max: usize, out: &mut Vec<u8>) {
 struct Reader<'a> {
     b: &'a [u8],
     pos: usize,
+    bug: Bug,
 }
 
 impl Reader<'_> {
@@ -181,6 +189,7 @@ impl Reader<'_> {
         let m = self.take(1)?[0];
         Ok(match m {
             0x00..=0x7f => Value::Int(m.into()),
+            0xff if self.bug == Bug::MinusOneIsZero => Value::Int(0),
             0xe0..=0xff => Value::Int((m as i8).into()),
             0xc0 => Value::Null,
             0xc2 => Value::Bool(false),
@@ -263,4 +272,31 @@ fn a_planted_bug_is_reported_with_a_repro() {
         text.contains("crossfmt check roundtrip --codec msgpack/tiny --value"),
         "{text}"
     );
+}
+
+#[test]
+fn findings_of_one_cause_are_one_group() {
+    let report = check_codec_with(
+        Arc::new(TinyMsgpack {
+            bug: Bug::MinusOneIsZero,
+        }),
+        &Options::default(),
+    )
+    .expect("the corpus loads");
+    let causes = report.causes();
+    let biggest = causes.iter().max_by_key(|c| c.count()).unwrap();
+    assert!(
+        biggest.count() > 1,
+        "the planted bug shows on several cases: {:?}",
+        causes
+            .iter()
+            .map(|c| (&c.signature, c.count()))
+            .collect::<Vec<_>>()
+    );
+    let text = report.render();
+    // The cause is listed once, with its count, before any finding in full.
+    let line = format!("{:>5} x {}", biggest.count(), biggest.signature);
+    assert_eq!(text.matches(&line).count(), 1, "{text}");
+    assert!(text.find(&line) < text.find("repro:"), "{text}");
+    assert_eq!(text.matches("repro:").count(), causes.len(), "{text}");
 }

@@ -199,6 +199,13 @@ pub trait Codec: Send + Sync {
             self.id()
         )))
     }
+
+    /// The command of the process that serves this codec, for a codec of a
+    /// testee (another process speaking conformance/PROTOCOL.md); a
+    /// reproduce command must start that process again to reach it.
+    fn testee(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A shared codec, as registries and runs hold them.

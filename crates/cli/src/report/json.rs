@@ -8,6 +8,8 @@ pub struct RunJson<'a> {
     pub codecs: Vec<CodecJson<'a>>,
     pub checks: Vec<CheckJson<'a>>,
     pub findings: Vec<FindingJson>,
+    /// The findings grouped by signature, in the order each cause showed.
+    pub causes: Vec<CauseJson>,
     /// Known-findings entries that no longer occur.
     pub stale_known: Vec<String>,
     /// Findings the known list does not record, plus stale entries: non-zero
@@ -53,6 +55,23 @@ pub struct FindingJson {
     pub repro: String,
     /// The reason recorded in the known-findings list, when it is known.
     pub known: Option<String>,
+}
+
+/// Findings of one signature.
+#[derive(Serialize)]
+pub struct CauseJson {
+    pub signature: String,
+    pub count: usize,
+    /// The reason recorded for it, when it is known.
+    pub known: Option<String>,
+    /// The case of its smallest input (its finding is in `findings`).
+    pub example: String,
+    /// That finding's headline.
+    pub headline: String,
+    /// The command that reproduces that finding.
+    pub repro: String,
+    /// Every case it showed on.
+    pub cases: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -112,6 +131,25 @@ pub fn to_json(out: &Outcome) -> RunJson<'_> {
                 }
             })
             .collect(),
+        causes: crossfmt::finding::cause::group(
+            out.findings.iter().map(|r| (r.case.as_str(), &r.finding)),
+        )
+        .into_iter()
+        .map(|c| CauseJson {
+            known: out
+                .findings
+                .iter()
+                .find(|r| r.case == c.example.0 && r.finding.signature() == c.signature)
+                .and_then(|r| r.known.as_ref())
+                .map(|e| e.reason.clone()),
+            count: c.count(),
+            example: c.example.0.to_string(),
+            headline: c.example.1.headline(),
+            repro: c.example.1.repro(),
+            cases: c.cases.iter().map(|s| s.to_string()).collect(),
+            signature: c.signature,
+        })
+        .collect(),
         stale_known: out.stale.iter().map(|e| e.to_string()).collect(),
         unexpected: out.unexpected(),
     }

@@ -35,6 +35,56 @@ pub fn summary_table(out: &Outcome) -> String {
     table(&rows, 2)
 }
 
+/// The findings grouped into causes (one row per signature: how many, and
+/// whether known), unexpected causes first; known ones only with
+/// `show_known`, else as one count. Empty when there is no finding.
+pub fn causes_table(out: &Outcome, show_known: bool) -> String {
+    let causes =
+        crossfmt::finding::cause::group(out.findings.iter().map(|r| (r.case.as_str(), &r.finding)));
+    if causes.is_empty() {
+        return String::new();
+    }
+    let known_of = |sig: &str| {
+        out.findings
+            .iter()
+            .find(|r| r.finding.signature() == sig)
+            .and_then(|r| r.known.as_ref())
+    };
+    let mut rows: Vec<Vec<String>> = vec![["cause (signature)", "status", "findings"]
+        .map(String::from)
+        .to_vec()];
+    let mut known_causes = 0;
+    let (unexpected, known): (Vec<_>, Vec<_>) = causes
+        .iter()
+        .partition(|c| known_of(&c.signature).is_none());
+    for c in unexpected {
+        rows.push(vec![
+            c.signature.clone(),
+            "UNEXPECTED".into(),
+            c.count().to_string(),
+        ]);
+    }
+    for c in known {
+        known_causes += 1;
+        if show_known {
+            rows.push(vec![
+                c.signature.clone(),
+                "known".into(),
+                c.count().to_string(),
+            ]);
+        }
+    }
+    let mut s = String::new();
+    if rows.len() > 1 {
+        s.push_str(&table(&rows, 2));
+    }
+    if !show_known && known_causes > 0 {
+        let _ = writeln!(s, "{known_causes} known cause(s) (--show-known lists them)");
+    }
+    s.push('\n');
+    s
+}
+
 /// A plain-text table: the first row is the header, underlined; the first
 /// `text_columns` columns are left-aligned, the rest (numbers) right-aligned.
 pub fn table(rows: &[Vec<String>], text_columns: usize) -> String {

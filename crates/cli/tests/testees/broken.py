@@ -17,7 +17,8 @@ oom-on-ff (allocate far past the address-space limit), oom-caught-on-ff
 (the same, catching MemoryError and exiting with a message),
 garbage-on-ff (a frame that is not JSON), huge-on-ff (a length prefix of
 4 GiB), stdout-on-ff (a stray print), wrong-op-on-ff (a bytes response to a
-decode), exit-at-hello, bad-hello (caps with an unknown field).
+decode), exit-at-hello, bad-hello (caps with an unknown field),
+no-depth-at-hello (caps without max_depth).
 The *-on-ff modes misbehave on a decode whose payload contains the byte ff
 and behave otherwise. --pidfile PATH: write the testee's own pid there at
 startup (the hang-with-child mode writes the child's pid instead).
@@ -184,6 +185,8 @@ def main():
             if args.mode == "exit-at-hello":
                 sys.exit("broken testee: exiting at hello on purpose")
             caps = dict(CAPS, colour="blue") if args.mode == "bad-hello" else CAPS
+            if args.mode == "no-depth-at-hello":
+                caps = {k: v for k, v in CAPS.items() if k != "max_depth"}
             write_frame(out, {
                 "ok": "hello",
                 "name": "broken.py",

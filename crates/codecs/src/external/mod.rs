@@ -77,6 +77,7 @@ pub fn start_announced<'a>(
 /// [`start`], keeping the testee's name and version for reports.
 pub fn start_testee(command: &str, limits: Limits) -> Result<Started, String> {
     let (testee, hello) = Testee::start(command, limits)?;
+    require_caps_fields(command, &hello)?;
     let hello: Hello = serde_json::from_value(hello)
         .map_err(|e| format!("testee `{command}`: malformed hello: {e}"))?;
     let testee = Arc::new(testee);
@@ -141,6 +142,41 @@ pub fn join(registry: &Registry, codecs: &[CodecRef]) -> Result<Registry, String
     Ok(Registry::new(out))
 }
 
+/// Caps fields a hello must give, with what each means: left out, the
+/// default would silently support nothing (`max_depth` 0 skips every value),
+/// so it is an error that names the field rather than a run with nothing in
+/// it. Codecs of a format crossfmt does not know are skipped, so their caps
+/// are not asked for.
+const REQUIRED_CAPS: [(&str, &str); 1] = [("max_depth", "the deepest nesting it handles")];
+
+fn require_caps_fields(command: &str, hello: &Json) -> Result<(), String> {
+    let Some(codecs) = hello.get("codecs").and_then(Json::as_array) else {
+        return Ok(()); // the typed parse says what is wrong
+    };
+    for c in codecs {
+        let id = c.get("id").and_then(Json::as_str).unwrap_or("?");
+        let known = c
+            .get("format")
+            .and_then(Json::as_str)
+            .map(str::parse::<Format>);
+        if !matches!(known, Some(Ok(_))) {
+            continue;
+        }
+        let Some(caps) = c.get("caps").and_then(Json::as_object) else {
+            continue;
+        };
+        for (field, meaning) in REQUIRED_CAPS {
+            if !caps.contains_key(field) {
+                return Err(format!(
+                    "testee `{command}`: codec {id:?}: its caps give no `{field}` \
+                     ({meaning}; see conformance/PROTOCOL.md)"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 #[derive(Deserialize)]
 struct Hello {
     name: String,
@@ -190,6 +226,10 @@ impl Codec for ExternalCodec {
 
     fn caps(&self) -> Caps {
         self.caps
+    }
+
+    fn testee(&self) -> Option<&str> {
+        Some(self.testee.command())
     }
 
     /// A codec of a schema-driven format (`struct`) not yet bound to a

@@ -12,6 +12,7 @@
 //!   matches the known-findings list ([`crate::known`]); see [`signature`];
 //! - the command that reproduces it ([`Finding::repro`]).
 
+pub mod cause;
 pub mod signature;
 
 use crate::diff::Difference;
@@ -281,6 +282,9 @@ pub struct Finding {
     /// The codecs the check ran, in its order (for a transcoding finding:
     /// the codec decoded from, then the one encoded with).
     pub codecs: Vec<String>,
+    /// The commands of the testees serving any of `codecs`, once each: the
+    /// reproduce command starts them again.
+    pub testees: Vec<String>,
     /// What the check was given.
     pub input: Input,
     /// The schema the codecs were bound to, for a schema-bound check.
@@ -317,6 +321,15 @@ impl Finding {
             kind,
             engine: false,
             codecs: codecs.iter().map(|c| c.id().to_string()).collect(),
+            testees: codecs.iter().filter_map(|c| c.testee()).fold(
+                Vec::new(),
+                |mut seen: Vec<String>, t| {
+                    if !seen.iter().any(|s| s == t) {
+                        seen.push(t.to_string());
+                    }
+                    seen
+                },
+            ),
             input,
             schema: None,
             bytes,
@@ -465,6 +478,9 @@ impl Finding {
     /// A shell command that runs this check again on this input.
     pub fn repro(&self) -> String {
         let mut cmd = format!("crossfmt check {}", self.check);
+        for t in &self.testees {
+            cmd.push_str(&format!(" --testee {}", shell_words::quote(t)));
+        }
         for c in self.codecs.iter().filter(|_| !self.engine) {
             cmd.push_str(&format!(" --codec {}", shell_words::quote(c)));
         }
