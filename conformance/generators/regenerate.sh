@@ -25,6 +25,6 @@ $PY struct_cpython.py
 # The reference environment: CPython and the pinned packages of
 # conformance/testees/python/requirements.txt, in the venv `setup` maintains.
 "$repo/conformance/testees/python/setup"
-ref="$repo/target/pyref/bin/python"
+ref="$(source "$repo/conformance/testees/python/venv.sh" && echo "$venv/bin/python")"
 "$ref" pickle_cpython.py
 "$ref" protobuf_python.py

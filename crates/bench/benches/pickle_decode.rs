@@ -40,7 +40,7 @@ fn fail(msg: String) -> ! {
 
 /// The decode/accept cases of the CPython suite: (id, bytes, value).
 fn suite_cases() -> Vec<(String, Vec<u8>, Value)> {
-    let path = crossfmt::data_root().join("conformance/suites/pickle-cpython.json");
+    let path = crossfmt::data::conformance().join("suites/pickle-cpython.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| fail(format!("reading {}: {e}", path.display())));
     let j: serde_json::Value =

@@ -23,7 +23,12 @@ usage or input errors.
 Values are written in CBOR diagnostic notation (RFC 8949 §8), e.g.
   {1: h'00ff', \"a\": [1.5, NaN, -Infinity], \"t\": 65300([1, 2])}
 See the README for the notation's float widths and the tags that carry
-Python's tuple, set and frozenset and MessagePack's ext.";
+Python's tuple, set and frozenset and MessagePack's ext.
+
+Environment: CROSSFMT_DATA=DIR reads the corpus, conformance suites and fuzz
+dictionaries from DIR (a crossfmt checkout's layout: corpus/, conformance/,
+fuzz/dict/) instead of the ones shipped with crossfmt; CROSSFMT_PYREF=DIR puts
+the Python reference testee's venv there.";
 
 #[derive(Parser)]
 #[command(
@@ -236,6 +241,14 @@ struct RunArgs {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A data directory the user named but that is not one is a usage error
+    // up front, not a "file not found" from whichever file is read first.
+    if std::env::var_os(crossfmt::data::OVERRIDE).is_some() {
+        if let Err(e) = crossfmt::data::check() {
+            eprintln!("crossfmt: error: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let result = match cli.command {
         Command::Run(args) => cmd_run(args),
         Command::Codecs { verbose, testees } => cmd_codecs(verbose, &testees),
@@ -326,8 +339,7 @@ fn cmd_run(args: RunArgs) -> Result<ExitCode> {
     let registry = run_registry(&args.codecs, &args.testees)?;
     let checks = check::select(&args.checks).map_err(|e| anyhow!(e))?;
     let root = args.corpus.clone().unwrap_or_else(corpus::builtin_root);
-    let corpus =
-        corpus::load(&root).with_context(|| format!("loading corpus {}", root.display()))?;
+    let corpus = corpus::load(&root).context("loading the corpus")?;
     let known_path = args
         .known
         .clone()
@@ -755,8 +767,7 @@ fn print_result(r: CheckResult) -> ExitCode {
 /// `crossfmt::fuzz::materialise_seeds`.
 fn materialise_seeds(out: &Path) -> Result<String> {
     let root = corpus::builtin_root();
-    let corpus =
-        corpus::load(&root).with_context(|| format!("loading corpus {}", root.display()))?;
+    let corpus = corpus::load(&root).context("loading the corpus")?;
     let stats = crossfmt::fuzz::materialise_seeds(&corpus, &Registry::builtin(), out)
         .with_context(|| format!("writing seeds under {}", out.display()))?;
     Ok(format!(

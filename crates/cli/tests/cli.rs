@@ -194,3 +194,42 @@ fn write_tmp(name: &str, text: &str) -> PathBuf {
     std::fs::write(&p, text).unwrap();
     p
 }
+
+/// CROSSFMT_DATA points every command at another data directory (an
+/// author's copy with their own cases); one that is not a data directory is
+/// a usage error naming it.
+#[test]
+fn crossfmt_data_names_another_data_directory() {
+    let dir = tmp("data");
+    std::fs::create_dir_all(dir.join("corpus/values")).unwrap();
+    std::fs::create_dir_all(dir.join("conformance/suites")).unwrap();
+    std::fs::write(dir.join("corpus/values/only-one.diag"), "[1, \"one\"]\n").unwrap();
+    let out = crossfmt()
+        .env("CROSSFMT_DATA", &dir)
+        .args(["run", "--check", "roundtrip", "--codec", "json/serde_json"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("1 cases: 1 passed"), "{stdout}");
+    assert!(
+        stderr.contains(&*dir.join("corpus").to_string_lossy()),
+        "{stderr}"
+    );
+
+    let missing = dir.join("nowhere");
+    let out = crossfmt()
+        .env("CROSSFMT_DATA", &missing)
+        .args(["run"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("CROSSFMT_DATA") && stderr.contains(&*missing.to_string_lossy()),
+        "{stderr}"
+    );
+}

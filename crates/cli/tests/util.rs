@@ -8,7 +8,7 @@ pub const CROSSFMT: &str = env!("CARGO_BIN_EXE_crossfmt");
 
 /// The workspace root: `corpus/`, `conformance/`, `fuzz/`, `.clusterfuzzlite/`.
 pub fn root() -> PathBuf {
-    crossfmt::data_root()
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
 /// A file of this crate's tests (`tests/<rel>`).

@@ -69,13 +69,11 @@ pub fn content_name(bytes: &[u8]) -> String {
     hex::encode(&digest[..8])
 }
 
-/// The corpus that ships with the crate: `<crate root>/corpus`.
-///
-/// It is found through `CARGO_MANIFEST_DIR` at compile time, so it is right for
-/// `cargo test` and `cargo run` in a checkout; an installed binary should be
-/// pointed at a corpus with `crossfmt run --corpus DIR`, which overrides this.
+/// The corpus that ships with crossfmt ([`crate::data::corpus`]: the
+/// crossfmt-data crate's, or `$CROSSFMT_DATA/corpus`). `crossfmt run
+/// --corpus DIR` and [`crate::testing::Options::corpus`] name another.
 pub fn builtin_root() -> PathBuf {
-    crate::data_root().join("corpus")
+    crate::data::corpus()
 }
 
 /// What a decoder should do with a bytes input, from `MANIFEST.tsv`.
@@ -210,13 +208,14 @@ impl Corpus {
 #[derive(Debug, thiserror::Error)]
 pub enum CorpusError {
     /// A file or directory could not be read.
-    #[error("{}: {source}", path.display())]
+    // The reason is in the message and not a `source`, so a chain printer
+    // does not say it twice.
+    #[error("{}: {error}", path.display())]
     Io {
         /// What could not be read.
         path: PathBuf,
         /// Why.
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A value file is not diagnostic notation.
     #[error("{}: at byte {offset} (line {line}, column {column}): {message}", path.display())]
@@ -449,10 +448,10 @@ struct DirEntry {
     is_dir: bool,
 }
 
-fn io(path: &Path, source: std::io::Error) -> CorpusError {
+fn io(path: &Path, error: std::io::Error) -> CorpusError {
     CorpusError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 

@@ -22,21 +22,21 @@ pub mod known;
 pub mod run;
 pub mod testing;
 
-/// The directory holding the shared data: `corpus/`, `conformance/` and
-/// `fuzz/` (the workspace root of a crossfmt checkout).
-pub fn data_root() -> std::path::PathBuf {
-    std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).to_path_buf()
-}
+/// The shared data (corpus, conformance suites, fuzz dictionaries), found
+/// wherever the crate was unpacked, or at `CROSSFMT_DATA`.
+pub use crossfmt_data as data;
 
 /// The Python reference testee (`conformance/testees/python/testee`:
 /// CPython's pickle, json and struct, msgpack-python, cbor2, Google's
-/// protobuf), with its venv (`target/pyref`) set up first. The set-up
+/// protobuf), with its venv set up first (`target/pyref` in a crossfmt
+/// checkout, a per-user cache directory for a dependent crate, or
+/// `CROSSFMT_PYREF`). The set-up
 /// installs the pinned packages on a fresh machine, which can take longer
 /// than a testee's hello may, so it runs here, with no deadline (it is
 /// idempotent and locked). Needs `python3` 3.11+ and PyPI (or
 /// `PIP_INDEX_URL`); the error says what failed.
 pub fn python_reference_testee() -> Result<std::path::PathBuf, String> {
-    let dir = data_root().join("conformance/testees/python");
+    let dir = data::conformance().join("testees/python");
     let out = std::process::Command::new(dir.join("setup"))
         .output()
         .map_err(|e| format!("running {}/setup: {e}", dir.display()))?;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 /// The workspace root: `corpus/`, `conformance/`, `fuzz/`.
 pub fn root() -> PathBuf {
-    crossfmt::data_root()
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
 /// A file of this crate's tests (`tests/<rel>`).

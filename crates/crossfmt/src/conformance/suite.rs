@@ -3,9 +3,10 @@
 use super::case::{parse_suite, Suite};
 use std::path::{Path, PathBuf};
 
-/// The conformance directory of this checkout (suites, expected failures).
+/// The conformance data that ships with crossfmt (suites, expected failures):
+/// [`crate::data::conformance`].
 pub fn builtin_root() -> PathBuf {
-    crate::data_root().join("conformance")
+    crate::data::conformance()
 }
 
 /// Why no suites could be had.
