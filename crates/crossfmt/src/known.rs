@@ -198,12 +198,28 @@ impl Known {
                     kind_names().join(", ")
                 )));
             }
+            let codecs: Vec<String> = codecs.split('+').map(str::to_string).collect();
+            if let Some(c) = crate::check::get(check) {
+                // An engine check's finding names the engine, one "codec".
+                let (lo, hi) = match c.codec_count() {
+                    (0, 0) => (1, 1),
+                    n => n,
+                };
+                if codecs.len() < lo || codecs.len() > hi {
+                    return Err(syntax(format!(
+                        "{check} compares {lo} codec(s) at a time, this entry names {} \
+                         ({}); a disagreement is recorded per pair",
+                        codecs.len(),
+                        codecs.join("+")
+                    )));
+                }
+            }
             if reason.trim().is_empty() {
                 return Err(syntax("every entry needs its reason after ` -- `".into()));
             }
             entries.push(Entry {
                 check: check.to_string(),
-                codecs: codecs.split('+').map(str::to_string).collect(),
+                codecs,
                 case: case.to_string(),
                 kind: kind.to_string(),
                 class: class.unwrap_or("*").to_string(),
@@ -294,7 +310,7 @@ mod tests {
     fn parses_entries_and_names_bad_lines() {
         let p = Path::new("k.txt");
         let k = Known::parse(
-            "# c\n\nroundtrip a/b+c/d case-* value-changed f64->f64 -- the reason here\n\
+            "# c\n\ncross_format a/b+c/d case-* value-changed f64->f64 -- the reason here\n\
              differential a/b+c/d * accept-reject -- another\n",
             p,
         )
@@ -312,6 +328,13 @@ mod tests {
             err("roundtrip a/b\n")
         );
         assert!(err("nocheck a/b c * -- r\n").contains("unknown check"));
+        // Three codecs in a pairwise comparison never match anything.
+        assert!(
+            err("differential a/x+a/y+a/z c * -- r\n").contains("per pair"),
+            "{}",
+            err("differential a/x+a/y+a/z c * -- r\n")
+        );
+        assert!(err("roundtrip a/x+a/y c * -- r\n").contains("1 codec"));
         assert!(err("roundtrip a/b c nokind -- r\n").contains("unknown kind"));
         assert!(
             err("roundtrip a/b c * --  \n").contains("reason")

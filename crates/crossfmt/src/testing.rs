@@ -329,6 +329,7 @@ mod tests {
         let cases = [Case {
             name: "int-zero".into(),
             input: check::Input::Value(crate::Value::from(0i64)),
+            expect: None,
         }];
         let text = "roundtrip json/serde_json int-zero * -- recorded\n\
                     roundtrip json/cpython int-zero * -- recorded\n\

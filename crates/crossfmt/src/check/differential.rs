@@ -1,7 +1,8 @@
 //! Implementations of one format compared with each other.
 //!
-//! [`same_bytes`] (`differential`): the same bytes through every
-//! implementation: all reject, or all accept with equal values (compared in
+//! [`same_bytes`] (`differential`): the same bytes through two
+//! implementations (every pair of a format's, one pair at a time): both
+//! reject, or both accept with equal values (compared in
 //! the normal form of what they have in common). One exception keeps
 //! data-model differences apart from bugs: an implementation that rejects the
 //! bytes as valid-but-unsupported (or over a resource limit) while another

@@ -53,10 +53,10 @@ pub enum Arity {
     /// Two codecs, of any formats: every pair of a set.
     Pair,
     /// Two implementations of one format, compared: every pair of the same
-    /// format in a set.
+    /// format in a set. A disagreement is judged and recorded per pair, so
+    /// that adding an implementation (a testee's) adds pairs and never
+    /// changes what is known about the others.
     SameFormatPair,
-    /// Every implementation of one format at once (two or more).
-    Format,
     /// No codec: one of crossfmt's own engines (the struct layout parser,
     /// the pickle scanner) on any input.
     Engine,
@@ -79,8 +79,9 @@ pub struct Check {
     /// picks checks.
     pub default: bool,
     /// Its fuzz target's name ([`crate::fuzz`]): for a one-codec bytes
-    /// check a prefix to the codec (`decode_msgpack_rmpv`), for a format
-    /// check a prefix to the format (`differential_msgpack`), else the
+    /// check a prefix to the codec (`decode_msgpack_rmpv`), for a
+    /// same-format bytes check a prefix to the format (`differential_msgpack`,
+    /// every pair of the format's implementations), else the
     /// whole name. `None`: no fuzz target (the check needs a reference
     /// process or a schema).
     pub target: Option<&'static str>,
@@ -154,9 +155,9 @@ pub static CHECKS: [Check; 10] = [
     },
     Check {
         name: DIFFERENTIAL,
-        about: "every implementation of a format rejects the bytes, or all accept with equal values",
+        about: "two implementations of a format both reject the bytes, or both accept with equal values",
         input: InputKind::Bytes,
-        arity: Arity::Format,
+        arity: Arity::SameFormatPair,
         format: None,
         default: true,
         target: Some("differential_"),
@@ -258,6 +259,27 @@ pub fn select(names: &[String]) -> Result<Vec<&'static Check>, String> {
         .collect()
 }
 
+/// Why `finding` is no finding on an input the corpus describes as
+/// `expect`, if it is not: on an `either` input (implementation-defined:
+/// a duplicate key, an out-of-range timestamp) implementations may differ
+/// in accepting it and in what they make of it, so a disagreement between
+/// two of them is a skip; a crash, hang or runaway allocation still counts.
+pub fn allowed_by(expect: crate::corpus::Expect, finding: &Finding) -> Option<String> {
+    let disagreement = matches!(finding.kind, Kind::AcceptReject | Kind::ValuesDiffer);
+    (expect == crate::corpus::Expect::Either && finding.check == DIFFERENTIAL && disagreement).then(
+        || {
+            format!(
+                "implementation-defined input (MANIFEST.tsv: either): {} {}",
+                finding.codecs.join(" and "),
+                match finding.kind {
+                    Kind::AcceptReject => "differ in accepting it",
+                    _ => "read it differently",
+                }
+            )
+        },
+    )
+}
+
 fn with_value(i: &Input, f: impl FnOnce(&crate::Value) -> CheckResult) -> CheckResult {
     match i {
         Input::Value(v) => f(v),
@@ -278,7 +300,6 @@ impl Check {
         match self.arity {
             Arity::One => (1, 1),
             Arity::Pair | Arity::SameFormatPair => (2, 2),
-            Arity::Format => (2, usize::MAX),
             Arity::Engine => (0, 0),
         }
     }
@@ -291,12 +312,11 @@ impl Check {
             let want = match self.arity {
                 Arity::One => "exactly one codec".to_string(),
                 Arity::Pair | Arity::SameFormatPair => "exactly two codecs".to_string(),
-                Arity::Format => "two or more codecs of one format".to_string(),
                 Arity::Engine => "no codec (it tests crossfmt's own engine)".to_string(),
             };
             return Err(format!("{} takes {want}, got {n}", self.name));
         }
-        let same_format = matches!(self.arity, Arity::SameFormatPair | Arity::Format);
+        let same_format = self.arity == Arity::SameFormatPair;
         if same_format && codecs.iter().any(|c| c.format() != codecs[0].format()) {
             return Err(format!(
                 "{} compares implementations of one format",
@@ -308,7 +328,6 @@ impl Check {
 
     /// Every application of this check over `codecs`, in order: each codec
     /// (one), each pair (pair), each pair of one format (same-format pair),
-    /// each format's implementations when there are two or more (format),
     /// or one application with no codec (engine). Schema-driven codecs (a
     /// `struct` layout) hold different schemas, so they never form a
     /// format group or a same-format pair.
@@ -317,10 +336,6 @@ impl Check {
             Arity::One => codecs.iter().map(|c| vec![c]).collect(),
             Arity::Pair => pairs(codecs.iter().collect()),
             Arity::SameFormatPair => by_format(codecs).into_values().flat_map(pairs).collect(),
-            Arity::Format => by_format(codecs)
-                .into_values()
-                .filter(|g| g.len() >= 2)
-                .collect(),
             Arity::Engine => vec![Vec::new()],
         }
     }

@@ -15,7 +15,7 @@
 //! | `decode_<codec>` | `roundtrip-bytes` | one built-in codec | bytes |
 //! | `roundtrip_value` | `roundtrip` | every built-in codec, each | a `Value` (via `Arbitrary`) |
 //! | `cross_format` | `cross_format` | every pair of built-in codecs | a `Value` |
-//! | `differential_<format>` | `differential` | the format's implementations, when two or more | bytes |
+//! | `differential_<format>` | `differential` | every pair of the format's implementations | bytes |
 //! | `struct_format`, `struct_unpack` | `struct-layout`, `struct-unpack` | — (the engine) | a format string; format, NUL, record |
 //! | `pickle_scan` | `pickle-scan` | — (the scanner) | any file's bytes |
 //!
@@ -173,11 +173,17 @@ fn build_table() -> Table {
                     push(target, None, Some(codec.format()), vec![codec.clone()]);
                 }
             }
-            (Arity::Format, _) => {
-                for app in c.applications(&codecs) {
-                    let f = app[0].format();
-                    let group = app.into_iter().cloned().collect();
-                    push(format!("{name}{}", f.name()), Some(c), Some(f), group);
+            (Arity::SameFormatPair, InputKind::Bytes) => {
+                // One target per format, over every pair of its implementations.
+                let mut formats: Vec<Format> = codecs.iter().map(|c| c.format()).collect();
+                formats.sort();
+                formats.dedup();
+                for f in formats {
+                    let group: Vec<CodecRef> =
+                        codecs.iter().filter(|c| c.format() == f).cloned().collect();
+                    if group.len() >= 2 {
+                        push(format!("{name}{}", f.name()), Some(c), Some(f), group);
+                    }
                 }
             }
             (Arity::Engine, _) => push(name.into(), Some(c), c.format, Vec::new()),
