@@ -1,18 +1,21 @@
 #!/bin/bash -eu
-# Builds crossfmt's fuzz targets the ClusterFuzzLite / OSS-Fuzz way and puts
-# into $OUT, per target: the binary, <target>_seed_corpus.zip (the shared
-# corpus, materialised by `crossfmt fuzz --seeds-only`), <target>.options;
-# and every fuzz/dict/<format>.dict.
+# Builds the crate's fuzz targets (fuzz/) the ClusterFuzzLite / OSS-Fuzz way
+# and puts into $OUT, per target: the binary, <target>_seed_corpus.zip (the
+# shared corpus, materialised by `crossfmt fuzz --seeds-only`),
+# <target>.options; and every fuzz/dict/<format>.dict. The same script serves
+# crossfmt's own checkout and every crate `crossfmt init` set up.
 #
-# In the base-builder-rust image $SRC and $OUT are set and the repository is
-# $SRC/crossfmt. Locally (no Docker):  OUT=/tmp/out .clusterfuzzlite/build.sh
-# Set CROSSFMT_BIN to a built crossfmt binary to skip `cargo run`.
+# In the base-builder-rust image $SRC and $OUT are set, this script is
+# $SRC/build.sh and the working directory is the repository (the
+# Dockerfile's WORKDIR). Locally (no Docker):  OUT=/tmp/out .clusterfuzzlite/build.sh
+# The seeds come from $CROSSFMT_BIN when set, else `crossfmt` on PATH, else
+# `cargo run` of crossfmt's own checkout.
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [ -f "$here/../fuzz/Cargo.toml" ]; then
   repo="$(cd "$here/.." && pwd)"
 else
-  repo="$SRC/crossfmt"
+  repo="$PWD"
 fi
 : "${OUT:?set OUT to the output directory}"
 mkdir -p "$OUT"
@@ -43,9 +46,14 @@ targets="$(fuzz list)"
 # tool, so it is built without the sanitizer flags of the image.
 if [ -n "${CROSSFMT_BIN:-}" ]; then
   "$CROSSFMT_BIN" fuzz --seeds-only --root "$repo"
-else
+elif command -v crossfmt >/dev/null; then
+  crossfmt fuzz --seeds-only --root "$repo"
+elif [ -f "$repo/crates/cli/Cargo.toml" ]; then
   env -u RUSTFLAGS -u CFLAGS -u CXXFLAGS -u LDFLAGS \
     cargo run --release --quiet -- fuzz --seeds-only --root "$repo"
+else
+  echo "build.sh: no crossfmt binary (set CROSSFMT_BIN, or cargo install crossfmt-cli)" >&2
+  exit 1
 fi
 
 zip_dir() { # zip_dir DIR ZIP: the files of DIR, flat, without needing `zip`

@@ -220,20 +220,23 @@ class Struct:
     def __init__(self):
         self._compiled = {}
 
-    def _struct(self, schema):
+    def _struct(self, schema, kind):
+        # A bad format raises struct.error at pack/unpack time, as bad bytes
+        # or arguments do: the call is refused as invalid (`kind`).
         s = self._compiled.get(schema)
         if s is None:
             if not isinstance(schema, str):
                 raise unsupported("struct codec: the request carries no schema (a format string)")
             try:
                 s = struct.Struct(schema)
-            except struct.error as e:
-                raise unsupported(f"struct format {schema!r}: {e}") from None
+            except (struct.error, UnicodeEncodeError) as e:
+                # A non-ASCII format raises UnicodeEncodeError, not struct.error.
+                raise Refusal(kind, f"struct format {schema!r}: {e}") from None
             self._compiled[schema] = s
         return s
 
     def decode(self, payload, schema):
-        s = self._struct(schema)
+        s = self._struct(schema, "parse")
         try:
             items = s.unpack(payload)
         except struct.error as e:
@@ -241,7 +244,7 @@ class Struct:
         return {"array": [_struct_vj(x) for x in items]}
 
     def encode(self, value, schema):
-        s = self._struct(schema)
+        s = self._struct(schema, "serialize")
         key, items = next(iter(value.items())) if type(value) is dict and len(value) == 1 else (None, None)
         if key != "array":
             raise unsupported("struct encodes an array of the format's items")

@@ -150,7 +150,7 @@ class TesteeTest(unittest.TestCase):
         self.assertEqual(self.c.decode("struct/cpython", enc["payload"], "<h?2se")["value"], value)
         self.assertError(self.c.decode("struct/cpython", "ff", "<h"), "parse", "struct.error")
         self.assertError(self.c.encode("struct/cpython", {"array": [i(70000)]}, "<h"), "serialize")
-        self.assertError(self.c.decode("struct/cpython", "", "<y"), "unsupported")
+        self.assertError(self.c.decode("struct/cpython", "", "<y"), "parse", "bad char")
 
     def test_pickle_refuses_to_import(self):
         # GLOBAL os system, then REDUCE: never run, refused naming the global.
@@ -176,7 +176,7 @@ class TesteeTest(unittest.TestCase):
         self.assertError(self.c.encode("cbor/cbor2", {"frozenset": []}), "unsupported")
         dup = self.c.decode("json/cpython", (b'{"a": 1, "b": 2, "a": NaN}').hex())["value"]
         self.assertEqual(dup, {"map": [[t("a"), f64("7ff8000000000000")], [t("b"), i(2)]]})
-        self.assertError(self.c.decode("json/cpython", (b'"\\ud800"').hex()), "unsupported", "surrogate")
+        self.assertError(self.c.decode("json/cpython", (b'"\\ud800"').hex()), "unrepresentable", "surrogate")
         self.assertError(self.c.decode("json/cpython", ("1" * 5000).encode().hex()), "limit")
         self.assertError(self.c.decode("protobuf/python-protobuf", ""), "unsupported", "no kind")
         self.assertError(self.c.decode("protobuf/python-protobuf", "52020a00"), "unsupported", "entry 0 has no key")
@@ -219,18 +219,19 @@ class TesteeTest(unittest.TestCase):
 
     def test_lone_surrogates_are_answered_with_an_error_for_every_codec(self):
         # PROTOCOL.md: text with a lone surrogate cannot be sent; `parse`
-        # where the format says such text is invalid, else `unsupported`.
-        unsupported = {
+        # where the format says such text is invalid, else `unrepresentable`
+        # (accepted, but not a value the protocol carries).
+        unrepresentable = {
             "json/cpython": [b'"\\ud800"', b'{"\\udc00": 1}', b'["a", "x\\ud83d"]'],
             # BINUNICODE with surrogatepass UTF-8 (what pickle.dumps("\ud800")
             # writes); protocol 0's raw-unicode-escape; a set member.
             "pickle/cpython": [b"X\x03\x00\x00\x00\xed\xa0\x80.", b"V\\ud800\n.",
                                b"\x80\x04\x8f(X\x03\x00\x00\x00\xed\xa0\x80\x90."],
         }
-        for codec, payloads in unsupported.items():
+        for codec, payloads in unrepresentable.items():
             for p in payloads:
                 with self.subTest(codec=codec, payload=p):
-                    self.assertError(self.c.decode(codec, p.hex()), "unsupported", "lone surrogate")
+                    self.assertError(self.c.decode(codec, p.hex()), "unrepresentable", "lone surrogate")
         # Formats whose text is UTF-8, which a surrogate's encoding (ed a0 80) is not.
         invalid = {"msgpack/msgpack-python": "a3eda080", "cbor/cbor2": "63eda080",
                    "protobuf/python-protobuf": "3a03eda080"}

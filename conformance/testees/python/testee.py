@@ -85,20 +85,21 @@ class Server:
             return error("unsupported", "request is not a JSON object")
         try:
             response = self.answer(request)
-            # ensure_ascii=False: text with a lone surrogate (json.loads and
-            # pickle can produce one) has no UTF-8 form, so encoding fails
-            # here and is answered as unsupported instead. A backstop:
-            # vj.text_of refuses such text first, naming the code point.
-            return json.dumps(response, ensure_ascii=False).encode("utf-8")
         except Refusal as e:
             return error(e.kind, e.message)
-        except UnicodeEncodeError as e:
-            return error("unsupported", f"text that is not Unicode scalar values (a lone surrogate): {e}")
         except (RecursionError, MemoryError) as e:
             return error("limit", f"{type(e).__name__}: {e}")
         except Exception as e:  # noqa: BLE001 - the server must outlive any request
             kind = "serialize" if request.get("op") == "encode" else "parse"
             return error(kind, f"unexpected {type(e).__name__}: {e}")
+        try:
+            # ensure_ascii=False: text with a lone surrogate (json.loads and
+            # pickle can produce one) has no UTF-8 form, so encoding fails
+            # here: the input was accepted, so unrepresentable. A backstop:
+            # vj.text_of refuses such text first, naming the code point.
+            return json.dumps(response, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as e:
+            return error("unrepresentable", f"text that is not Unicode scalar values (a lone surrogate): {e}")
 
 
 def error(kind, message):

@@ -24,7 +24,8 @@ I64_U64 = {"min": str(-(2**63)), "max": str(2**64 - 1), "big": False}
 
 
 class Refusal(Exception):
-    """An error response: `kind` is parse, unsupported, limit or serialize."""
+    """An error response: `kind` is parse, unsupported, unrepresentable,
+    limit or serialize."""
 
     def __init__(self, kind, message):
         super().__init__(message)
@@ -102,14 +103,15 @@ def only_key(v):
 
 def text_of(x):
     """VJ text is Unicode scalar values: a str holding a lone surrogate (json's
-    `"\\ud800"` escapes, pickle's surrogatepass UTF-8) has no VJ form and is
-    answered as unsupported, never sent (PROTOCOL.md). A codec whose format
-    says such text is invalid answers `parse` before it gets here."""
+    `"\\ud800"` escapes, pickle's surrogatepass UTF-8) has no VJ form: the
+    codec accepted the bytes, so the answer is `unrepresentable`, never a
+    value (PROTOCOL.md). A codec whose format says such text is invalid
+    answers `parse` before it gets here."""
     if not x.isascii():
         try:
             x.encode("utf-8")
         except UnicodeEncodeError as e:
-            raise unsupported(f"text with a lone surrogate (U+{ord(x[e.start]):04X} at {e.start}) is not Unicode text") from None
+            raise Refusal("unrepresentable", f"text with a lone surrogate (U+{ord(x[e.start]):04X} at {e.start}) is not Unicode text") from None
     return {"text": x}
 
 

@@ -124,6 +124,10 @@ enum Command {
         #[arg(long)]
         format: Option<Format>,
     },
+    /// Set up your crate for crossfmt: a test running every check and
+    /// conformance suite on your codec, fuzz targets, the ClusterFuzzLite build.
+    #[command(after_help = crate::init::AFTER_HELP)]
+    Init(crate::init::InitArgs),
     /// The nightly fuzzing driver: build, seed, fuzz, minimise, merge, summarise.
     #[command(after_help = FUZZ_AFTER_HELP)]
     Fuzz(FuzzArgs),
@@ -152,11 +156,13 @@ enum Command {
 }
 
 const FUZZ_AFTER_HELP: &str = "\
-Runs cargo-fuzz over the crate in fuzz/ (installing cargo-fuzz if absent; +nightly
+Runs cargo-fuzz over the crate in <root>/fuzz/ (crossfmt's own, or a codec
+author's that `crossfmt init` wrote; installing cargo-fuzz if absent; +nightly
 when rustup has it, else RUSTC_BOOTSTRAP=1): builds every selected target once
-with AddressSanitizer, writes the shared corpus as seeds into fuzz/corpus/<target>/,
+with AddressSanitizer, writes the shared corpus as seeds into fuzz/corpus/<target>/
+(what each target takes is in the [crossfmt] section of fuzz/options/<target>.options),
 fuzzes the targets within the budget, minimises each crash, keeps one input per
-distinct signature in corpus/regressions/<target>/<hash> (replayed by cargo test),
+distinct signature in <regressions>/<target>/<hash> (replayed by cargo test),
 merges new coverage back into fuzz/corpus/<target>/, and writes summary.json and
 summary.md under --out.
 
@@ -204,9 +210,15 @@ struct FuzzArgs {
     /// Do not merge new coverage back into fuzz/corpus/.
     #[arg(long)]
     no_merge: bool,
-    /// The repository root holding fuzz/ and corpus/.
+    /// The crate whose fuzz/ crate to run: crossfmt's own checkout, or a
+    /// codec author's crate (`crossfmt init` writes its fuzz/).
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
+    /// Where each target's saved crash inputs go, as <DIR>/<target>/<hash>.
+    /// Default: corpus/regressions under --root when that exists (crossfmt's
+    /// own checkout), else fuzz/regressions.
+    #[arg(long, value_name = "DIR")]
+    regressions: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -285,6 +297,7 @@ pub fn main() -> ExitCode {
                 )
             }
         }
+        Command::Init(args) => crate::init::cmd_init(args),
         Command::Fuzz(args) => cmd_fuzz(args),
         Command::Replay { target, input } => cmd_replay(&target, &input),
         Command::Testee { codecs } => cmd_testee(&codecs),
@@ -765,16 +778,54 @@ fn print_result(r: CheckResult) -> ExitCode {
 
 /// Writes the shared corpus as seeds into `out/<target>/<hash>`: the seam to
 /// `crossfmt::fuzz::materialise_seeds`.
-fn materialise_seeds(out: &Path) -> Result<String> {
+/// Seeds for every target with an options file in `options` (crossfmt's
+/// own, or a codec author's crate's), from the shared corpus and the saved
+/// crash inputs under `regressions`.
+fn materialise_seeds(options: &Path, regressions: &Path, out: &Path) -> Result<String> {
     let root = corpus::builtin_root();
     let corpus = corpus::load(&root).context("loading the corpus")?;
-    let stats = crossfmt::fuzz::materialise_seeds(&corpus, &Registry::builtin(), out)
-        .with_context(|| format!("writing seeds under {}", out.display()))?;
-    Ok(format!(
+    let mut targets = Vec::new();
+    let entries =
+        std::fs::read_dir(options).with_context(|| format!("reading {}", options.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "options"))
+        .collect();
+    files.sort();
+    let mut undescribed = Vec::new();
+    for file in files {
+        let name = file.file_stem().unwrap_or_default().to_string_lossy();
+        let opts = crate::fuzz_driver::libfuzzer::Options::load(options, &name)
+            .with_context(|| format!("reading {}", file.display()))?;
+        if opts.crossfmt.is_empty() {
+            undescribed.push(name.into_owned());
+            continue;
+        }
+        targets.push(
+            opts.target(&name)
+                .map_err(|e| anyhow!("{}: [crossfmt]: {e}", file.display()))?,
+        );
+    }
+    let stats = crossfmt::fuzz::materialise_seeds(
+        &corpus,
+        &Registry::builtin(),
+        &targets,
+        regressions,
+        out,
+    )
+    .with_context(|| format!("writing seeds under {}", out.display()))?;
+    let mut what = format!(
         "{} seed files for {} targets",
         stats.files(),
         stats.per_target.len()
-    ))
+    );
+    if !undescribed.is_empty() {
+        what.push_str(&format!(
+            "; none for {} (no [crossfmt] section in its options file says what it takes)",
+            undescribed.join(", ")
+        ));
+    }
+    Ok(what)
 }
 
 fn cmd_fuzz(a: FuzzArgs) -> Result<ExitCode> {
@@ -788,8 +839,20 @@ fn cmd_fuzz(a: FuzzArgs) -> Result<ExitCode> {
     } else {
         root.join(a.out)
     };
+    let regressions = match a.regressions {
+        Some(r) if r.is_absolute() => r,
+        Some(r) => root.join(r),
+        None if root.join("corpus/regressions").is_dir() => root.join("corpus/regressions"),
+        None => root.join("fuzz/regressions"),
+    };
+    let options = root.join("fuzz/options");
+    let seeds = {
+        let regressions = regressions.clone();
+        move |out: &Path| materialise_seeds(&options, &regressions, out)
+    };
     let cfg = crate::fuzz_driver::Config {
         root,
+        regressions,
         minutes: a.minutes,
         seconds_per_target: a.seconds_per_target,
         targets: a.targets,
@@ -802,6 +865,6 @@ fn cmd_fuzz(a: FuzzArgs) -> Result<ExitCode> {
         seeds_only: a.seeds_only,
         merge: !a.no_merge,
     };
-    let code = crate::fuzz_driver::run(&cfg, &materialise_seeds)?;
+    let code = crate::fuzz_driver::run(&cfg, &seeds)?;
     Ok(ExitCode::from(code))
 }

@@ -7,10 +7,10 @@ use anyhow::{anyhow, bail, Context, Result};
 use crossfmt::caps::Caps;
 use crossfmt::codecs::external;
 use crossfmt::conformance::case::Case;
-use crossfmt::conformance::matrix::{Matrix, Status};
+use crossfmt::conformance::matrix::Matrix;
 use crossfmt::conformance::runner::{self, Options};
 use crossfmt::conformance::{expected, suite};
-use crossfmt::known::glob;
+use crossfmt::known::{glob, Known};
 use crossfmt::Value;
 use crossfmt::{Codec, CodecError, CodecRef, Format, Registry};
 use std::path::{Path, PathBuf};
@@ -78,6 +78,12 @@ pub struct ConformanceArgs {
     /// The conformance directory (suites/, expected-failures/). Default: this checkout's.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// Your own expected failures, on top of the directory's lists (repeatable):
+    /// a file of `conformance <codec id> <case glob> <kind> -- <reason>` lines
+    /// (a crossfmt-known.txt of `crossfmt init` will do; its other lines are
+    /// ignored here).
+    #[arg(long = "expected", value_name = "FILE")]
+    pub expected: Vec<PathBuf>,
 }
 
 pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
@@ -117,11 +123,26 @@ pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
     }
     let registry = Registry::new(one_per_engine(used));
     let lists_dir = dir.join("expected-failures");
+    let own = args
+        .expected
+        .iter()
+        .map(|p| {
+            if !p.is_file() {
+                bail!("--expected {}: no such file", p.display());
+            }
+            Known::load(p).with_context(|| format!("--expected {}", p.display()))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let lists = registry
         .all()
         .iter()
-        .map(|c| expected::load(&lists_dir, c.id()))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|c| {
+            let list = expected::load(&lists_dir, c.id())?;
+            Ok(own
+                .iter()
+                .fold(list, |l, k| l.and(expected::FailureList::of(k, c.id()))))
+        })
+        .collect::<Result<Vec<_>>>()?;
     eprintln!(
         "crossfmt: {} cases, {} implementations",
         cases.len(),
@@ -140,7 +161,7 @@ pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
     if args.case.is_some() {
         print!("{}", dump_cases(&m));
     } else {
-        print!("{}", failure_lines(&m, args.verbose));
+        print!("{}", m.problems(args.verbose));
     }
     print!("{}", summary(&m));
     eprintln!("crossfmt: finished in {:.2?}", started.elapsed());
@@ -185,49 +206,6 @@ fn print_list(suites: &[crossfmt::conformance::Suite], registry: &Registry) {
     for c in registry.all() {
         println!("  {:<24} {}", c.id(), c.format());
     }
-}
-
-/// One line per outcome worth a look: failures that fail the run, warnings
-/// (recommended failures without --strict), unexpected passes, stale
-/// entries; with `verbose`, expected failures and skips too.
-fn failure_lines(m: &Matrix, verbose: bool) -> String {
-    let mut s = String::new();
-    for (c, case) in m.cases.iter().enumerate() {
-        for (i, imp) in m.implementations.iter().enumerate() {
-            let Some(cell) = &m.cells[c][i] else { continue };
-            let tag = match cell.status {
-                Status::Pass => continue,
-                Status::Fail if m.is_fatal(c, cell) => "FAIL",
-                Status::Fail => "warn",
-                Status::UnexpectedPass => "UNEXPECTED PASS",
-                Status::ExpectedFailure if verbose => "xfail",
-                Status::Skipped if verbose => "skip",
-                Status::ExpectedFailure | Status::Skipped => continue,
-            };
-            let msg = match (&cell.status, &cell.entry) {
-                (Status::UnexpectedPass, Some(e)) => format!(
-                    "listed at {}:{} ({e}) but passes",
-                    imp.failures.path.display(),
-                    e.line,
-                ),
-                _ => cell.outcome.message.clone(),
-            };
-            s.push_str(&format!("[{tag}] {} {}: {msg}\n", imp.id, case.id));
-        }
-    }
-    for st in &m.stale {
-        s.push_str(&format!(
-            "[STALE] {}:{}: `{}` matches no case of {}\n",
-            st.path.display(),
-            st.entry.line,
-            st.entry,
-            st.implementation
-        ));
-    }
-    if !s.is_empty() {
-        s.push('\n');
-    }
-    s
 }
 
 /// Everything about each case that ran, for `--case`.

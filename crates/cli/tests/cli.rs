@@ -233,3 +233,83 @@ fn crossfmt_data_names_another_data_directory() {
         "{stderr}"
     );
 }
+
+#[test]
+fn init_sets_up_a_crate_and_never_overwrites() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let init = |extra: &[&str]| {
+        crossfmt()
+            .args([
+                "init",
+                "--codec",
+                "my_cbor::Mine::default()",
+                "--format",
+                "cbor",
+            ])
+            .arg("--path")
+            .arg(dir.path())
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // Not a crate yet: a usage error naming the manifest.
+    let o = init(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Cargo.toml"));
+
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"my-cbor\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    let o = init(&[]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("cargo add --dev crossfmt"), "{out}");
+    let read = |p: &str| std::fs::read_to_string(dir.path().join(p)).unwrap();
+    assert!(read("tests/crossfmt.rs").contains("check_codec(my_cbor::Mine::default())"));
+    assert!(read("crossfmt-known.txt").contains("cbor/my-cbor"));
+    let manifest = read("fuzz/Cargo.toml");
+    // One [[bin]] per target the harness defines for a codec of the format.
+    for t in crossfmt::fuzz::targets_for(crossfmt::Format::Cbor) {
+        assert!(
+            manifest.contains(&format!("name = \"{}\"", t.name)),
+            "{manifest}"
+        );
+        let target = read(&format!("fuzz/fuzz_targets/{}.rs", t.name));
+        assert!(
+            target.contains(&format!(
+                "codec_target!(\n    {},\n    my_cbor::Mine::default()",
+                t.name
+            )),
+            "{target}"
+        );
+        assert_eq!(
+            read(&format!("fuzz/options/{}.options", t.name)),
+            crossfmt::fuzz::options_text(&t)
+        );
+    }
+    assert!(
+        manifest.contains("my-cbor = { path = \"..\" }"),
+        "{manifest}"
+    );
+    assert!(!read("fuzz/dict/cbor.dict").is_empty());
+    let mode = std::fs::metadata(dir.path().join(".clusterfuzzlite/build.sh"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o111, 0o111);
+    assert!(read(".clusterfuzzlite/Dockerfile").contains("COPY . $SRC/my-cbor"));
+
+    // A second run writes nothing and lists what is in the way.
+    std::fs::write(dir.path().join("crossfmt-known.txt"), "mine\n").unwrap();
+    let o = init(&[]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("nothing written") && err.contains("  crossfmt-known.txt"),
+        "{err}"
+    );
+    assert_eq!(read("crossfmt-known.txt"), "mine\n");
+}

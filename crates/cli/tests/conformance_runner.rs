@@ -453,6 +453,34 @@ fn the_fixture_suites_pass_with_their_expected_failures() {
 }
 
 #[test]
+fn an_authors_own_list_adds_to_the_directorys() {
+    let dir = fixture();
+    let list = dir.path().join(RMPV_LIST);
+    let own = dir.path().join("my-known.txt");
+    // An author's file: other checks' lines are ignored here.
+    let text_of_list = std::fs::read_to_string(&list).unwrap();
+    std::fs::write(
+        &own,
+        format!("roundtrip msgpack/mine * value-changed -- not conformance\n{text_of_list}"),
+    )
+    .unwrap();
+    std::fs::remove_file(&list).unwrap();
+    let expected = own.to_str().unwrap();
+    let o = crossfmt(&["--expected", expected], dir.path());
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    assert!(out.contains("result: ok"), "{out}");
+    // The same entry in both: still one expected failure, not an error.
+    std::fs::write(&list, &text_of_list).unwrap();
+    let o = crossfmt(&["--expected", expected], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    let o = crossfmt(&["--expected", "/nonexistent/known.txt"], dir.path());
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}{err}");
+    assert!(err.contains("--expected /nonexistent/known.txt"), "{err}");
+}
+
+#[test]
 fn unexpected_passes_and_stale_entries_fail_the_command() {
     let dir = fixture();
     std::fs::write(

@@ -349,7 +349,7 @@ impl Fake {
     }
 
     fn regressions(&self, target: &str) -> Vec<PathBuf> {
-        fs::read_dir(self.root().join("corpus/regressions").join(target))
+        fs::read_dir(self.root().join("fuzz/regressions").join(target))
             .map(|rd| rd.map(|e| e.unwrap().path()).collect())
             .unwrap_or_default()
     }
@@ -426,7 +426,7 @@ fn a_night_with_a_new_crash_saves_it_minimised_and_exits_1() {
     assert!(crash["reproduce"]
         .as_str()
         .unwrap()
-        .starts_with("cargo +nightly fuzz run crash_b corpus/regressions/crash_b/"));
+        .starts_with("cargo +nightly fuzz run crash_b fuzz/regressions/crash_b/"));
     assert!(crash["crossfmt_repro"]
         .as_str()
         .unwrap()

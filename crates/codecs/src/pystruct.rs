@@ -224,8 +224,10 @@ impl Codec for BadFormat {
         Err(self.error.clone().into())
     }
 
+    /// CPython's `unpack` raises `struct.error` for a bad format as for bad
+    /// bytes: the call is invalid, not a value beyond the data model.
     fn decode(&self, _: &[u8]) -> Result<Value, CodecError> {
-        Err(self.error.clone().into())
+        Err(CodecError::syntax(self.error.message.clone()))
     }
 
     fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {

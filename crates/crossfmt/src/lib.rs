@@ -21,6 +21,7 @@ pub mod fuzz;
 pub mod known;
 pub mod run;
 pub mod testing;
+pub mod text;
 
 /// The shared data (corpus, conformance suites, fuzz dictionaries), found
 /// wherever the crate was unpacked, or at `CROSSFMT_DATA`.

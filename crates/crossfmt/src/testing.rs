@@ -75,14 +75,25 @@
 //! ```
 
 use crate::check;
+use crate::conformance::expected::FailureList;
+use crate::conformance::{runner, suite, Matrix};
 use crate::finding::cause::Cause;
 use crate::finding::Finding;
-use crate::known::Known;
+use crate::fuzz::CodecTargets;
+use crate::known::{Entry, Known};
 use crate::run::{self, Plan, Quiet};
 use crate::{corpus, Codec, CodecRef, Registry};
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// The known-findings file `check_codec` reads by default, at the root of
+/// the crate under test.
+pub const KNOWN_FILE: &str = "crossfmt-known.txt";
+
+/// Where the fuzz targets of the crate under test save their crash inputs
+/// (`crossfmt fuzz --root <crate>`), replayed by default.
+pub const FUZZ_REGRESSIONS: &str = "fuzz/regressions";
 
 /// What [`check_codec_with`] runs.
 #[derive(Clone, Debug)]
@@ -92,8 +103,23 @@ pub struct Options {
     /// Generated values per check and codec set (0 turns generation off).
     pub generated_cases: u32,
     /// Findings you have accepted, in the known-findings syntax
-    /// ([`crate::known`]).
+    /// ([`crate::known`]), conformance entries included. Default:
+    /// [`KNOWN_FILE`] at the root of the crate under test
+    /// (`$CARGO_MANIFEST_DIR`, which `cargo test` sets) when it exists.
     pub known: Option<PathBuf>,
+    /// Run the conformance suites of the codec's format
+    /// ([`conformance_with`]) too. Default: yes.
+    pub conformance: bool,
+    /// Saved fuzz inputs to replay, as `<dir>/<target>/<hash>` (targets of
+    /// [`CodecTargets`]). Default: [`FUZZ_REGRESSIONS`] of the crate under
+    /// test when it exists.
+    pub regressions: Option<PathBuf>,
+}
+
+/// `$CARGO_MANIFEST_DIR/<rel>` when it exists.
+fn in_crate_under_test(rel: &str) -> Option<PathBuf> {
+    let path = Path::new(&std::env::var_os("CARGO_MANIFEST_DIR")?).join(rel);
+    path.exists().then_some(path)
 }
 
 impl Default for Options {
@@ -101,7 +127,19 @@ impl Default for Options {
         Options {
             corpus: corpus::builtin_root(),
             generated_cases: 256,
-            known: None,
+            known: in_crate_under_test(KNOWN_FILE),
+            conformance: true,
+            regressions: in_crate_under_test(FUZZ_REGRESSIONS),
+        }
+    }
+}
+
+impl Options {
+    /// The known-findings list (empty without one).
+    fn known(&self) -> Result<Known, String> {
+        match &self.known {
+            Some(p) => Known::load(p).map_err(|e| e.to_string()),
+            None => Ok(Known::default()),
         }
     }
 }
@@ -109,17 +147,33 @@ impl Default for Options {
 /// What a check run found for one codec.
 #[derive(Debug, Default)]
 pub struct Report {
-    /// Cases run (corpus and generated).
+    /// Cases run (corpus, generated, saved fuzz inputs).
     pub cases: usize,
     /// Passed (a finding the known lists record counts as passed).
     pub passed: usize,
     /// Did not apply, or disagreements where a built-in reference is recorded as wrong.
     pub skipped: usize,
-    /// Unexpected findings, corpus and generated, each with its case.
+    /// Unexpected findings, each with its case.
     pub findings: Vec<(String, Finding)>,
+    /// Entries of your known-findings list for corpus cases that matched
+    /// nothing: the bug was fixed, or the entry is wrong.
+    pub stale: Vec<Entry>,
+    /// The conformance suites of the codec's format, when run.
+    pub conformance: Option<Matrix>,
 }
 
 impl Report {
+    /// Nothing unexpected: no finding, no stale entry, no conformance
+    /// failure.
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+            && self.stale.is_empty()
+            && self
+                .conformance
+                .as_ref()
+                .is_none_or(|m| m.failures().is_empty())
+    }
+
     /// The findings grouped into causes (by signature), in the order each
     /// first showed.
     pub fn causes(&self) -> Vec<Cause<'_>> {
@@ -128,7 +182,8 @@ impl Report {
 
     /// The causes first, one line each with their count; then each cause's
     /// smallest finding in full, with its reproduce command and up to a few
-    /// other cases it showed on; then the totals.
+    /// other cases it showed on; stale entries; the conformance rows and
+    /// problems; then the totals.
     pub fn render(&self) -> String {
         let causes = self.causes();
         let mut s = String::new();
@@ -166,6 +221,22 @@ impl Report {
                 let _ = writeln!(s, "  also on:  {shown}{tail}");
             }
         }
+        for e in &self.stale {
+            let _ = writeln!(
+                s,
+                "\n[STALE] line {}: `{e}` matches no finding any more (fixed? remove it)",
+                e.line
+            );
+        }
+        if let Some(m) = &self.conformance {
+            let _ = write!(s, "\nconformance:\n{}", m.problems(false));
+            let _ = writeln!(
+                s,
+                "{}{}",
+                crate::text::table(&m.summary_rows(), 1),
+                m.verdict()
+            );
+        }
         let _ = write!(
             s,
             "\n{} cases: {} passed, {} findings in {} causes, {} skipped",
@@ -182,19 +253,64 @@ impl Report {
 /// Other cases of a cause named in the text.
 const MORE_CASES: usize = 5;
 
-/// Runs every default check against `codec` with default options and
-/// panics with the findings, if any. For a `#[test]`.
+/// Runs every default check against `codec` with default options (the
+/// conformance suites of its format, generated values and your crate's
+/// saved fuzz inputs included) and panics with what it found, one entry per
+/// cause. For a `#[test]`.
 pub fn check_codec<C: Codec + 'static>(codec: C) {
     let report = check_codec_with(Arc::new(codec), &Options::default())
         .unwrap_or_else(|e| panic!("crossfmt could not run: {e}"));
-    if !report.findings.is_empty() {
+    if !report.is_clean() {
         panic!("crossfmt found problems:\n\n{}", report.render());
     }
 }
 
+/// Runs every conformance suite of `codec`'s format against it with the
+/// default options' known-findings list, and panics on a required case that
+/// fails unexpectedly, an unexpected pass or a stale entry, printing the
+/// matrix rows. For a `#[test]`; [`check_codec`] does this too.
+pub fn conformance<C: Codec + 'static>(codec: C) {
+    let m = conformance_with(Arc::new(codec), &Options::default())
+        .unwrap_or_else(|e| panic!("crossfmt could not run: {e}"));
+    if !m.failures().is_empty() {
+        panic!(
+            "crossfmt conformance failed:\n\n{}{}{}",
+            m.problems(false),
+            crate::text::table(&m.summary_rows(), 1),
+            m.verdict()
+        );
+    }
+}
+
+/// The conformance matrix of `codec` over every suite of its format, judged
+/// against the `conformance` entries of `opts.known` for its id.
+pub fn conformance_with(codec: CodecRef, opts: &Options) -> Result<Matrix, String> {
+    let dir = suite::builtin_root().join("suites");
+    let suites = suite::load(&dir, &[]).map_err(|e| e.to_string())?;
+    let format = codec.format().name();
+    let cases: Vec<_> = suites
+        .into_iter()
+        .flat_map(|s| s.cases)
+        .filter(|c| c.format == format)
+        .collect();
+    let list = FailureList::of(&opts.known()?, codec.id());
+    let registry = Registry::new(vec![codec]);
+    let run_opts = runner::Options {
+        strict: false,
+        check_stale: true,
+    };
+    Ok(runner::run(
+        &registry,
+        cases,
+        vec![list],
+        run_opts,
+        &mut Quiet,
+    ))
+}
+
 /// Runs every default check against `codec`; returns the report (or an
-/// error naming the file when the corpus or a known-findings list cannot be
-/// read).
+/// error naming the file when the corpus, a known-findings list, a suite or
+/// a saved fuzz input cannot be read).
 pub fn check_codec_with(codec: CodecRef, opts: &Options) -> Result<Report, String> {
     let mut codecs: Vec<CodecRef> = Registry::builtin()
         .all()
@@ -206,17 +322,17 @@ pub fn check_codec_with(codec: CodecRef, opts: &Options) -> Result<Report, Strin
     let registry = Registry::new(codecs);
     let corpus = corpus::load(&opts.corpus).map_err(|e| e.to_string())?;
     let builtin = Known::load(&Known::builtin_path()).map_err(|e| e.to_string())?;
-    let mut known = match &opts.known {
-        Some(p) => Known::load(p).map_err(|e| e.to_string())?,
-        None => Known::default(),
-    };
+    let mut known = opts.known()?;
     let cases = run::cases(&corpus);
     let plan = Plan {
         checks: check::defaults(),
         focus: Some(codec.id().to_string()),
     };
     let out = run::run(&registry, &cases, &plan, &known, &mut Quiet);
-    let mut report = Report::default();
+    let mut report = Report {
+        stale: out.stale.clone(),
+        ..Report::default()
+    };
     for (_, _, t) in out.rows() {
         report.cases += t.cases;
         report.passed += t.passed + t.known;
@@ -235,12 +351,71 @@ pub fn check_codec_with(codec: CodecRef, opts: &Options) -> Result<Report, Strin
             report.findings.push((r.case, r.finding));
         }
     }
+    if let Some(dir) = &opts.regressions {
+        replay_fuzz_inputs(&codec, dir, &known, &mut report)?;
+    }
     known.extend(builtin);
     #[cfg(feature = "proptest")]
     if opts.generated_cases > 0 {
         generated(&registry, &codec, opts.generated_cases, &known, &mut report)?;
     }
+    if opts.conformance {
+        report.conformance = Some(conformance_with(codec, opts)?);
+    }
     Ok(report)
+}
+
+/// Every saved input under `dir/<target>/` through that target of the
+/// codec's fuzz targets: a finding the lists do not record is reported.
+fn replay_fuzz_inputs(
+    codec: &CodecRef,
+    dir: &Path,
+    known: &Known,
+    report: &mut Report,
+) -> Result<(), String> {
+    let targets = CodecTargets::new(codec.clone()).with_known_list(known.clone());
+    let names: Vec<String> = targets.targets().into_iter().map(|t| t.name).collect();
+    let read = |d: &Path| {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(d)
+            .map_err(|e| format!("{}: {e}", d.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                !n.starts_with('.') && n != "README.md"
+            })
+            .collect();
+        paths.sort();
+        Ok::<_, String>(paths)
+    };
+    for sub in read(dir)? {
+        let target = sub
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if !names.contains(&target) {
+            return Err(format!(
+                "{}: not a fuzz target of {} (expected one of {})",
+                sub.display(),
+                codec.id(),
+                names.join(", ")
+            ));
+        }
+        for file in read(&sub)? {
+            let data = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            report.cases += 1;
+            match targets.run(&target, &data) {
+                Err(f) if targets.known(&target, &f).is_none() => {
+                    let name = file.file_name().unwrap_or_default().to_string_lossy();
+                    report
+                        .findings
+                        .push((format!("fuzz/regressions/{target}/{name}"), *f));
+                }
+                _ => report.passed += 1,
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Generated values within the codec's capabilities through every default

@@ -27,6 +27,9 @@ enum Bug {
     /// Gives map pairs back in reverse: a bug only for a model that declares
     /// it keeps map order.
     ReversesMaps,
+    /// Accepts an empty array but cannot show what it read (a testee's
+    /// `unrepresentable` answer).
+    CannotShowEmptyArray,
 }
 
 struct DiagCodec {
@@ -104,6 +107,9 @@ impl Codec for DiagCodec {
         match (self.bug, &v) {
             (Bug::RejectsEmptyArray, Value::Array(xs)) if xs.is_empty() => {
                 Err(CodecError::syntax("empty array"))
+            }
+            (Bug::CannotShowEmptyArray, Value::Array(xs)) if xs.is_empty() => {
+                Err(CodecError::unrepresentable("an empty array"))
             }
             (Bug::SevenIsEight, Value::Int(7)) => Ok(Value::Int(8)),
             (Bug::Drifts, Value::Float(Float::F64(b))) => Ok(Value::Float(Float::F64(b + 1))),
@@ -293,6 +299,25 @@ fn differential_catches_disagreements_and_refusals() {
     ));
     assert_eq!(f.kind, Kind::Panic, "{f}");
     assert_eq!(f.headline(), "p panicked");
+}
+
+#[test]
+fn an_accept_without_a_value_is_an_accept() {
+    let ok = codec("a", Bug::None);
+    let unshown = codec("u", Bug::CannotShowEmptyArray);
+    let picky = codec("c", Bug::RejectsEmptyArray);
+    // Against a reject: a disagreement, not two refusals.
+    let f = failed(check::differential::same_bytes(&[&unshown, &picky], b"[]"));
+    assert_eq!(f.kind, Kind::AcceptReject, "{f}");
+    // Against an accept: nothing to compare, and nothing wrong.
+    assert!(matches!(
+        check::differential::same_bytes(&[&ok, &unshown], b"[]"),
+        Ok(Verdict::Skip(_))
+    ));
+    assert!(matches!(
+        check::roundtrip::bytes_first(&unshown, b"[]"),
+        Ok(Verdict::Skip(_))
+    ));
 }
 
 #[test]

@@ -171,8 +171,18 @@ fn seeds_cover_every_target() {
     let out = std::env::temp_dir().join(format!("crossfmt-seeds-{}", std::process::id()));
     let _ = fs::remove_dir_all(&out);
     let corpus = crossfmt::corpus::load(&crossfmt::corpus::builtin_root()).unwrap();
-    let stats =
-        crossfmt::fuzz::materialise_seeds(&corpus, &crossfmt::Registry::builtin(), &out).unwrap();
+    let regressions = corpus.root.join("regressions");
+    let seeds = || {
+        crossfmt::fuzz::materialise_seeds(
+            &corpus,
+            &crossfmt::Registry::builtin(),
+            &targets(),
+            &regressions,
+            &out,
+        )
+        .unwrap()
+    };
+    let stats = seeds();
     for t in targets() {
         let n = stats.per_target[&t.name];
         let on_disk = fs::read_dir(out.join(&t.name)).unwrap().count();
@@ -185,8 +195,23 @@ fn seeds_cover_every_target() {
         }
     }
     // Deterministic: a second run writes the same files.
-    let again =
-        crossfmt::fuzz::materialise_seeds(&corpus, &crossfmt::Registry::builtin(), &out).unwrap();
-    assert_eq!(stats, again);
+    assert_eq!(stats, seeds());
+    // A target's saved crash inputs are among its seeds.
+    let saved = fs::read(
+        regressions
+            .join("planted_decode")
+            .read_dir()
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path(),
+    )
+    .unwrap();
+    let name = crossfmt::corpus::content_name(&saved);
+    assert_eq!(
+        fs::read(out.join("planted_decode").join(name)).unwrap(),
+        saved
+    );
     fs::remove_dir_all(&out).unwrap();
 }

@@ -83,6 +83,12 @@ pub enum ErrorKind {
     Syntax,
     /// Valid bytes, but the implementation's data model cannot hold them.
     Unsupported,
+    /// The implementation *accepted* the bytes, but what it read cannot be
+    /// carried back as a [`crate::Value`] (text holding a lone surrogate,
+    /// read from CESU-8 bytes; a testee's value its protocol cannot encode):
+    /// an accept whose value cannot be compared. A must-reject input that
+    /// gets this answer was wrongly accepted.
+    Unrepresentable,
     /// A resource limit (depth, size) was reached.
     Limit,
     /// Encoding failed.
@@ -104,6 +110,12 @@ impl ErrorKind {
             self,
             ErrorKind::Crashed | ErrorKind::Timeout | ErrorKind::OutOfMemory
         )
+    }
+
+    /// True when the input was accepted, though no value came back
+    /// ([`ErrorKind::Unrepresentable`]): the checks count it as an accept.
+    pub fn is_accept(self) -> bool {
+        self == ErrorKind::Unrepresentable
     }
 }
 
@@ -129,6 +141,14 @@ impl CodecError {
     pub fn unsupported(m: impl fmt::Display) -> Self {
         CodecError {
             kind: ErrorKind::Unsupported,
+            message: m.to_string(),
+        }
+    }
+    /// Accepted, but the value read cannot be a `Value`
+    /// ([`ErrorKind::Unrepresentable`]).
+    pub fn unrepresentable(m: impl fmt::Display) -> Self {
+        CodecError {
+            kind: ErrorKind::Unrepresentable,
             message: m.to_string(),
         }
     }

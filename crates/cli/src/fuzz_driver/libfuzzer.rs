@@ -81,34 +81,49 @@ pub fn parse_stats(log: &str) -> Stats {
     s
 }
 
-/// A target's `fuzz/options/<target>.options`: the `[libfuzzer]` section.
+/// A target's `fuzz/options/<target>.options`: the `[libfuzzer]` section,
+/// and the `[crossfmt]` section saying what the target takes
+/// (`crossfmt::fuzz::options_text`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Options {
     pub libfuzzer: BTreeMap<String, String>,
+    pub crossfmt: BTreeMap<String, String>,
 }
 
 impl Options {
-    /// Parses the INI text; keys outside `[libfuzzer]` are ignored.
+    /// Parses the INI text; keys outside `[libfuzzer]` and `[crossfmt]`
+    /// are ignored.
     pub fn parse(text: &str) -> Options {
         let mut out = Options::default();
-        let mut in_section = false;
+        let mut section = None;
         for line in text.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
                 continue;
             }
             if line.starts_with('[') {
-                in_section = line == "[libfuzzer]";
+                section = match line {
+                    "[libfuzzer]" => Some(&mut out.libfuzzer),
+                    "[crossfmt]" => Some(&mut out.crossfmt),
+                    _ => None,
+                };
                 continue;
             }
-            if in_section {
-                if let Some((k, v)) = line.split_once('=') {
-                    out.libfuzzer
-                        .insert(k.trim().to_string(), v.trim().to_string());
-                }
+            if let (Some(map), Some((k, v))) = (section.as_mut(), line.split_once('=')) {
+                map.insert(k.trim().to_string(), v.trim().to_string());
             }
         }
         out
+    }
+
+    /// The target `name` as its `[crossfmt]` section describes it.
+    pub fn target(&self, name: &str) -> Result<crossfmt::fuzz::Target, String> {
+        let get = |k: &str| self.crossfmt.get(k).map(String::as_str);
+        let mut t = crossfmt::fuzz::described_target(name, get("check"), get("format"))?;
+        if let Some(n) = self.libfuzzer.get("max_len").and_then(|v| v.parse().ok()) {
+            t.max_len = n;
+        }
+        Ok(t)
     }
 
     /// Reads `dir/<target>.options`; absent means no options.

@@ -1,9 +1,10 @@
 //! `crossfmt fuzz`: the nightly fuzzing driver.
 //!
-//! It drives cargo-fuzz over the crate in `fuzz/`: builds every selected
+//! It drives cargo-fuzz over the crate in `<root>/fuzz/` (crossfmt's own, or
+//! a codec author's that `crossfmt init` wrote): builds every selected
 //! target once with AddressSanitizer, materialises the shared corpus as seeds,
 //! fuzzes the targets within a time budget, minimises and deduplicates
-//! crashes into `corpus/regressions/<target>/<hash>`, merges new coverage
+//! crashes into `<regressions>/<target>/<hash>`, merges new coverage
 //! back into `fuzz/corpus/<target>/`, and writes `summary.json` and
 //! `summary.md`. No check logic lives here: the targets call `crossfmt::check`.
 //!
@@ -45,8 +46,10 @@ impl<F: Fn(&Path) -> Result<String>> SeedSource for F {
 /// What `crossfmt fuzz` was asked to do.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// The repository root: `fuzz/` and `corpus/regressions/` live under it.
+    /// The crate root: `fuzz/` lives under it.
     pub root: PathBuf,
+    /// Where each target's saved crash inputs go (`<regressions>/<target>/`).
+    pub regressions: PathBuf,
     /// The whole budget, fuzzing plus minimisation and merge.
     pub minutes: f64,
     /// Overrides the split: each target fuzzes this long, and the budget is
@@ -81,7 +84,7 @@ impl Config {
         self.fuzz_dir().join("artifacts").join(t)
     }
     fn regressions_dir(&self, t: &str) -> PathBuf {
-        self.root.join("corpus").join("regressions").join(t)
+        self.regressions.join(t)
     }
 }
 

@@ -297,6 +297,7 @@ fn answer<T>(
         let kind = match kind.as_str() {
             Some("parse") => ErrorKind::Syntax,
             Some("unsupported") => ErrorKind::Unsupported,
+            Some("unrepresentable") => ErrorKind::Unrepresentable,
             Some("limit") => ErrorKind::Limit,
             Some("serialize") => ErrorKind::Encode,
             _ => return Err(format!("unknown error kind {kind}")),

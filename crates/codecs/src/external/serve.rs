@@ -130,6 +130,7 @@ fn refusal(e: &CodecError) -> Json {
     let kind = match e.kind {
         ErrorKind::Syntax => "parse",
         ErrorKind::Unsupported => "unsupported",
+        ErrorKind::Unrepresentable => "unrepresentable",
         ErrorKind::Limit => "limit",
         // Failure kinds never get here (`settle` ends the process).
         ErrorKind::Encode | ErrorKind::Crashed | ErrorKind::Timeout | ErrorKind::OutOfMemory => {

@@ -259,6 +259,36 @@ pub fn decode(
             .actual(describe(&outcome));
     }
     match (expect, outcome) {
+        // Accepted, though the value cannot be shown: an accept.
+        (Expect::Reject, Outcome::Rejected(e)) if e.kind.is_accept() => CaseOutcome::new(
+            OutcomeKind::FalseAccept,
+            String::new(),
+            format!(
+                "accepted it (the value it read cannot be a Value: {})",
+                e.message
+            ),
+        )
+        .expected("an error")
+        .actual(format!("accepted ({e})")),
+        (Expect::Accept | Expect::ImplementationDefined, Outcome::Rejected(e))
+            if e.kind.is_accept() =>
+        {
+            match value {
+                None => CaseOutcome::pass(),
+                Some(_) => CaseOutcome::skipped(format!(
+                    "accepted, but the value it read cannot be compared ({e})"
+                )),
+            }
+        }
+        // A model that cannot hold the input has not shown that it detects
+        // invalid bytes: no pass, whatever the message.
+        (Expect::Reject, Outcome::Rejected(e)) if e.kind == ErrorKind::Unsupported => {
+            CaseOutcome::skipped(format!(
+                "refused as unsupported, not as invalid ({}): a refusal of this kind says \
+                 nothing about the bytes being invalid",
+                e.message
+            ))
+        }
         (Expect::Reject, Outcome::Ok(v)) => CaseOutcome::new(
             OutcomeKind::FalseAccept,
             String::new(),
@@ -499,6 +529,26 @@ mod tests {
         );
         assert_eq!(
             kind_of_decode(&err, Expect::ImplementationDefined, two),
+            Pass
+        );
+    }
+
+    #[test]
+    fn a_refusal_passes_a_must_reject_case_only_when_it_says_invalid() {
+        use OutcomeKind::*;
+        let unsupported = decoding(|| Err(CodecError::unsupported("no model for it")));
+        let unshown = decoding(|| Err(CodecError::unrepresentable("a lone surrogate")));
+        // Unsupported says nothing about validity; accepted-but-unshown is
+        // an accept.
+        assert_eq!(kind_of_decode(&unsupported, Expect::Reject, None), Skipped);
+        assert_eq!(kind_of_decode(&unshown, Expect::Reject, None), FalseAccept);
+        assert_eq!(kind_of_decode(&unshown, Expect::Accept, None), Pass);
+        assert_eq!(
+            kind_of_decode(&unshown, Expect::Accept, Some(Value::Int(1))),
+            Skipped
+        );
+        assert_eq!(
+            kind_of_decode(&unshown, Expect::ImplementationDefined, None),
             Pass
         );
     }

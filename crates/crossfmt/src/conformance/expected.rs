@@ -80,6 +80,33 @@ impl FailureList {
     }
 }
 
+impl FailureList {
+    /// The `conformance` entries for codec `id` of a known-findings list (an
+    /// author's one file for every check: `crossfmt-known.txt`), as `id`'s
+    /// expected-failure list.
+    pub fn of(known: &Known, id: &str) -> FailureList {
+        FailureList {
+            path: known.path.clone().unwrap_or_default(),
+            entries: known
+                .entries
+                .iter()
+                .filter(|e| e.check == CHECK && e.codecs == [id])
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// This list with `more`'s entries after its own (an author's list on
+    /// top of crossfmt's); it keeps its own path unless it has no entries.
+    pub fn and(mut self, more: FailureList) -> FailureList {
+        if self.entries.is_empty() {
+            self.path = more.path;
+        }
+        self.entries.extend(more.entries);
+        self
+    }
+}
+
 /// Where the list of codec `id` lives under `dir`.
 pub fn path_for(dir: &Path, id: &str) -> Result<PathBuf, String> {
     let rel = PathBuf::from(format!("{id}.txt"));

@@ -323,6 +323,51 @@ impl Matrix {
         why
     }
 
+    /// One line per outcome worth a look: failures that fail the run, warnings
+    /// (recommended failures without --strict), unexpected passes, stale
+    /// entries; with `verbose`, expected failures and skips too.
+    pub fn problems(&self, verbose: bool) -> String {
+        let mut s = String::new();
+        for (c, case) in self.cases.iter().enumerate() {
+            for (i, imp) in self.implementations.iter().enumerate() {
+                let Some(cell) = &self.cells[c][i] else {
+                    continue;
+                };
+                let tag = match cell.status {
+                    Status::Pass => continue,
+                    Status::Fail if self.is_fatal(c, cell) => "FAIL",
+                    Status::Fail => "warn",
+                    Status::UnexpectedPass => "UNEXPECTED PASS",
+                    Status::ExpectedFailure if verbose => "xfail",
+                    Status::Skipped if verbose => "skip",
+                    Status::ExpectedFailure | Status::Skipped => continue,
+                };
+                let msg = match (&cell.status, &cell.entry) {
+                    (Status::UnexpectedPass, Some(e)) => format!(
+                        "listed at {}:{} ({e}) but passes",
+                        imp.failures.path.display(),
+                        e.line,
+                    ),
+                    _ => cell.outcome.message.clone(),
+                };
+                s.push_str(&format!("[{tag}] {} {}: {msg}\n", imp.id, case.id));
+            }
+        }
+        for st in &self.stale {
+            s.push_str(&format!(
+                "[STALE] {}:{}: `{}` matches no case of {}\n",
+                st.path.display(),
+                st.entry.line,
+                st.entry,
+                st.implementation
+            ));
+        }
+        if !s.is_empty() {
+            s.push('\n');
+        }
+        s
+    }
+
     /// One line: ok or failed, and why.
     pub fn verdict(&self) -> String {
         let why = self.failures();

@@ -56,8 +56,12 @@
 //! deterministic pseudo-random byte strings (splitmix64, fixed seed). Every
 //! target also gets its regressions.
 
+pub mod codec;
+
+pub use codec::{targets_for, CodecTargets};
+
 use crate::check::{self, Arity, Check, InputKind};
-use crate::corpus::{self, Corpus, RegressionInput};
+use crate::corpus::{self, Corpus};
 use crate::finding::{Finding, Input};
 use crate::known::Known;
 use crate::{Codec, CodecRef, Format, Registry};
@@ -123,6 +127,21 @@ impl Target {
     }
 }
 
+fn target_of(
+    name: String,
+    check: Option<&'static Check>,
+    format: Option<Format>,
+    codecs: &[CodecRef],
+) -> Target {
+    Target {
+        name,
+        check: check.map(|c| c.name),
+        format,
+        codecs: codecs.iter().map(|c| c.id().to_string()).collect(),
+        max_len: MAX_LEN,
+    }
+}
+
 /// `decode_msgpack_rmp_serde` from `decode_` and `msgpack/rmp-serde`.
 pub fn codec_target_name(prefix: &str, codec_id: &str) -> String {
     format!("{prefix}{}", codec_id.replace(['/', '-'], "_"))
@@ -133,7 +152,8 @@ pub fn targets() -> Vec<Target> {
     table().iter().map(|(t, _)| t.clone()).collect()
 }
 
-type Table = Vec<(Target, Vec<CodecRef>)>;
+/// Every target with the codec sets its check runs on, one per application.
+type Table = Vec<(Target, Vec<Vec<CodecRef>>)>;
 
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
@@ -150,14 +170,15 @@ fn build_table() -> Table {
         .collect();
     let mut out: Table = Vec::new();
     let mut push = |name: String, check: Option<&'static Check>, format, codecs: Vec<CodecRef>| {
-        let t = Target {
-            name,
-            check: check.map(|c| c.name),
-            format,
-            codecs: codecs.iter().map(|c| c.id().to_string()).collect(),
-            max_len: MAX_LEN,
+        let apps = match check {
+            Some(c) => c
+                .applications(&codecs)
+                .into_iter()
+                .map(|app| app.into_iter().cloned().collect())
+                .collect(),
+            None => vec![codecs.clone()],
         };
-        out.push((t, codecs));
+        out.push((target_of(name, check, format, &codecs), apps));
     };
     for c in check::CHECKS.iter() {
         let Some(name) = c.target else { continue };
@@ -223,20 +244,25 @@ pub fn target(name: &str) -> Option<Target> {
 /// On a name that is not in [`targets`] (a driver bug, not a finding), and on
 /// a value-input target when built without the `arbitrary` feature.
 pub fn run_target(name: &str, data: &[u8]) -> Result<(), Box<Finding>> {
-    let Some((t, codecs)) = table().iter().find(|(t, _)| t.name == name) else {
-        let names: Vec<_> = table().iter().map(|(t, _)| t.name.as_str()).collect();
+    run_in(table(), name, data)
+}
+
+/// Runs target `name` of `table` on one input (see [`run_target`]).
+fn run_in(table: &Table, name: &str, data: &[u8]) -> Result<(), Box<Finding>> {
+    let Some((t, apps)) = table.iter().find(|(t, _)| t.name == name) else {
+        let names: Vec<_> = table.iter().map(|(t, _)| t.name.as_str()).collect();
         panic!("unknown fuzz target {name:?}; known: {}", names.join(", "));
     };
     let Some(c) = t.check.and_then(check::get) else {
         // Speed baseline only: even a panic is contained and ignored.
-        let _ = crate::guard::decode(codecs[0].as_ref(), data);
+        let _ = crate::guard::decode(apps[0][0].as_ref(), data);
         return Ok(());
     };
     let input = match c.input {
         InputKind::Bytes => Input::bytes(t.format.unwrap_or(Format::Struct), data),
         InputKind::Value => Input::Value(value_of(name, data)),
     };
-    for app in c.applications(codecs) {
+    for app in apps {
         let refs: Vec<&dyn Codec> = app.iter().map(|c| c.as_ref()).collect();
         c.run(&refs, &input)?;
     }
@@ -319,9 +345,19 @@ pub fn known() -> &'static Known {
 
 /// The libFuzzer options file of a target (`fuzz/options/<name>.options`).
 /// `dict` names the file beside the binary, as ClusterFuzzLite/OSS-Fuzz lay
-/// them out (`fuzz/dict/<format>.dict` copied next to the target).
+/// them out (`fuzz/dict/<format>.dict` copied next to the target). The
+/// `[crossfmt]` section (which libFuzzer and ClusterFuzz ignore) says what
+/// the target takes, so `crossfmt fuzz` can seed a target it has never seen
+/// (a codec author's): its `check` and the `format` of its bytes.
 pub fn options_text(t: &Target) -> String {
-    let mut s = String::from("[libfuzzer]\n");
+    let mut s = String::from("[crossfmt]\n");
+    if let Some(c) = t.check {
+        let _ = writeln!(s, "check = {c}");
+    }
+    if let Some(f) = t.format {
+        let _ = writeln!(s, "format = {}", f.name());
+    }
+    s.push_str("\n[libfuzzer]\n");
     let _ = writeln!(s, "max_len = {}", t.max_len);
     let _ = writeln!(s, "timeout = 25");
     let _ = writeln!(s, "rss_limit_mb = 2048");
@@ -358,15 +394,45 @@ impl SeedStats {
     }
 }
 
-/// Writes `out/<target>/<hash>` seed files for every target (see the module
-/// documentation for what each target gets).
+/// A target as its options file describes it (see [`options_text`]): what
+/// [`materialise_seeds`] needs of a target crossfmt does not define.
+pub fn described_target(
+    name: &str,
+    check: Option<&str>,
+    format: Option<&str>,
+) -> Result<Target, String> {
+    let check = match check {
+        Some(c) => Some(check::get(c).map(|c| c.name).ok_or_else(|| {
+            format!(
+                "unknown check {c:?}; expected one of {}",
+                check::names().join(", ")
+            )
+        })?),
+        None => None,
+    };
+    let format = format.map(str::parse::<Format>).transpose()?;
+    Ok(Target {
+        name: name.to_string(),
+        check,
+        format,
+        codecs: Vec::new(),
+        max_len: MAX_LEN,
+    })
+}
+
+/// Writes `out/<target>/<hash>` seed files for every target of `targets`
+/// (see the module documentation for what each target gets), adding the
+/// files of `regressions/<target>/` (saved crash inputs: raw files named by
+/// their hash).
 pub fn materialise_seeds(
     corpus: &Corpus,
     registry: &Registry,
+    targets: &[Target],
+    regressions: &Path,
     out: &Path,
 ) -> std::io::Result<SeedStats> {
     let mut stats = SeedStats::default();
-    for t in targets() {
+    for t in targets.iter().cloned() {
         let mut seeds: Vec<Vec<u8>> = Vec::new();
         match (t.check, t.takes_bytes(), t.format) {
             (Some(check::STRUCT_LAYOUT), ..) => seeds.extend(check::struct_layout::seeds(false)),
@@ -396,10 +462,7 @@ pub fn materialise_seeds(
             }
             _ => seeds.extend(random_seeds(&t.name)),
         }
-        seeds.extend(corpus.regressions.iter().filter_map(|r| match &r.input {
-            RegressionInput::Target { target, data } if *target == t.name => Some(data.clone()),
-            _ => None,
-        }));
+        seeds.extend(saved_inputs(&regressions.join(&t.name))?);
         let dir = out.join(&t.name);
         std::fs::create_dir_all(&dir)?;
         let mut names = std::collections::BTreeSet::new();
@@ -412,6 +475,26 @@ pub fn materialise_seeds(
         stats.per_target.insert(t.name.clone(), names.len());
     }
     Ok(stats)
+}
+
+/// The raw inputs in `dir` (files named by a content hash; a check's `.diag`
+/// regressions and READMEs beside them are not inputs). None when `dir` is
+/// absent.
+fn saved_inputs(dir: &Path) -> std::io::Result<Vec<Vec<u8>>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut out = Vec::new();
+    for e in entries {
+        let path = e?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_file() && name.len() == 16 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
+            out.push(std::fs::read(&path)?);
+        }
+    }
+    Ok(out)
 }
 
 /// [`RANDOM_SEEDS`] byte strings of 1..=256 bytes, the same on every run
