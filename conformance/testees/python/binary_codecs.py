@@ -227,6 +227,11 @@ class Cbor:
         # recorded in corpus/known-findings.txt.
         "map_keys": "any", "map_order": True, "duplicates": "last_wins",
         "tags": True, "ext": True, "tuple": "array", "set": "native",
+        # Value sharing and string references (25, 28, 29, 256) are resolved
+        # while decoding: no raw decoder keeps them as tags (the others are
+        # read raw: _RAW_TAGS). Bignums and sets on other content are
+        # refused on reading: findings, recorded, not hidden here.
+        "interpreted_tags": [25, 28, 29, 256],
         "set_order": False,
         # cbor2.loads' max_depth default: 400 nested containers.
         "max_depth": 400,

@@ -16,6 +16,7 @@ import sys
 # Before the codec modules: they import the libraries under test.
 sys.setrecursionlimit(20000)
 
+import crossfmt_testee  # noqa: E402
 import stdlib_codecs  # noqa: E402
 import binary_codecs  # noqa: E402
 import protobuf_value  # noqa: E402
@@ -107,21 +108,7 @@ def error(kind, message):
 
 
 def main():
-    server = Server()
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    while True:
-        head = stdin.read(4)
-        if not head:
-            return 0
-        n = int.from_bytes(head, "little") if len(head) == 4 else -1
-        body = stdin.read(n) if n >= 0 else b""
-        if n < 0 or len(body) != n:
-            print(f"python testee: truncated frame on stdin (header {head.hex()}, {len(body)} of {n} bytes)", file=sys.stderr)
-            return 2
-        out = server.respond(body)
-        stdout.write(len(out).to_bytes(4, "little"))
-        stdout.write(out)
-        stdout.flush()
+    return crossfmt_testee.frames(Server().respond, name="python testee")
 
 
 if __name__ == "__main__":

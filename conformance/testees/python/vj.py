@@ -154,7 +154,14 @@ def converter(table, containers):
         finally:
             active.discard(id(x))
 
-    return convert
+    def top(x):
+        # A RecursionError can strike inside the `finally` above and leave
+        # an id behind, which a later object at that address would meet as
+        # "recursive": each value starts from an empty path.
+        active.clear()
+        return convert(x)
+
+    return top
 
 
 def from_vj(v, make):

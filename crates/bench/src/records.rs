@@ -74,6 +74,10 @@ pub struct SizeRow {
     pub zstd: Vec<(i32, u64)>,
     /// `None` when the round trip held; else what went wrong.
     pub roundtrip_error: Option<String>,
+    /// Why the codec's declared model cannot hold the messages (not timed,
+    /// and not a failure); `None` when it can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsupported: Option<String>,
 }
 
 /// `python.json`, written by `benches/python_baseline.py`.

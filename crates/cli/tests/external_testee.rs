@@ -424,7 +424,7 @@ fn run_takes_testee_codecs_in_place_of_built_ins() {
 #[test]
 fn the_protocol_documents_a_working_testee() {
     let doc = std::fs::read_to_string(crate::util::root().join("conformance/PROTOCOL.md")).unwrap();
-    let section = &doc[doc.find("## Writing a testee").expect("the section")..];
+    let section = &doc[doc.find("### By hand").expect("the section")..];
     let start = section.find("```python\n").expect("a python block") + "```python\n".len();
     let code = &section[start..start + section[start..].find("```").unwrap()];
     let dir = tempfile::tempdir().unwrap();
@@ -467,4 +467,54 @@ fn codecs_lists_what_a_testee_announces() {
     let (code, _, stderr) = crossfmt(&["codecs", "--testee", "/nonexistent/testee"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("/nonexistent/testee"), "{stderr}");
+}
+
+/// The Python helper (conformance/testees/python/crossfmt_testee.py): a
+/// testee of a dozen lines wrapping Python's json module runs clean through
+/// the corpus and generated values, and a planted bug in it is found, its
+/// generated value shrunk over the pipe.
+#[test]
+fn a_testee_written_with_the_python_helper_runs_and_its_bug_is_found() {
+    let script = crate::util::here("testees/helper_json.py");
+    let testee = format!("python3 {}", shell_quote(&script.to_string_lossy()));
+    let args = |cmd: &str| {
+        vec![
+            "run".to_string(),
+            "--testee".to_string(),
+            cmd.to_string(),
+            "--codec".to_string(),
+            "json/helper-json".to_string(),
+            "--check".to_string(),
+            "roundtrip".to_string(),
+            "--check".to_string(),
+            "roundtrip-bytes".to_string(),
+            "--seed".to_string(),
+            "1".to_string(),
+        ]
+    };
+    let argv = args(&testee);
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let (code, stdout, stderr) = crossfmt(&argv);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("generated  roundtrip") && stdout.contains("json/helper-json"),
+        "{stdout}"
+    );
+
+    let buggy = format!("{testee} --bug");
+    let argv = args(&buggy);
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let (code, stdout, stderr) = crossfmt(&argv);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("roundtrip|json/helper-json|value-changed"),
+        "{stdout}"
+    );
+    // The generated values found it too (one cause with the corpus's).
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("generated  roundtrip") && l.ends_with("FOUND")),
+        "{stdout}"
+    );
 }

@@ -59,6 +59,7 @@ fn fixture(dir: &Path) -> SizeRecords {
                     size: 500 + 100 * i as u64,
                     zstd: vec![(3, 300), (19, 250)],
                     roundtrip_error: None,
+                    unsupported: None,
                 });
             }
         }
@@ -151,6 +152,38 @@ fn failed_roundtrip_is_refused() {
     let p = problems(dir.path());
     assert_eq!(p.len(), 1, "{p:?}");
     assert!(p[0].contains("alpha: msgpack/rmp-serde:dynamic: round trip failed: message 0 changed"));
+}
+
+#[test]
+fn a_codec_that_cannot_hold_a_dataset_is_listed_not_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut records = fixture(dir.path());
+    // Not timed: its estimates are absent too.
+    records.datasets[0].rows[1].unsupported = Some("message 0: float has no form".into());
+    std::fs::remove_dir_all(
+        dir.path()
+            .join("criterion/alpha/encode-msgpack_rmp-serde_dynamic"),
+    )
+    .unwrap();
+    save(dir.path(), &records);
+    let model = bench_model::load(&inputs(dir.path())).unwrap();
+    let alpha = &model.datasets[0];
+    assert_eq!(alpha.rows.len(), 3);
+    assert_eq!(
+        alpha.not_measured,
+        [(
+            "msgpack/rmp-serde:dynamic".to_string(),
+            "message 0: float has no form".to_string()
+        )]
+    );
+    let md = crossfmt_cli::report::bench_render::markdown(
+        &model,
+        &crossfmt_cli::report::bench_meta::machine(),
+    );
+    assert!(
+        md.contains("Not measured: msgpack/rmp-serde:dynamic cannot hold these messages"),
+        "{md}"
+    );
 }
 
 #[test]
@@ -341,6 +374,37 @@ impl Codec for LosesLastField {
     }
 }
 
+/// Holds only null: every dataset is beyond it.
+struct OnlyNull;
+
+impl Codec for OnlyNull {
+    fn id(&self) -> &str {
+        "msgpack/only-null"
+    }
+    fn format(&self) -> Format {
+        Format::MsgPack
+    }
+    fn caps(&self) -> Caps {
+        Caps {
+            null: true,
+            max_depth: 1,
+            ..Caps::NONE
+        }
+    }
+    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+        match v {
+            Value::Null => Ok(vec![0xc0]),
+            _ => Err(CodecError::unsupported(v.kind())),
+        }
+    }
+    fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+        match b {
+            [0xc0] => Ok(Value::Null),
+            _ => Err(CodecError::unsupported("only nil")),
+        }
+    }
+}
+
 #[test]
 fn bench_rows_check_the_round_trip_before_timing() {
     let all = datasets::all().unwrap();
@@ -348,7 +412,7 @@ fn bench_rows_check_the_round_trip_before_timing() {
     assert_eq!(names, ["logs", "mesh", "savegame", "numbers", "small"]);
     let logs = &all[0];
     let good = Registry::builtin();
-    let rows = bench::rows(logs, &good);
+    let rows = bench::rows(logs, &good, true);
     let one_model = good
         .all()
         .iter()
@@ -362,14 +426,26 @@ fn bench_rows_check_the_round_trip_before_timing() {
     for row in &rows {
         let encoded = row
             .check()
-            .unwrap_or_else(|e| panic!("{}: {e}", row.codec()));
+            .unwrap_or_else(|e| panic!("{}: {e:?}", row.codec()));
         assert_eq!(encoded.len(), 1);
     }
     let broken = Registry::new(vec![Arc::new(LosesLastField)]);
-    let rows: Vec<Box<dyn Row>> = bench::rows(&all[4], &broken);
+    let rows: Vec<Box<dyn Row>> = bench::rows(&all[4], &broken, true);
     assert_eq!(rows.len(), 1, "the small set has no typed path");
     let err = rows[0].check().unwrap_err();
-    assert!(err.contains("value changed in round trip"), "{err}");
+    assert!(
+        matches!(&err, bench::RowError::Failed(e) if e.contains("value changed in round trip")),
+        "{err:?}"
+    );
+    // A codec that cannot hold the messages is not a failure.
+    let nulls = Registry::new(vec![Arc::new(OnlyNull)]);
+    let rows: Vec<Box<dyn Row>> = bench::rows(logs, &nulls, false);
+    assert_eq!(rows.len(), 1, "without the typed paths");
+    assert!(
+        matches!(rows[0].check(), Err(bench::RowError::Unsupported(_))),
+        "{:?}",
+        rows[0].check().err()
+    );
 }
 
 #[test]

@@ -18,6 +18,8 @@ pub mod conformance;
 pub mod corpus;
 pub mod finding;
 pub mod fuzz;
+#[cfg(feature = "proptest")]
+pub mod generated;
 pub mod known;
 pub mod run;
 pub mod testing;

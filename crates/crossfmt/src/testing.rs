@@ -419,9 +419,7 @@ fn replay_fuzz_inputs(
 }
 
 /// Generated values within the codec's capabilities through every default
-/// value check it takes part in; proptest shrinks a failure to a minimal
-/// value before it is reported. A finding the known lists record (the
-/// reference's bug) does not fail the property.
+/// value check it takes part in ([`crate::generated`]).
 #[cfg(feature = "proptest")]
 fn generated(
     registry: &Registry,
@@ -430,58 +428,12 @@ fn generated(
     known: &Known,
     report: &mut Report,
 ) -> Result<(), String> {
-    use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
-    let config = Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    };
-    let value_checks = check::defaults()
-        .into_iter()
-        .filter(|c| c.input == check::InputKind::Value);
-    // A struct layout's values are shaped by its format, not its caps.
-    let one_model: Vec<CodecRef> = registry
-        .all()
-        .iter()
-        .filter(|c| !c.format().has_schema())
-        .cloned()
-        .collect();
-    for c in value_checks {
-        for app in c.applications(&one_model) {
-            if !app.iter().any(|x| x.id() == codec.id()) {
-                continue;
-            }
-            let refs: Vec<&dyn Codec> = app.iter().map(|x| x.as_ref()).collect();
-            let caps = refs
-                .iter()
-                .skip(1)
-                .fold(refs[0].caps(), |m, x| m.meet(&x.caps()));
-            // Two models with nothing in common: nothing to compare.
-            if !crate::strategy::generates(&caps) {
-                continue;
-            }
-            let unknown = |v: &crate::Value| match c.run(&refs, &check::Input::Value(v.clone())) {
-                Err(f) if known.find(&f, "generated").is_none() => Some(f),
-                _ => None,
-            };
-            let mut runner = TestRunner::new(config.clone());
-            let result = runner.run(&crate::strategy::value_for(&caps), |v| match unknown(&v) {
-                Some(f) => Err(TestCaseError::fail(f.signature())),
-                None => Ok(()),
-            });
-            report.cases += cases as usize;
-            match result {
-                Ok(()) => report.passed += cases as usize,
-                // Re-run on the shrunk value to report its finding.
-                Err(TestError::Fail(_, minimal)) => {
-                    if let Some(f) = unknown(&minimal) {
-                        report.findings.push(("generated (shrunk)".to_string(), *f));
-                    }
-                }
-                Err(TestError::Abort(why)) => {
-                    return Err(format!("value generation for {} aborted: {why}", c.name))
-                }
-            }
+    let plan = crate::generated::Plan { cases, seed: None };
+    for p in crate::generated::run(registry, codec, &check::defaults(), plan, known)? {
+        report.cases += p.cases;
+        match p.finding {
+            None => report.passed += p.cases,
+            Some(f) => report.findings.push(("generated (shrunk)".to_string(), *f)),
         }
     }
     Ok(())

@@ -103,6 +103,95 @@ impl IntRange {
     }
 }
 
+/// Tag numbers a codec interprets instead of carrying them as plain tags
+/// (cbor2 reads tag 1 as a datetime, tag 30 as a Fraction): a value using
+/// one is outside its model. At most [`TagList::CAPACITY`] numbers; as JSON
+/// an array of numbers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct TagList {
+    len: u8,
+    tags: [u64; TagList::CAPACITY],
+}
+
+impl TagList {
+    /// How many numbers a list holds.
+    pub const CAPACITY: usize = 24;
+    /// No tag interpreted.
+    pub const EMPTY: TagList = TagList {
+        len: 0,
+        tags: [0; TagList::CAPACITY],
+    };
+
+    /// The list of `tags` (sorted, without repeats).
+    pub fn new(tags: &[u64]) -> Result<TagList, String> {
+        let mut sorted = tags.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        if sorted.len() > Self::CAPACITY {
+            return Err(format!(
+                "{} interpreted tags: at most {} can be declared",
+                sorted.len(),
+                Self::CAPACITY
+            ));
+        }
+        let mut list = TagList::EMPTY;
+        list.tags[..sorted.len()].copy_from_slice(&sorted);
+        list.len = sorted.len() as u8;
+        Ok(list)
+    }
+
+    /// The numbers, ascending.
+    pub fn as_slice(&self) -> &[u64] {
+        &self.tags[..usize::from(self.len)]
+    }
+
+    /// Whether `tag` is one of them.
+    pub fn contains(&self, tag: u64) -> bool {
+        self.as_slice().binary_search(&tag).is_ok()
+    }
+
+    /// True when no tag is interpreted.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Both lists' numbers; `None` when they do not fit one list.
+    pub fn union(&self, other: &TagList) -> Option<TagList> {
+        let both: Vec<u64> = self
+            .as_slice()
+            .iter()
+            .chain(other.as_slice())
+            .copied()
+            .collect();
+        TagList::new(&both).ok()
+    }
+}
+
+impl Default for TagList {
+    fn default() -> Self {
+        TagList::EMPTY
+    }
+}
+
+impl std::fmt::Debug for TagList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl Serialize for TagList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.as_slice())
+    }
+}
+
+impl<'de> Deserialize<'de> for TagList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let tags = Vec::<u64>::deserialize(d)?;
+        TagList::new(&tags).map_err(serde::de::Error::custom)
+    }
+}
+
 /// A codec's capabilities. Build with struct update syntax from
 /// [`Caps::NONE`] or [`Caps::ALL`]. As JSON (serde), a missing field takes
 /// its value from `Caps::NONE`, so a testee declares only what it supports.
@@ -145,6 +234,10 @@ pub struct Caps {
     pub duplicates: Duplicates,
     /// CBOR tags (other than the ones that spell crossfmt variants).
     pub tags: bool,
+    /// Tags the codec reads as something else (a datetime, a decimal):
+    /// values using them are outside its model.
+    #[serde(skip_serializing_if = "TagList::is_empty")]
+    pub interpreted_tags: TagList,
     /// MessagePack extension types.
     pub ext: bool,
     /// How a Python tuple comes back.
@@ -230,6 +323,7 @@ impl Caps {
         map_order: false,
         duplicates: Duplicates::Unsupported,
         tags: false,
+        interpreted_tags: TagList::EMPTY,
         ext: false,
         tuple: CollectionRepr::No,
         set: CollectionRepr::No,
@@ -258,6 +352,7 @@ impl Caps {
         map_order: true,
         duplicates: Duplicates::Kept,
         tags: true,
+        interpreted_tags: TagList::EMPTY,
         ext: true,
         tuple: CollectionRepr::Native,
         set: CollectionRepr::Native,
@@ -292,7 +387,7 @@ impl Caps {
             Value::Bytes(_) => self.bytes,
             Value::Array(_) => self.array,
             Value::Map(kvs) => self.map && self.duplicates_ok(kvs),
-            Value::Tag(..) => self.tags,
+            Value::Tag(t, _) => self.tags && !self.interpreted_tags.contains(*t),
             Value::Ext(..) => self.ext,
             Value::Tuple(_) => self.tuple != CollectionRepr::No,
             Value::Set(_) => self.set != CollectionRepr::No,
@@ -487,6 +582,8 @@ impl Caps {
             (Duplicates::Kept, Duplicates::Kept) => Duplicates::Kept,
             _ => Duplicates::LastWins,
         };
+        // Too many interpreted tags between them for one list: no tags.
+        let interpreted = self.interpreted_tags.union(&other.interpreted_tags);
         Caps {
             null: self.null && other.null,
             simple: self.simple && other.simple,
@@ -509,7 +606,8 @@ impl Caps {
             map_keys: keys,
             map_order: self.map_order && other.map_order,
             duplicates: dups,
-            tags: self.tags && other.tags,
+            tags: self.tags && other.tags && interpreted.is_some(),
+            interpreted_tags: interpreted.unwrap_or_default(),
             ext: self.ext && other.ext,
             tuple: coll(self.tuple, other.tuple),
             set: coll(self.set, other.set),
@@ -554,6 +652,14 @@ impl Caps {
                 format!("{:?}", self.duplicates).to_lowercase(),
             ),
             ("tags", yes(self.tags)),
+            (
+                "tags interpreted",
+                if self.interpreted_tags.is_empty() {
+                    "none".to_string()
+                } else {
+                    format!("{:?}", self.interpreted_tags)
+                },
+            ),
             ("ext", yes(self.ext)),
             ("tuple", coll(self.tuple)),
             ("set", coll(self.set)),
@@ -749,5 +855,46 @@ mod tests {
         assert_eq!(m.tuple, CollectionRepr::Array);
         assert_eq!(m.f32, FloatRepr::As(FloatWidth::F64));
         assert_eq!(m.f16, FloatRepr::No);
+    }
+
+    #[test]
+    fn interpreted_tags_are_outside_the_model_and_meet_as_a_union() {
+        let cbor2 = Caps {
+            interpreted_tags: TagList::new(&[256, 25]).unwrap(),
+            ..Caps::ALL
+        };
+        let tagged = |t| Value::Tag(t, Box::new(Value::Null));
+        assert!(cbor2.unsupported(&tagged(256)).is_some());
+        assert!(cbor2.supports(&tagged(24)));
+        let other = Caps {
+            interpreted_tags: TagList::new(&[1]).unwrap(),
+            ..Caps::ALL
+        };
+        let m = cbor2.meet(&other);
+        assert_eq!(m.interpreted_tags.as_slice(), [1, 25, 256]);
+        assert!(m.tags);
+        // More than one list holds: no tags at all in the meet.
+        let many: Vec<u64> = (100..100 + TagList::CAPACITY as u64).collect();
+        let full = Caps {
+            interpreted_tags: TagList::new(&many).unwrap(),
+            ..Caps::ALL
+        };
+        assert!(!full.meet(&cbor2).tags);
+        assert!(TagList::new(&(0..25).collect::<Vec<u64>>()).is_err());
+    }
+
+    #[test]
+    fn interpreted_tags_as_json() {
+        let c: Caps =
+            serde_json::from_str(r#"{"tags": true, "interpreted_tags": [256, 1], "max_depth": 3}"#)
+                .unwrap();
+        assert_eq!(c.interpreted_tags.as_slice(), [1, 256]);
+        let back = serde_json::to_value(c).unwrap();
+        assert_eq!(back["interpreted_tags"], serde_json::json!([1, 256]));
+        // Absent when empty.
+        assert!(serde_json::to_value(Caps::ALL)
+            .unwrap()
+            .get("interpreted_tags")
+            .is_none());
     }
 }

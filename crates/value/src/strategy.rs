@@ -233,10 +233,12 @@ fn containers(
             ]),
             any::<u64>(),
         ];
-        let tag = (numbers, inner.clone()).prop_map(|(t, v)| {
+        let interpreted = caps.interpreted_tags;
+        let tag = (numbers, inner.clone()).prop_map(move |(t, v)| {
             // A reserved number on its own content shape would spell another
-            // variant; move it far away instead of rejecting.
-            let t = if is_reserved_tag(t, &v) {
+            // variant, and one the codec interprets is outside its model;
+            // move it far away instead of rejecting.
+            let t = if is_reserved_tag(t, &v) || interpreted.contains(t) {
                 t | 1 << 63
             } else {
                 t

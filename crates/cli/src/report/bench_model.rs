@@ -53,6 +53,9 @@ pub struct DatasetReport {
     pub memcpy: Timing,
     pub rows: Vec<RowReport>,
     pub python: Vec<RowReport>,
+    /// Codecs whose declared model cannot hold the messages: (codec, why).
+    /// Not timed, and not a failure of the run.
+    pub not_measured: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -234,8 +237,13 @@ pub fn load(inputs: &Inputs) -> Result<Model, Refused> {
         let memcpy = timed("copy", MEMCPY);
         let mut rows = Vec::new();
         let mut failed = Vec::new();
+        let mut not_measured = Vec::new();
         for r in &ds.rows {
             let label = bench_label(&r.codec, r.path);
+            if let Some(why) = &r.unsupported {
+                not_measured.push((label, why.clone()));
+                continue;
+            }
             if let Some(e) = &r.roundtrip_error {
                 failed.push(format!("{}: {label}: round trip failed: {e}", ds.name));
                 continue;
@@ -296,6 +304,7 @@ pub fn load(inputs: &Inputs) -> Result<Model, Refused> {
             memcpy,
             rows: rust,
             python: py,
+            not_measured,
         });
     }
     if sizes.datasets.is_empty() {

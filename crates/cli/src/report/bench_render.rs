@@ -172,6 +172,12 @@ pub fn markdown(model: &Model, machine: &Machine) -> String {
         );
         let rows: Vec<Vec<String>> = dataset_table(ds).into_iter().flatten().collect();
         md_table(&mut s, &HEADER.map(String::from), &rows);
+        for (codec, why) in &ds.not_measured {
+            let _ = writeln!(
+                s,
+                "\nNot measured: {codec} cannot hold these messages ({why})."
+            );
+        }
         let _ = writeln!(s, "\nPlot: `plot-{}.svg`.", ds.name);
     }
     if let Some(c) = &model.conformance {
@@ -310,6 +316,14 @@ pub fn html(model: &Model, machine: &Machine, plots: &[String]) -> String {
                 ("python-baseline", python),
             ],
         );
+        for (codec, why) in &ds.not_measured {
+            let _ = write!(
+                s,
+                "<p class=\"not-measured\">Not measured: {} cannot hold these messages ({}).</p>",
+                encode_text(codec),
+                encode_text(why)
+            );
+        }
         let svg = plot.find("<svg").map_or(plot.as_str(), |i| &plot[i..]);
         let _ = writeln!(
             s,

@@ -10,6 +10,7 @@
 //! expected and actual sides rendered for drill-down.
 
 use super::{decode as guarded_decode, encode as guarded_encode, Outcome};
+use crate::caps::Caps;
 use crate::finding::signature::{error_class, normalise_message, portable_location};
 use crate::notation;
 use crate::Value;
@@ -353,7 +354,10 @@ pub fn encode(codec: &dyn Codec, value: &Value, encodings: Option<&[Vec<u8>]>) -
     // that expects the encoding to fail is judged in full: the refusal
     // itself is under test.
     if let Some(list) = encodings {
-        if let Some(why) = codec.unsupported(value) {
+        if let Some(why) = codec
+            .unsupported(value)
+            .or_else(|| widened(&codec.caps(), value))
+        {
             return match &outcome {
                 Outcome::Ok(b) if list.contains(b) => CaseOutcome::pass(),
                 _ => CaseOutcome::skipped(why),
@@ -386,6 +390,34 @@ pub fn encode(codec: &dyn Codec, value: &Value, encodings: Option<&[Vec<u8>]>) -
     }
 }
 
+/// The first float of `v` that the codec's declared model holds at another
+/// width (an f32 that comes back as f64): the case's encodings write that
+/// width, which the model has no way to ask for, so what the codec writes is
+/// judged in its own model (by the round-trip checks), not against them.
+fn widened(caps: &Caps, v: &Value) -> Option<String> {
+    match v {
+        Value::Float(f) => {
+            let kept = caps.normalise(v);
+            (kept != *v).then(|| {
+                format!(
+                    "the codec declares {:?} floats come back wider: {} is held as {}",
+                    f.width(),
+                    notation::print_short(v),
+                    notation::print_short(&kept)
+                )
+            })
+        }
+        Value::Array(xs) | Value::Tuple(xs) | Value::Set(xs) | Value::FrozenSet(xs) => {
+            xs.iter().find_map(|x| widened(caps, x))
+        }
+        Value::Map(kvs) => kvs
+            .iter()
+            .find_map(|(k, x)| widened(caps, k).or_else(|| widened(caps, x))),
+        Value::Tag(_, x) => widened(caps, x),
+        _ => None,
+    }
+}
+
 fn describe<T>(o: &Outcome<T>) -> String {
     match o {
         Outcome::Ok(_) => String::new(),
@@ -398,7 +430,6 @@ fn describe<T>(o: &Outcome<T>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::caps::Caps;
     use crate::{CodecError, Format};
 
     /// A codec whose every answer is scripted: what the checks make of each
@@ -663,5 +694,71 @@ mod tests {
         assert_eq!(encode(&wrong, &text, Some(ok)).kind, Skipped);
         assert_eq!(encode(&refuses, &text, Some(ok)).kind, Skipped);
         assert_eq!(encode(&right, &text, Some(ok)).kind, Pass);
+    }
+
+    /// Writes every float as a MessagePack float64; declares f32 as f64 or not.
+    struct Doubles {
+        widens: bool,
+    }
+
+    impl Codec for Doubles {
+        fn id(&self) -> &str {
+            "msgpack/doubles"
+        }
+        fn format(&self) -> Format {
+            Format::MsgPack
+        }
+        fn caps(&self) -> Caps {
+            let f32 = if self.widens {
+                crate::caps::FloatRepr::As(crate::FloatWidth::F64)
+            } else {
+                crate::caps::FloatRepr::As(crate::FloatWidth::F32)
+            };
+            Caps {
+                f32,
+                f64: crate::caps::FloatRepr::As(crate::FloatWidth::F64),
+                array: true,
+                max_depth: 8,
+                ..Caps::NONE
+            }
+        }
+        fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+            match v {
+                Value::Float(f) => {
+                    let mut b = vec![0xcb];
+                    b.extend(f.to_f64().to_be_bytes());
+                    Ok(b)
+                }
+                _ => Err(CodecError::unsupported(v.kind())),
+            }
+        }
+        fn decode(&self, _: &[u8]) -> Result<Value, CodecError> {
+            Err(CodecError::unsupported("encode only"))
+        }
+    }
+
+    #[test]
+    fn encode_cases_are_judged_in_the_declared_float_model() {
+        use OutcomeKind::*;
+        let half = Value::Float(crate::Float::from_f32(1.5));
+        let as_f32: &[Vec<u8>] = &[vec![0xca, 0x3f, 0xc0, 0, 0]];
+        // Declared: f32 comes back as f64, so float64 bytes are its answer.
+        let o = encode(&Doubles { widens: true }, &half, Some(as_f32));
+        assert_eq!(o.kind, Skipped, "{}", o.message);
+        assert!(o.message.contains("held as"), "{}", o.message);
+        // Declared: f32 kept; writing float64 is wrong.
+        let o = encode(&Doubles { widens: false }, &half, Some(as_f32));
+        assert_eq!(o.kind, WrongValue, "{}", o.message);
+        // An f64 case is judged in full either way.
+        let one = Value::Float(crate::Float::from_f64(1.5));
+        let as_f64: &[Vec<u8>] = &[vec![0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0]];
+        assert_eq!(
+            encode(&Doubles { widens: true }, &one, Some(as_f64)).kind,
+            Pass
+        );
+        assert_eq!(
+            encode(&Doubles { widens: true }, &one, Some(as_f32)).kind,
+            WrongValue
+        );
     }
 }

@@ -7,10 +7,39 @@
 //! value on its own is the round-trip check's finding; here that case is a
 //! skip, so one bug is reported once.
 
-use super::{decode, encode, CheckResult, Finding, Input, Kind, Outcome, Verdict, CROSS_FORMAT};
+use super::{
+    decode, encode, CheckResult, Finding, Input, Kind, Outcome, Verdict, CROSS_FORMAT, TRANSCODE,
+};
 use crate::diff;
 use crate::finding::{Seen, Wanted};
 use crate::{notation, Codec, Value};
+
+/// `transcode`: what `a` decodes from `bytes` (of `a`'s format), `b`
+/// encodes and decodes back as `b` declares. Bytes `a` rejects, or a value
+/// outside `b`'s model, pass or skip; the value that came out of the bytes
+/// is what the round trip `roundtrip` never sees (a corpus value is one
+/// crossfmt wrote, these are one an implementation read).
+pub fn from_bytes(a: &dyn Codec, b: &dyn Codec, bytes: &[u8]) -> CheckResult {
+    let decoded = match decode(a, bytes) {
+        Outcome::Ok(v) => a.caps().unordered(&v),
+        // Its own breakdown is the bytes-first round trip's finding.
+        _ => return Ok(Verdict::Pass),
+    };
+    match transcode(a, b, &decoded) {
+        Ok(None) => Ok(Verdict::Pass),
+        Ok(Some(why)) => Ok(Verdict::Skip(why)),
+        Err(mut f) => {
+            f.check = TRANSCODE;
+            f.context = Some(format!(
+                "{} read {} from the bytes",
+                a.id(),
+                notation::print_short(&decoded)
+            ));
+            f.input = Input::bytes(a.format(), bytes);
+            Err(f)
+        }
+    }
+}
 
 /// `cross_format`: `a` and `b` on `v` (see the module documentation).
 pub fn pair(a: &dyn Codec, b: &dyn Codec, v: &Value) -> CheckResult {

@@ -50,7 +50,9 @@ pub enum InputKind {
 pub enum Arity {
     /// One codec, on its own.
     One,
-    /// Two codecs, of any formats: every pair of a set.
+    /// Two codecs, of any formats: every pair of a set; on bytes, every
+    /// ordered pair (the first reads the bytes, so each order is its own
+    /// application).
     Pair,
     /// Two implementations of one format, compared: every pair of the same
     /// format in a set. A disagreement is judged and recorded per pair, so
@@ -106,6 +108,8 @@ pub const ROUNDTRIP: &str = "roundtrip";
 pub const ROUNDTRIP_BYTES: &str = "roundtrip-bytes";
 /// Two codecs on one value, and transcoding between them.
 pub const CROSS_FORMAT: &str = "cross_format";
+/// What one codec decodes from bytes, through another.
+pub const TRANSCODE: &str = "transcode";
 /// Every implementation of a format on the same bytes.
 pub const DIFFERENTIAL: &str = "differential";
 /// An encoder byte-identical to a reference.
@@ -122,7 +126,7 @@ pub const STRUCT_UNPACK: &str = "struct-unpack";
 pub const PICKLE_SCAN: &str = "pickle-scan";
 
 /// Every check, in the order runs and reports list them.
-pub static CHECKS: [Check; 10] = [
+pub static CHECKS: [Check; 11] = [
     Check {
         name: ROUNDTRIP,
         about: "decode(encode(v)) is the codec's normal form of v",
@@ -152,6 +156,16 @@ pub static CHECKS: [Check; 10] = [
         default: true,
         target: Some("cross_format"),
         run: |c, i| with_value(i, |v| cross_format::pair(c[0], c[1], v)),
+    },
+    Check {
+        name: TRANSCODE,
+        about: "what the first codec decodes from bytes of its format, the second writes and reads back as it declares",
+        input: InputKind::Bytes,
+        arity: Arity::Pair,
+        format: None,
+        default: true,
+        target: None,
+        run: |c, i| with_bytes(i, |b| cross_format::from_bytes(c[0], c[1], b)),
     },
     Check {
         name: DIFFERENTIAL,
@@ -334,6 +348,19 @@ impl Check {
     pub fn applications<'a>(&self, codecs: &'a [CodecRef]) -> Vec<Vec<&'a CodecRef>> {
         match self.arity {
             Arity::One => codecs.iter().map(|c| vec![c]).collect(),
+            Arity::Pair if self.input == InputKind::Bytes => {
+                let one_model: Vec<&CodecRef> =
+                    codecs.iter().filter(|c| !c.format().has_schema()).collect();
+                let mut out = Vec::new();
+                for a in &one_model {
+                    for b in &one_model {
+                        if a.id() != b.id() {
+                            out.push(vec![*a, *b]);
+                        }
+                    }
+                }
+                out
+            }
             Arity::Pair => pairs(codecs.iter().collect()),
             Arity::SameFormatPair => by_format(codecs).into_values().flat_map(pairs).collect(),
             Arity::Engine => vec![Vec::new()],
