@@ -118,6 +118,12 @@ def _float(bits):
     return struct.unpack(fmt, raw)[0]
 
 
+def _as_key(x):
+    """A list as the tuple it stands for (a list cannot be a dict key or a
+    set member; a codec whose tuples come back as arrays is sent them so)."""
+    return tuple(_as_key(i) for i in x) if isinstance(x, list) else x
+
+
 def _hashable_all(items, what):
     try:
         return [hash(i) for i in items]
@@ -145,7 +151,7 @@ def from_vj(v, last_wins=False):
     if kind == "tuple":
         return tuple(from_vj(i, last_wins) for i in body)
     if kind == "map":
-        pairs = [(from_vj(k, last_wins), from_vj(i, last_wins)) for k, i in body]
+        pairs = [(_as_key(from_vj(k, last_wins)), from_vj(i, last_wins)) for k, i in body]
         _hashable_all([k for k, _ in pairs], "map key")
         d = dict(pairs)
         # Keys repeated exactly may collapse (last wins); keys that differ
@@ -155,7 +161,7 @@ def from_vj(v, last_wins=False):
             raise Unsupported(f"map keys that a dict cannot keep apart ({distinct} distinct, {len(d)} kept)")
         return d
     if kind in ("set", "frozenset"):
-        items = [from_vj(i, last_wins) for i in body]
+        items = [_as_key(from_vj(i, last_wins)) for i in body]
         _hashable_all(items, f"{kind} member")
         s = set(items) if kind == "set" else frozenset(items)
         if len(s) != len(items):

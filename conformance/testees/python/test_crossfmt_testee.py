@@ -22,6 +22,10 @@ class Mapping(unittest.TestCase):
             with self.subTest(v=v):
                 self.assertEqual(ct.from_vj(ct.to_vj(v)), v)
 
+    def test_array_keys_arrive_as_the_tuples_they_stand_for(self):
+        key = {"array": [{"int": "1"}, {"array": [{"text": "a"}]}]}
+        self.assertEqual(ct.from_vj({"map": [[key, {"null": None}]]}), {(1, ("a",)): None})
+
     def test_widths_python_has_no_type_for(self):
         self.assertEqual(ct.to_vj(ct.Float("3fc00000")), {"float": "3fc00000"})
         self.assertEqual(ct.from_vj({"float": "3fc00000"}), 1.5)
@@ -47,7 +51,7 @@ class Mapping(unittest.TestCase):
         with self.assertRaises(ct.Unsupported):
             ct.from_vj({"map": [[{"int": "1"}, {"null": None}], [{"float": "3ff0000000000000"}, {"null": None}]]})
         with self.assertRaises(ct.Unsupported):
-            ct.from_vj({"set": [{"array": []}]})
+            ct.from_vj({"set": [{"map": []}]})
 
 
 class Answers(unittest.TestCase):

@@ -51,7 +51,7 @@ def t(s):
 NULL = {"null": None}
 CAPS_FIELDS = {
     "null", "simple", "bool", "ints", "f16", "f32", "f64", "nan", "nan_payload", "infinity",
-    "text", "bytes", "array", "map", "map_keys", "map_order", "duplicates", "tags", "interpreted_tags", "ext",
+    "text", "bytes", "array", "map", "map_keys", "map_order", "duplicates", "tags", "interpreted_tags", "ext", "ext_codes",
     "tuple", "set", "frozenset", "set_order", "max_depth",
 }
 

@@ -192,6 +192,30 @@ impl<'de> Deserialize<'de> for TagList {
     }
 }
 
+/// The MessagePack extension type codes a codec holds (a library that
+/// reserves the negative codes for its own types holds `0..=127`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtCodes {
+    /// The lowest code held.
+    pub min: i8,
+    /// The highest code held.
+    pub max: i8,
+}
+
+impl ExtCodes {
+    /// Every code, -128..=127.
+    pub const ALL: ExtCodes = ExtCodes {
+        min: -128,
+        max: 127,
+    };
+
+    /// Whether `code` is held.
+    pub fn contains(&self, code: i8) -> bool {
+        (self.min..=self.max).contains(&code)
+    }
+}
+
 /// A codec's capabilities. Build with struct update syntax from
 /// [`Caps::NONE`] or [`Caps::ALL`]. As JSON (serde), a missing field takes
 /// its value from `Caps::NONE`, so a testee declares only what it supports.
@@ -240,6 +264,8 @@ pub struct Caps {
     pub interpreted_tags: TagList,
     /// MessagePack extension types.
     pub ext: bool,
+    /// Which extension type codes (all of them unless declared).
+    pub ext_codes: ExtCodes,
     /// How a Python tuple comes back.
     pub tuple: CollectionRepr,
     /// How a Python set comes back.
@@ -325,6 +351,7 @@ impl Caps {
         tags: false,
         interpreted_tags: TagList::EMPTY,
         ext: false,
+        ext_codes: ExtCodes::ALL,
         tuple: CollectionRepr::No,
         set: CollectionRepr::No,
         frozenset: CollectionRepr::No,
@@ -354,6 +381,7 @@ impl Caps {
         tags: true,
         interpreted_tags: TagList::EMPTY,
         ext: true,
+        ext_codes: ExtCodes::ALL,
         tuple: CollectionRepr::Native,
         set: CollectionRepr::Native,
         frozenset: CollectionRepr::Native,
@@ -388,7 +416,7 @@ impl Caps {
             Value::Array(_) => self.array,
             Value::Map(kvs) => self.map && self.duplicates_ok(kvs),
             Value::Tag(t, _) => self.tags && !self.interpreted_tags.contains(*t),
-            Value::Ext(..) => self.ext,
+            Value::Ext(code, _) => self.ext && self.ext_codes.contains(*code),
             Value::Tuple(_) => self.tuple != CollectionRepr::No,
             Value::Set(_) => self.set != CollectionRepr::No,
             Value::FrozenSet(_) => self.frozenset != CollectionRepr::No,
@@ -453,7 +481,11 @@ impl Caps {
         match self.map_keys {
             MapKeys::Any => true,
             MapKeys::Text => matches!(k, Value::Text(_)),
-            MapKeys::Hashable => is_hashable(k),
+            // Tuples that come back as arrays make array keys: what such a
+            // codec reads back from its own tuple keys (a meet with a codec
+            // of native tuples allows them too, and that codec's own caps
+            // then skip the value).
+            MapKeys::Hashable => hashable_in(k, self.tuple == CollectionRepr::Array),
         }
     }
 
@@ -584,6 +616,10 @@ impl Caps {
         };
         // Too many interpreted tags between them for one list: no tags.
         let interpreted = self.interpreted_tags.union(&other.interpreted_tags);
+        let ext_codes = ExtCodes {
+            min: self.ext_codes.min.max(other.ext_codes.min),
+            max: self.ext_codes.max.min(other.ext_codes.max),
+        };
         Caps {
             null: self.null && other.null,
             simple: self.simple && other.simple,
@@ -608,7 +644,8 @@ impl Caps {
             duplicates: dups,
             tags: self.tags && other.tags && interpreted.is_some(),
             interpreted_tags: interpreted.unwrap_or_default(),
-            ext: self.ext && other.ext,
+            ext: self.ext && other.ext && ext_codes.min <= ext_codes.max,
+            ext_codes,
             tuple: coll(self.tuple, other.tuple),
             set: coll(self.set, other.set),
             frozenset: coll(self.frozenset, other.frozenset),
@@ -661,6 +698,10 @@ impl Caps {
                 },
             ),
             ("ext", yes(self.ext)),
+            (
+                "ext codes",
+                format!("{}..={}", self.ext_codes.min, self.ext_codes.max),
+            ),
             ("tuple", coll(self.tuple)),
             ("set", coll(self.set)),
             ("frozenset", coll(self.frozenset)),
@@ -678,6 +719,18 @@ pub fn is_hashable(v: &Value) -> bool {
         Value::Text(_) | Value::Bytes(_) => true,
         Value::Tuple(xs) | Value::FrozenSet(xs) => xs.iter().all(is_hashable),
         _ => false,
+    }
+}
+
+/// [`is_hashable`], with arrays counted as the tuples they stand for when
+/// `arrays_are_tuples`.
+fn hashable_in(v: &Value, arrays_are_tuples: bool) -> bool {
+    match v {
+        Value::Array(xs) if arrays_are_tuples => xs.iter().all(|x| hashable_in(x, true)),
+        Value::Tuple(xs) | Value::FrozenSet(xs) => {
+            xs.iter().all(|x| hashable_in(x, arrays_are_tuples))
+        }
+        _ => is_hashable(v),
     }
 }
 
@@ -896,5 +949,51 @@ mod tests {
             .unwrap()
             .get("interpreted_tags")
             .is_none());
+    }
+
+    #[test]
+    fn ext_codes_bound_the_model_and_meet_as_an_intersection() {
+        let positive = Caps {
+            ext_codes: ExtCodes { min: 0, max: 127 },
+            ..Caps::ALL
+        };
+        assert!(positive.supports(&Value::Ext(5, vec![1])));
+        assert!(positive.unsupported(&Value::Ext(-1, vec![0; 4])).is_some());
+        let negative = Caps {
+            ext_codes: ExtCodes { min: -128, max: -1 },
+            ..Caps::ALL
+        };
+        // Nothing in common: no ext at all.
+        assert!(!positive.meet(&negative).ext);
+        let c: Caps = serde_json::from_str(
+            r#"{"ext": true, "ext_codes": {"min": 0, "max": 127}, "max_depth": 2}"#,
+        )
+        .unwrap();
+        assert_eq!(c.ext_codes, ExtCodes { min: 0, max: 127 });
+        let d: Caps = serde_json::from_str(r#"{"ext": true, "max_depth": 2}"#).unwrap();
+        assert_eq!(d.ext_codes, ExtCodes::ALL);
+    }
+
+    #[test]
+    fn array_keys_are_hashable_where_tuples_come_back_as_arrays() {
+        let key = Value::Array(vec![Value::Int(1), Value::text("a")]);
+        let map = Value::Map(vec![(key, Value::Null)]);
+        let arrays = Caps {
+            map_keys: MapKeys::Hashable,
+            tuple: CollectionRepr::Array,
+            ..Caps::ALL
+        };
+        assert!(arrays.supports(&map), "{:?}", arrays.unsupported(&map));
+        let native = Caps {
+            tuple: CollectionRepr::Native,
+            ..arrays
+        };
+        assert!(native.unsupported(&map).is_some());
+        // An array holding a list is no tuple of hashables.
+        let nested = Value::Map(vec![(
+            Value::Array(vec![Value::Map(Vec::new())]),
+            Value::Null,
+        )]);
+        assert!(arrays.unsupported(&nested).is_some());
     }
 }

@@ -317,14 +317,22 @@ fn leaves(caps: &Caps) -> Option<BoxedStrategy<Value>> {
         arms.push((2, vec(any::<u8>(), 0..=16).prop_map(Value::Bytes).boxed()));
     }
     if caps.ext {
-        let timestamp = prop_oneof![
-            vec(any::<u8>(), 4..=4),
-            vec(any::<u8>(), 8..=8),
-            vec(any::<u8>(), 12..=12)
-        ]
-        .prop_map(|d| Value::Ext(crate::value::EXT_TIMESTAMP, d));
-        let other = (any::<i8>(), vec(any::<u8>(), 0..=16)).prop_map(|(t, d)| Value::Ext(t, d));
-        arms.push((1, prop_oneof![timestamp, other].boxed()));
+        let codes = caps.ext_codes;
+        let other = (codes.min..=codes.max, vec(any::<u8>(), 0..=16))
+            .prop_map(|(t, d)| Value::Ext(t, d))
+            .boxed();
+        let ext = if codes.contains(crate::value::EXT_TIMESTAMP) {
+            let timestamp = prop_oneof![
+                vec(any::<u8>(), 4..=4),
+                vec(any::<u8>(), 8..=8),
+                vec(any::<u8>(), 12..=12)
+            ]
+            .prop_map(|d| Value::Ext(crate::value::EXT_TIMESTAMP, d));
+            prop_oneof![timestamp, other].boxed()
+        } else {
+            other
+        };
+        arms.push((1, ext));
     }
     (!arms.is_empty()).then(|| Union::new_weighted(arms).boxed())
 }
