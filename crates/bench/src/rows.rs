@@ -42,7 +42,8 @@ pub trait Row {
 /// codec of `registry` that is not schema-driven.
 pub fn rows<'a>(ds: &'a Dataset, registry: &Registry, typed: bool) -> Vec<Box<dyn Row + 'a>> {
     let mut out: Vec<Box<dyn Row + 'a>> = Vec::new();
-    for codec in TypedCodec::ALL.into_iter().filter(|_| typed) {
+    let typed_codecs: &[TypedCodec] = if typed { &TypedCodec::ALL } else { &[] };
+    for &codec in typed_codecs {
         match &ds.data {
             Data::Logs(m) => out.push(Box::new(Typed { codec, msg: m })),
             Data::Mesh(m) => out.push(Box::new(Typed { codec, msg: m })),

@@ -163,7 +163,7 @@ pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
     } else {
         print!("{}", m.problems(args.verbose));
     }
-    print!("{}", summary(&m));
+    print!("{}", m.summary());
     eprintln!("crossfmt: finished in {:.2?}", started.elapsed());
     write_reports(&m, &args)?;
     Ok(if m.failures().is_empty() {
@@ -249,15 +249,6 @@ fn dump_cases(m: &Matrix) -> String {
         }
         s.push('\n');
     }
-    s
-}
-
-/// The per-implementation table and the verdict line.
-pub fn summary(m: &Matrix) -> String {
-    let mut s = report::table(&m.summary_rows(), 1);
-    s.push('\n');
-    s.push_str(&m.verdict());
-    s.push('\n');
     s
 }
 

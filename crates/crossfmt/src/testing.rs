@@ -229,13 +229,7 @@ impl Report {
             );
         }
         if let Some(m) = &self.conformance {
-            let _ = write!(s, "\nconformance:\n{}", m.problems(false));
-            let _ = writeln!(
-                s,
-                "{}{}",
-                crate::text::table(&m.summary_rows(), 1),
-                m.verdict()
-            );
+            let _ = write!(s, "\nconformance:\n{}", m.render(false));
         }
         let _ = write!(
             s,
@@ -273,12 +267,7 @@ pub fn conformance<C: Codec + 'static>(codec: C) {
     let m = conformance_with(Arc::new(codec), &Options::default())
         .unwrap_or_else(|e| panic!("crossfmt could not run: {e}"));
     if !m.failures().is_empty() {
-        panic!(
-            "crossfmt conformance failed:\n\n{}{}{}",
-            m.problems(false),
-            crate::text::table(&m.summary_rows(), 1),
-            m.verdict()
-        );
+        panic!("crossfmt conformance failed:\n\n{}", m.render(false));
     }
 }
 
@@ -375,25 +364,11 @@ fn replay_fuzz_inputs(
 ) -> Result<(), String> {
     let targets = CodecTargets::new(codec.clone()).with_known_list(known.clone());
     let names: Vec<String> = targets.targets().into_iter().map(|t| t.name).collect();
-    let read = |d: &Path| {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(d)
-            .map_err(|e| format!("{}: {e}", d.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                !n.starts_with('.') && n != "README.md"
-            })
-            .collect();
-        paths.sort();
-        Ok::<_, String>(paths)
-    };
-    for sub in read(dir)? {
-        let target = sub
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        if !names.contains(&target) {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for e in entries {
+        let sub = e.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        let name = sub.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if sub.is_dir() && !names.iter().any(|t| t == name) {
             return Err(format!(
                 "{}: not a fuzz target of {} (expected one of {})",
                 sub.display(),
@@ -401,15 +376,16 @@ fn replay_fuzz_inputs(
                 names.join(", ")
             ));
         }
-        for file in read(&sub)? {
-            let data = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    }
+    for target in &names {
+        let sub = dir.join(target);
+        let inputs =
+            crate::fuzz::saved_inputs(&sub).map_err(|e| format!("{}: {e}", sub.display()))?;
+        for (path, data) in inputs {
             report.cases += 1;
-            match targets.run(&target, &data) {
-                Err(f) if targets.known(&target, &f).is_none() => {
-                    let name = file.file_name().unwrap_or_default().to_string_lossy();
-                    report
-                        .findings
-                        .push((format!("fuzz/regressions/{target}/{name}"), *f));
+            match targets.run(target, &data) {
+                Err(f) if targets.known(target, &f).is_none() => {
+                    report.findings.push((path.display().to_string(), *f));
                 }
                 _ => report.passed += 1,
             }

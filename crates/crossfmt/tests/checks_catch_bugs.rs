@@ -263,6 +263,31 @@ fn cross_format_catches_a_bug_only_another_codec_exposes() {
 }
 
 #[test]
+fn transcode_carries_what_one_codec_read_from_bytes_through_another() {
+    let ok = codec("a", Bug::None);
+    let seven = codec("b", Bug::SevenIsEight);
+    assert_eq!(
+        check::cross_format::from_bytes(&ok, &ok, b"[7]"),
+        Ok(Verdict::Pass)
+    );
+    // The first codec reads 7 from the bytes; the second cannot round-trip
+    // it (in an array it can: the bug is on a top-level 7 only).
+    let f = failed(check::cross_format::from_bytes(&ok, &seven, b"7"));
+    assert_eq!(f.check, check::TRANSCODE);
+    assert_eq!(f.kind, Kind::TranscodeChanged, "{f}");
+    assert_eq!(f.codecs, ["a", "b"]);
+    assert_eq!(
+        f.repro(),
+        "crossfmt check transcode --codec a --codec b --format cbor --hex 37"
+    );
+    // Bytes the first codec rejects are not the check's business.
+    assert_eq!(
+        check::cross_format::from_bytes(&ok, &seven, b"[7"),
+        Ok(Verdict::Pass)
+    );
+}
+
+#[test]
 fn differential_catches_disagreements_and_refusals() {
     let ok = codec("a", Bug::None);
     let seven = codec("b", Bug::SevenIsEight);

@@ -368,6 +368,20 @@ impl Matrix {
         s
     }
 
+    /// The per-implementation table and the verdict line.
+    pub fn summary(&self) -> String {
+        format!(
+            "{}\n{}\n",
+            crate::text::table(&self.summary_rows(), 1),
+            self.verdict()
+        )
+    }
+
+    /// [`Matrix::problems`] and [`Matrix::summary`]: the whole text of a run.
+    pub fn render(&self, verbose: bool) -> String {
+        format!("{}{}", self.problems(verbose), self.summary())
+    }
+
     /// One line: ok or failed, and why.
     pub fn verdict(&self) -> String {
         let why = self.failures();

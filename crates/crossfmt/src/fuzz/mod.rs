@@ -462,7 +462,11 @@ pub fn materialise_seeds(
             }
             _ => seeds.extend(random_seeds(&t.name)),
         }
-        seeds.extend(saved_inputs(&regressions.join(&t.name))?);
+        seeds.extend(
+            saved_inputs(&regressions.join(&t.name))?
+                .into_iter()
+                .map(|(_, data)| data),
+        );
         let dir = out.join(&t.name);
         std::fs::create_dir_all(&dir)?;
         let mut names = std::collections::BTreeSet::new();
@@ -477,10 +481,12 @@ pub fn materialise_seeds(
     Ok(stats)
 }
 
-/// The raw inputs in `dir` (files named by a content hash; a check's `.diag`
-/// regressions and READMEs beside them are not inputs). None when `dir` is
-/// absent.
-fn saved_inputs(dir: &Path) -> std::io::Result<Vec<Vec<u8>>> {
+/// The saved inputs of one target, `dir/<hash>` as `crossfmt fuzz` writes
+/// them (files named by [`corpus::content_name`]; a check's `.diag`
+/// regressions and READMEs beside them are not inputs), sorted by path.
+/// None when `dir` is absent. The seeds and `testing::check_codec`'s replay
+/// both read them here.
+pub fn saved_inputs(dir: &Path) -> std::io::Result<Vec<(std::path::PathBuf, Vec<u8>)>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -491,9 +497,11 @@ fn saved_inputs(dir: &Path) -> std::io::Result<Vec<Vec<u8>>> {
         let path = e?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if path.is_file() && name.len() == 16 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
-            out.push(std::fs::read(&path)?);
+            let data = std::fs::read(&path)?;
+            out.push((path, data));
         }
     }
+    out.sort();
     Ok(out)
 }
 
