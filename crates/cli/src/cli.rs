@@ -147,6 +147,11 @@ enum Command {
         /// The input file, or `hex:<HEX>`.
         input: String,
     },
+    /// List the records of a file of many values (a MessagePack or JSON Lines
+    /// log, a CBOR sequence, appended pickles, delimited protobuf, struct
+    /// records), in constant memory.
+    #[command(after_help = crate::stream::AFTER_HELP)]
+    Stream(crate::stream::StreamArgs),
     /// Run the conformance suites against every implementation and report the matrix.
     #[command(after_help = crate::conformance::AFTER_HELP)]
     Conformance(crate::conformance::ConformanceArgs),
@@ -314,6 +319,7 @@ pub fn main() -> ExitCode {
         Command::Struct(cmd) => crate::pystruct::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Report(args) => Ok(crate::report::bench_cli::run(&args)),
         Command::Pickle(args) => crate::pickle::run(args),
+        Command::Stream(args) => crate::stream::run(args),
     };
     match result {
         Ok(code) => code,

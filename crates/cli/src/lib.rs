@@ -15,3 +15,4 @@ pub mod pickle_scan;
 pub mod progress;
 pub mod pystruct;
 pub mod report;
+pub mod stream;

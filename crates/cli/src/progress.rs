@@ -34,3 +34,22 @@ pub fn progress_bar(unit: &str) -> Progress {
     }
     Progress(bar)
 }
+
+/// A byte-count progress bar on standard error (a spinner when the total is
+/// unknown), drawn only when that is a terminal.
+pub fn bytes_bar(total: Option<u64>) -> ProgressBar {
+    let bar = match total {
+        Some(n) => ProgressBar::new(n).with_style(
+            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
+                .expect("a valid template"),
+        ),
+        None => ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec}")
+                .expect("a valid template"),
+        ),
+    };
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar
+}

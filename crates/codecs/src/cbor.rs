@@ -38,9 +38,11 @@
 
 use ciborium::value::Integer;
 use crossfmt_value::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};
+use crossfmt_value::stream::Framing;
 use crossfmt_value::value::{is_reserved_tag, tags, Float, FloatWidth, Value};
 use crossfmt_value::{Codec, CodecError, Format};
 use num_bigint::{BigInt, Sign};
+use std::io::BufRead;
 
 pub struct Ciborium;
 
@@ -107,18 +109,32 @@ impl Codec for Ciborium {
                 "trailing bytes at offset {used}"
             )));
         }
-        let v = from_ciborium(cv)?;
-        // ciborium's own limit counts CBOR items, not `Value` levels (a tag
-        // is a level, a set's tag+array is one), so it admits up to 256
-        // levels of tags: hold decoding to the depth the caps declare.
-        if v.depth() > MAX_DEPTH {
-            return Err(CodecError::limit(format!(
-                "nesting depth {} exceeds {MAX_DEPTH}",
-                v.depth()
-            )));
-        }
-        Ok(v)
+        within_depth(from_ciborium(cv)?)
     }
+
+    fn framing(&self) -> Option<Framing> {
+        Some(Framing::Concatenated)
+    }
+
+    fn read_record(&self, r: &mut dyn BufRead) -> Result<Value, CodecError> {
+        // A CBOR sequence (RFC 8742): `from_reader` over the stream, one
+        // item per call. Offsets in its errors count from the record.
+        let cv: ciborium::Value = ciborium::from_reader(r).map_err(|e| decode_error(e, 0))?;
+        within_depth(from_ciborium(cv)?)
+    }
+}
+
+/// ciborium's own limit counts CBOR items, not `Value` levels (a tag is a
+/// level, a set's tag+array is one), so it admits up to 256 levels of tags:
+/// hold decoding to the depth the caps declare.
+fn within_depth(v: Value) -> Result<Value, CodecError> {
+    if v.depth() > MAX_DEPTH {
+        return Err(CodecError::limit(format!(
+            "nesting depth {} exceeds {MAX_DEPTH}",
+            v.depth()
+        )));
+    }
+    Ok(v)
 }
 
 fn decode_error(e: ciborium::de::Error<std::io::Error>, used: usize) -> CodecError {

@@ -25,8 +25,10 @@
 //! them).
 
 use crossfmt_value::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};
+use crossfmt_value::stream::Framing;
 use crossfmt_value::value::{Float, FloatWidth, Value};
 use crossfmt_value::{Codec, CodecError, Format};
+use std::io::BufRead;
 
 pub struct SerdeJson;
 
@@ -71,6 +73,35 @@ impl Codec for SerdeJson {
 
     fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
         let jv: serde_json::Value = serde_json::from_slice(b).map_err(|e| decode_error(&e, b))?;
+        from_json(jv)
+    }
+
+    fn framing(&self) -> Option<Framing> {
+        Some(Framing::Lines)
+    }
+
+    /// JSON Lines, strictly: a record is a line that ends in `\n`. why
+    /// not serde_json's `StreamDeserializer` over the stream: it reads a
+    /// number cut short at the end of a file as a complete, smaller number
+    /// (`12` of `123`), the truncation RFC 7464 §2.2 warns about, and it
+    /// cannot say where a record begins; the newline can.
+    fn read_record(&self, r: &mut dyn BufRead) -> Result<Value, CodecError> {
+        let mut line = Vec::new();
+        loop {
+            match r.read_until(b'\n', &mut line) {
+                Ok(_) => break,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(CodecError::syntax(format!("reading a line: {e}"))),
+            }
+        }
+        if line.pop() != Some(b'\n') {
+            return Err(CodecError::syntax(format!(
+                "the last line ({} bytes) has no newline: a truncated record",
+                line.len()
+            )));
+        }
+        let jv: serde_json::Value =
+            serde_json::from_reader(line.as_slice()).map_err(|e| decode_error(&e, &line))?;
         from_json(jv)
     }
 }

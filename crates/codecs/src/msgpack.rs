@@ -24,11 +24,12 @@
 
 use crossfmt_value::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};
 use crossfmt_value::serde_value::{Convention, Plain, Seed, Ser};
+use crossfmt_value::stream::Framing;
 use crossfmt_value::value::{Float, FloatWidth, Value};
 use crossfmt_value::{Codec, CodecError, Format};
 use serde::de::{DeserializeSeed, Deserializer};
 use serde::{Deserialize, Serializer};
-use std::io::Cursor;
+use std::io::{BufRead, Cursor};
 
 pub struct RmpSerde;
 pub struct Rmpv;
@@ -142,11 +143,31 @@ impl Codec for RmpSerde {
             Ok(_) => Err(CodecError::syntax(format!(
                 "trailing bytes at offset {used}"
             ))),
-            Err(rmp_serde::decode::Error::DepthLimitExceeded) => Err(CodecError::limit(format!(
-                "rmp-serde depth limit exceeded after {used} bytes"
-            ))),
-            Err(e) => Err(CodecError::syntax(format!("{e} (after {used} bytes)"))),
+            Err(e) => Err(rmp_serde_error(e, &format!("after {used} bytes"))),
         }
+    }
+
+    fn framing(&self) -> Option<Framing> {
+        Some(Framing::Concatenated)
+    }
+
+    fn read_record(&self, r: &mut dyn BufRead) -> Result<Value, CodecError> {
+        // `from_read`'s own deserializer over the stream: it reads exactly
+        // one value, whatever pieces the reader hands out.
+        let mut de = rmp_serde::Deserializer::new(r);
+        de.set_max_depth(RMP_SERDE_DEPTH_LIMIT);
+        Seed::<RmpExt>::new()
+            .deserialize(&mut de)
+            .map_err(|e| rmp_serde_error(e, "in the record"))
+    }
+}
+
+fn rmp_serde_error(e: rmp_serde::decode::Error, at: &str) -> CodecError {
+    match e {
+        rmp_serde::decode::Error::DepthLimitExceeded => {
+            CodecError::limit(format!("rmp-serde depth limit exceeded {at}"))
+        }
+        e => CodecError::syntax(format!("{e} ({at})")),
     }
 }
 
@@ -180,11 +201,27 @@ impl Codec for Rmpv {
             Ok(_) => Err(CodecError::syntax(format!(
                 "trailing bytes at offset {used}"
             ))),
-            Err(rmpv::decode::Error::DepthLimitExceeded) => Err(CodecError::limit(format!(
-                "rmpv depth limit exceeded after {used} bytes"
-            ))),
-            Err(e) => Err(CodecError::syntax(format!("{e} (after {used} bytes)"))),
+            Err(e) => Err(rmpv_error(e, &format!("after {used} bytes"))),
         }
+    }
+
+    fn framing(&self) -> Option<Framing> {
+        Some(Framing::Concatenated)
+    }
+
+    fn read_record(&self, mut r: &mut dyn BufRead) -> Result<Value, CodecError> {
+        let v = rmpv::decode::read_value_with_max_depth(&mut r, RMPV_DEPTH_LIMIT)
+            .map_err(|e| rmpv_error(e, "in the record"))?;
+        from_rmpv(v)
+    }
+}
+
+fn rmpv_error(e: rmpv::decode::Error, at: &str) -> CodecError {
+    match e {
+        rmpv::decode::Error::DepthLimitExceeded => {
+            CodecError::limit(format!("rmpv depth limit exceeded {at}"))
+        }
+        e => CodecError::syntax(format!("{e} ({at})")),
     }
 }
 

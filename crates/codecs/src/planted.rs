@@ -1,4 +1,4 @@
-//! `planted/buggy`: a small MessagePack subset with four deliberate bugs, the
+//! `planted/buggy`: a small MessagePack subset with five deliberate bugs, the
 //! target the fuzzing set-up is measured on (`fuzz/README.md` has the table of
 //! which fuzz target finds which bug, and how fast). It is **not** in
 //! [`Registry::builtin`](super::Registry::builtin) and must never be.
@@ -28,17 +28,27 @@
 //!   libFuzzer's `-malloc_limit_mb` reports it as out-of-memory; elsewhere the
 //!   allocation fails and the process aborts.
 //!
+//! - **(e) a reader that trusts one `read`** — reading records from a stream
+//!   ([`Codec::read_record`]), a str payload is read with a single
+//!   `Read::read` into a zeroed buffer of its length, and a short read is not
+//!   retried: a string split across two pieces (a socket, a `BufReader`'s
+//!   refill) comes back with NULs in place of its tail, and the bytes it left
+//!   are read as the next values. One-shot `decode` is right; only the
+//!   `chunked` check sees it.
+//!
 //! To measure one class at a time, `CROSSFMT_PLANTED_BUGS` (read once) lists
-//! the enabled classes, e.g. `a,c`; unset means all four. A disabled class
+//! the enabled classes, e.g. `a,c`; unset means all five. A disabled class
 //! behaves correctly (bounded checks, sign kept, depth limit 256, capacity
-//! bounded by the remaining input).
+//! bounded by the remaining input, reads retried until complete).
 //!
 //! (c) and (d) kill the process, so they cannot be contained in-process; the
 //! regression test replays them in a child process and asserts it dies.
 
 use crossfmt_value::caps::{Caps, Duplicates, FloatRepr, IntRange, MapKeys};
+use crossfmt_value::stream::Framing;
 use crossfmt_value::value::{Float, FloatWidth, Value};
 use crossfmt_value::{refuse_unsupported, Codec, CodecError, Format};
+use std::io::{BufRead, Read};
 
 /// The planted-bug codec. See the module documentation.
 pub struct Planted;
@@ -54,10 +64,10 @@ const INTERNED_LEN: usize = 0x3b;
 /// Depth limit when bug (c) is disabled.
 const FIXED_MAX_DEPTH: usize = 256;
 
-/// Whether bug class `c` (`'a'`..=`'d'`) is enabled; see the module docs.
+/// Whether bug class `c` (`'a'`..=`'e'`) is enabled; see the module docs.
 pub fn enabled(c: char) -> bool {
     static ON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    ON.get_or_init(|| std::env::var("CROSSFMT_PLANTED_BUGS").unwrap_or_else(|_| "abcd".into()))
+    ON.get_or_init(|| std::env::var("CROSSFMT_PLANTED_BUGS").unwrap_or_else(|_| "abcde".into()))
         .contains(c)
 }
 
@@ -118,6 +128,16 @@ impl Codec for Planted {
             )));
         }
         Ok(v)
+    }
+
+    fn framing(&self) -> Option<Framing> {
+        Some(Framing::Concatenated)
+    }
+
+    fn read_record(&self, r: &mut dyn BufRead) -> Result<Value, CodecError> {
+        let mut item = Vec::new();
+        copy_item(r, &mut item, 0)?;
+        self.decode(&item)
     }
 }
 
@@ -185,6 +205,77 @@ fn write(v: &Value, out: &mut Vec<u8>) -> Result<(), CodecError> {
         }
     }
     Ok(())
+}
+
+/// Appends the bytes of one MessagePack item read from `r` to `out`.
+fn copy_item(r: &mut dyn BufRead, out: &mut Vec<u8>, depth: usize) -> Result<(), CodecError> {
+    if depth >= FIXED_MAX_DEPTH {
+        return Err(CodecError::limit("too deep"));
+    }
+    let m = copy(r, 1, out)?[0];
+    let be = |b: &[u8]| b.iter().fold(0usize, |acc, &x| (acc << 8) | usize::from(x));
+    let (payload, children) = match m {
+        0x00..=0x7f | 0xe0..=0xff | 0xc0 | 0xc2 | 0xc3 => (0, 0),
+        0xcc | 0xd0 => (1, 0),
+        0xcd | 0xd1 => (2, 0),
+        0xca | 0xce | 0xd2 => (4, 0),
+        0xcb | 0xcf | 0xd3 => (8, 0),
+        0xd4..=0xd8 => (2 + (1 << (m - 0xd4)), 0),
+        0xa0..=0xbf => return copy_str(r, usize::from(m & 0x1f), out),
+        0xd9..=0xdb => {
+            let n = be(copy(r, 1 << (m - 0xd9), out)?);
+            let interned = INTERNED_BASE..INTERNED_BASE + INTERNED_LEN + usize::from(enabled('a'));
+            if m == 0xda && interned.contains(&n) {
+                return Ok(());
+            }
+            return copy_str(r, n, out);
+        }
+        0xc4..=0xc6 => (be(copy(r, 1 << (m - 0xc4), out)?), 0),
+        0xc7..=0xc9 => (be(copy(r, 1 << (m - 0xc7), out)?) + 1, 0),
+        0x90..=0x9f => (0, usize::from(m & 0x0f)),
+        0x80..=0x8f => (0, 2 * usize::from(m & 0x0f)),
+        0xdc | 0xdd => (0, be(copy(r, 2 << (m - 0xdc), out)?)),
+        0xde | 0xdf => (0, 2 * be(copy(r, 2 << (m - 0xde), out)?)),
+        _ => return Err(CodecError::syntax(format!("reserved marker {m:#04x}"))),
+    };
+    copy(r, payload, out)?;
+    for _ in 0..children {
+        copy_item(r, out, depth + 1)?;
+    }
+    Ok(())
+}
+
+/// Appends exactly `n` bytes from `r` (retrying short reads), growing
+/// `out` as they arrive; returns them.
+fn copy<'o>(r: &mut dyn BufRead, n: usize, out: &'o mut Vec<u8>) -> Result<&'o [u8], CodecError> {
+    let start = out.len();
+    let got = r
+        .take(n as u64)
+        .read_to_end(out)
+        .map_err(|e| CodecError::syntax(format!("reading: {e}")))?;
+    if got < n {
+        return Err(CodecError::syntax("truncated"));
+    }
+    Ok(&out[start..])
+}
+
+fn copy_str(r: &mut dyn BufRead, n: usize, out: &mut Vec<u8>) -> Result<(), CodecError> {
+    // Past 64 KiB the bug stays away, so that a garbage length read after a
+    // misread costs no more than a correct reader's error.
+    if !enabled('e') || n > 1 << 16 {
+        return copy(r, n, out).map(drop);
+    }
+    // Bug (e): one `read`, its count ignored.
+    let start = out.len();
+    out.resize(start + n, 0);
+    loop {
+        match r.read(&mut out[start..]) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(CodecError::syntax(format!("reading: {e}"))),
+            Ok(0) if n > 0 => return Err(CodecError::syntax("truncated")),
+            Ok(_) => return Ok(()),
+        }
+    }
 }
 
 fn len32(n: usize) -> Result<u32, CodecError> {

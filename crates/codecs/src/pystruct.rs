@@ -5,8 +5,10 @@ use crossfmt_pystruct::layout::{Kind, Layout};
 use crossfmt_pystruct::{pack, unpack, StructError};
 use crossfmt_value::caps::{Caps, FloatRepr, IntRange};
 use crossfmt_value::notation;
+use crossfmt_value::stream::{self, Framing};
 use crossfmt_value::value::{FloatWidth, Value};
 use crossfmt_value::{Codec, CodecError, CodecRef, Format};
+use std::io::BufRead;
 use std::sync::Arc;
 
 /// The prefix of every struct codec id: `pystruct:<hhl`.
@@ -171,6 +173,16 @@ impl Codec for StructCodec {
 
     fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
         Ok(Value::Array(unpack(&self.layout, b)?))
+    }
+
+    /// A file of packed records, one after another (`iter_unpack` over
+    /// what `f.read()` gives); a zero-size layout has no records to count.
+    fn framing(&self) -> Option<Framing> {
+        (self.layout.size > 0).then_some(Framing::Fixed(self.layout.size))
+    }
+
+    fn read_record(&self, r: &mut dyn BufRead) -> Result<Value, CodecError> {
+        self.decode(&stream::read_payload(r, self.layout.size as u64)?)
     }
 
     /// Binds to any format string: a bad one gives a codec that refuses

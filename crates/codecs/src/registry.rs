@@ -54,7 +54,9 @@ impl Registry {
     }
 
     /// Keeps only the codecs whose id is in `ids` (in registry order), or
-    /// explains which id is unknown.
+    /// explains which id is unknown. Beyond the registry's own, `ids` may
+    /// name any struct layout (`pystruct:<format>`) and the planted-bug
+    /// codec ([`crate::planted::ID`]).
     pub fn select(&self, ids: &[String]) -> Result<Registry, String> {
         if ids.is_empty() {
             return Ok(self.clone());
@@ -63,6 +65,12 @@ impl Registry {
         for id in ids {
             // Any struct layout is a codec: `pystruct:<format>`.
             if self.get(id).is_none() {
+                // Never in a default run, but selectable by name, so that a
+                // run can be shown to find its bugs.
+                if id == crate::planted::ID {
+                    extra.push(Arc::new(crate::planted::Planted) as CodecRef);
+                    continue;
+                }
                 if let Some(bound) = pystruct::StructCodec::from_id(id) {
                     let codec = bound.map_err(|e| format!("codec {id:?}: {e}"))?;
                     extra.push(Arc::new(codec) as CodecRef);

@@ -21,6 +21,7 @@ pub mod fuzz;
 #[cfg(feature = "proptest")]
 pub mod generated;
 pub mod known;
+pub mod rng;
 pub mod run;
 pub mod testing;
 pub mod text;
@@ -59,7 +60,7 @@ pub use crossfmt_codecs as codecs;
 pub use crossfmt_codecs::Registry;
 #[cfg(feature = "proptest")]
 pub use crossfmt_value::strategy;
-pub use crossfmt_value::{caps, diff, guard, notation, value};
+pub use crossfmt_value::{caps, diff, guard, notation, stream, value};
 pub use crossfmt_value::{
     Caps, Codec, CodecError, CodecRef, ErrorKind, Float, FloatWidth, Format, Outcome, Value,
 };

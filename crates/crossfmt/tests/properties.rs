@@ -1,6 +1,6 @@
 //! Property tests: generated values through every default value check of
-//! the registry (`roundtrip` for each codec, `cross_format` for each pair),
-//! within what the codecs hold. Failures shrink to a minimal value and are
+//! the registry (`roundtrip`, `records` and `truncation` for each codec,
+//! `cross_format` for each pair), within what the codecs hold. Failures shrink to a minimal value and are
 //! persisted in `tests/properties.proptest-regressions`, which is committed
 //! and replayed first on every run.
 //!
@@ -63,7 +63,45 @@ fn every_value_check_over_every_application() {
             ran += 1;
         }
     }
-    // Every codec's round trip and every pair's cross-format check.
+    // Every codec's round trip, records and truncation checks, and every
+    // pair's cross-format check.
     let n = codecs.len();
-    assert_eq!(ran, n + n * (n - 1) / 2);
+    assert_eq!(ran, 3 * n + n * (n - 1) / 2);
+}
+
+/// The bytes-first stream check on what the generated values encode to:
+/// the planted reader that trusts one `read` (bug (e)) is found, and
+/// shrinks to a string split across two pieces; with the bug off, nothing.
+#[test]
+fn generated_values_find_the_planted_boundary_bug() {
+    use crossfmt::codecs::planted::{enabled, Planted};
+    let chunked = check::get(check::CHUNKED).unwrap();
+    let run = || {
+        TestRunner::new(Config {
+            cases: 256,
+            failure_persistence: None,
+            ..Config::default()
+        })
+        .run(&value_for(&Planted.caps()), |v| {
+            let Ok(bytes) = Planted.encode(&v) else {
+                return Ok(());
+            };
+            match chunked.run(&[&Planted], &Input::bytes(Planted.format(), &bytes)) {
+                Err(f) => Err(TestCaseError::fail(f.to_string())),
+                Ok(_) => Ok(()),
+            }
+        })
+    };
+    match run() {
+        Err(e) if enabled('e') => {
+            let text = e.to_string();
+            assert!(text.contains("chunked [planted/buggy]"), "{text}");
+            assert!(
+                text.contains("reads other records when the bytes arrive in pieces"),
+                "{text}"
+            );
+        }
+        Ok(()) if enabled('e') => panic!("the planted boundary bug went unnoticed"),
+        other => assert!(other.is_ok(), "bug (e) is off: {other:?}"),
+    }
 }

@@ -38,6 +38,7 @@ pub mod lexer;
 pub mod machine;
 pub mod opcodes;
 pub mod pyhash;
+pub mod read;
 pub mod reconstruct;
 pub mod scan;
 pub mod text;

@@ -226,6 +226,27 @@ pub trait Codec: Send + Sync {
     fn testee(&self) -> Option<&str> {
         None
     }
+
+    /// How this codec lays out many values in one file, or `None` when it
+    /// cannot read records from a stream ([`crate::stream`]).
+    fn framing(&self) -> Option<crate::stream::Framing> {
+        None
+    }
+
+    /// Reads the next record from `r`, which holds at least one byte, through
+    /// the library's own reader API: exactly the record's bytes, framing
+    /// included, leaving `r` at the start of the next one. Bytes may arrive
+    /// in pieces of any size, and a read may fail with `Interrupted`; an end
+    /// of input inside the record is an error. Called only when
+    /// [`Codec::framing`] is `Some`; [`crate::stream::Records`] walks a
+    /// whole stream with it.
+    fn read_record(&self, r: &mut dyn std::io::BufRead) -> Result<Value, CodecError> {
+        let _ = r;
+        Err(CodecError::unsupported(format!(
+            "{} reads no record streams",
+            self.id()
+        )))
+    }
 }
 
 /// A shared codec, as registries and runs hold them.

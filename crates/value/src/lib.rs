@@ -13,6 +13,7 @@
 //!   `Value`, with [`CodecError`] and its [`ErrorKind`].
 //! - [`guard`]: calls into a codec with panics contained, as an [`Outcome`].
 //! - [`diff`]: where two values first differ.
+//! - [`stream`]: many values in one file, read back in pieces.
 //! - `strategy` (feature `proptest`) and `Value: Arbitrary` (feature
 //!   `arbitrary`): generated values for property tests and fuzz targets.
 //!
@@ -62,6 +63,7 @@ pub mod notation;
 pub mod serde_value;
 #[cfg(feature = "proptest")]
 pub mod strategy;
+pub mod stream;
 pub mod value;
 
 pub use caps::Caps;

@@ -11,8 +11,10 @@
 
 use super::SerdePickle;
 use crossfmt_value::caps::Caps;
+use crossfmt_value::stream::Framing;
 use crossfmt_value::value::Value;
 use crossfmt_value::{Codec, CodecError, CodecRef, Format};
+use std::io::BufRead;
 use std::sync::Arc;
 
 /// `pickle/crossfmt`, writing `protocol`.
@@ -59,6 +61,16 @@ impl Codec for PickleCrossfmt {
 
     fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
         crossfmt_pickle::loads(b)
+    }
+
+    fn framing(&self) -> Option<Framing> {
+        Some(Framing::Concatenated)
+    }
+
+    /// `pickle.load` on a file of appended pickles: exactly one pickle's
+    /// opcodes from the stream, then the machine on them.
+    fn read_record(&self, r: &mut dyn BufRead) -> Result<Value, CodecError> {
+        crossfmt_pickle::loads(&crossfmt_pickle::read::read_pickle(r)?)
     }
 
     fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {

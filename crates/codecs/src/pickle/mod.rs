@@ -50,11 +50,13 @@ pub mod crossfmt;
 pub mod screen;
 
 use crossfmt_value::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};
+use crossfmt_value::stream::Framing;
 use crossfmt_value::value::{FloatWidth, Value};
 use crossfmt_value::{Codec, CodecError, Format};
 use num_bigint::BigInt;
 use serde_pickle::{DeOptions, HashableValue, SerOptions, Value as PValue};
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::BufRead;
 
 /// Deepest value encoded and decoded. serde-pickle converts recursively, so
 /// without a bound a deep pickle overflows the stack (an abort the harness
@@ -127,6 +129,19 @@ impl Codec for SerdePickle {
             e => map_error(e),
         })?;
         Ok(from_pickle(pv))
+    }
+
+    fn framing(&self) -> Option<Framing> {
+        Some(Framing::Concatenated)
+    }
+
+    /// Appended pickles, delimited by crossfmt's opcode reader and then
+    /// decoded as one. why not serde-pickle's `Deserializer` over the
+    /// stream: it wraps the reader in a `BufReader` of its own, so it takes
+    /// bytes of the pickles after the one it returns; and it would read
+    /// them without the screen that bounds its memory.
+    fn read_record(&self, r: &mut dyn BufRead) -> Result<Value, CodecError> {
+        self.decode(&crossfmt_pickle::read::read_pickle(r)?)
     }
 }
 

@@ -37,9 +37,11 @@
 //! encodings are refused with [`ErrorKind::Limit`](crossfmt_value::ErrorKind).
 
 use crossfmt_value::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};
+use crossfmt_value::stream::{self, Framing};
 use crossfmt_value::value::{Float, FloatWidth, Value};
 use crossfmt_value::{Codec, CodecError, Format};
 use prost::Message;
+use std::io::BufRead;
 
 /// Code generated from `corpus/schemas/value.proto` by `build.rs`.
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
@@ -116,6 +118,19 @@ impl Codec for Prost {
             }
         })?;
         from_message(m)
+    }
+
+    fn framing(&self) -> Option<Framing> {
+        Some(Framing::LengthDelimited)
+    }
+
+    /// `parseDelimitedFrom`: a varint length, then that many bytes of one
+    /// message. prost reads from buffers, not streams, so the payload is
+    /// gathered first (growing as bytes arrive, never by the declared
+    /// length) and then decoded whole.
+    fn read_record(&self, r: &mut dyn BufRead) -> Result<Value, CodecError> {
+        let len = stream::read_length_header(r)?;
+        self.decode(&stream::read_payload(r, len)?)
     }
 }
 

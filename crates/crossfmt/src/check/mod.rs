@@ -14,6 +14,7 @@ pub mod cross_format;
 pub mod differential;
 pub mod pickle_scan;
 pub mod roundtrip;
+pub mod stream;
 pub mod struct_layout;
 
 use crate::{Codec, CodecRef, Format};
@@ -124,9 +125,15 @@ pub const STRUCT_LAYOUT: &str = "struct-layout";
 pub const STRUCT_UNPACK: &str = "struct-unpack";
 /// The pickle scanner's work bound.
 pub const PICKLE_SCAN: &str = "pickle-scan";
+/// Bytes in pieces read as they read whole.
+pub const CHUNKED: &str = "chunked";
+/// Records written to a file read back as written.
+pub const RECORDS: &str = "records";
+/// A stream cut short reads as its complete records, then an error.
+pub const TRUNCATION: &str = "truncation";
 
 /// Every check, in the order runs and reports list them.
-pub static CHECKS: [Check; 11] = [
+pub static CHECKS: [Check; 14] = [
     Check {
         name: ROUNDTRIP,
         about: "decode(encode(v)) is the codec's normal form of v",
@@ -166,6 +173,36 @@ pub static CHECKS: [Check; 11] = [
         default: true,
         target: None,
         run: |c, i| with_bytes(i, |b| cross_format::from_bytes(c[0], c[1], b)),
+    },
+    Check {
+        name: CHUNKED,
+        about: "bytes delivered in pieces (a byte at a time, interrupted, split anywhere) read as the same records as read whole, and one value as decode reads it",
+        input: InputKind::Bytes,
+        arity: Arity::One,
+        format: None,
+        default: true,
+        target: Some("chunked_"),
+        run: |c, i| with_bytes(i, |b| stream::chunked(c[0], b)),
+    },
+    Check {
+        name: RECORDS,
+        about: "values written one after another to a file read back as written, at the offsets written",
+        input: InputKind::Value,
+        arity: Arity::One,
+        format: None,
+        default: true,
+        target: None,
+        run: |c, i| with_value(i, |v| stream::records(c[0], v)),
+    },
+    Check {
+        name: TRUNCATION,
+        about: "a record stream cut at any offset reads as its complete records, then an error at the cut record's offset",
+        input: InputKind::Value,
+        arity: Arity::One,
+        format: None,
+        default: true,
+        target: None,
+        run: |c, i| with_value(i, |v| stream::truncation(c[0], v)),
     },
     Check {
         name: DIFFERENTIAL,

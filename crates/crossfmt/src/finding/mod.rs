@@ -99,11 +99,22 @@ pub enum Kind {
     /// `struct` layout, the pickle scanner's work bound); the context says
     /// which.
     Inconsistent,
+    /// Read from a stream in pieces, the bytes gave other records than read
+    /// whole.
+    PiecesDiffer,
+    /// Read whole as a stream, bytes holding one complete value gave other
+    /// than `decode` gives.
+    StreamVsDecode,
+    /// Records written to a file do not read back as written.
+    StreamChanged,
+    /// A stream cut short read as something other than its complete
+    /// records and then an error at the cut record's offset.
+    TruncationMisread,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 24] = [
         Kind::EncodeFailed,
         Kind::ValueChanged,
         Kind::OwnEncodingRejected,
@@ -124,6 +135,10 @@ impl Kind {
         Kind::Timeout,
         Kind::OutOfMemory,
         Kind::Inconsistent,
+        Kind::PiecesDiffer,
+        Kind::StreamVsDecode,
+        Kind::StreamChanged,
+        Kind::TruncationMisread,
     ];
 
     /// The kind's stable name, as signatures and known-findings entries
@@ -150,12 +165,28 @@ impl Kind {
             Kind::Timeout => "timeout",
             Kind::OutOfMemory => "out-of-memory",
             Kind::Inconsistent => "inconsistent",
+            Kind::PiecesDiffer => "pieces-differ",
+            Kind::StreamVsDecode => "stream-vs-decode",
+            Kind::StreamChanged => "stream-changed",
+            Kind::TruncationMisread => "truncation-misread",
         }
     }
 
     /// The kind called `name`.
     pub fn from_name(name: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// True for the kinds about records read from a stream, whose class is
+    /// the way the records went wrong ([`Finding::invariant`]).
+    pub fn is_stream(self) -> bool {
+        matches!(
+            self,
+            Kind::PiecesDiffer
+                | Kind::StreamVsDecode
+                | Kind::StreamChanged
+                | Kind::TruncationMisread
+        )
     }
 
     /// The kind of breakdown an outcome is, if it is one.
@@ -192,6 +223,32 @@ pub enum Seen {
     /// The implementation broke down without a panic to catch: an external
     /// process crashed, hung or ran out of memory.
     Failed(CodecError),
+    /// The records it read from a stream, and how the stream ended.
+    Records(Records),
+}
+
+/// Records read from a stream, as a finding keeps them: each record's
+/// offset and value, then how the stream ended.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Records {
+    /// Offset and value of each record, in order.
+    pub records: Vec<(u64, Value)>,
+    /// The error that ended the stream, or `None` for a clean end of input.
+    pub end: Option<crate::stream::StreamError>,
+}
+
+impl fmt::Display for Records {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} record(s)", self.records.len())?;
+        for (i, (at, v)) in self.records.iter().enumerate() {
+            let sep = if i == 0 { ": " } else { ", " };
+            write!(f, "{sep}{}@{at:#x}", notation::print(v))?;
+        }
+        match &self.end {
+            None => f.write_str("; then end of input"),
+            Some(e) => write!(f, "; then error at {:#x} ({})", e.offset, e.error),
+        }
+    }
 }
 
 impl Seen {
@@ -228,6 +285,7 @@ impl fmt::Display for Seen {
             Seen::Rejected(e) => write!(f, "error ({e})"),
             Seen::Panicked(p) => write!(f, "panic: {p}"),
             Seen::Failed(e) => write!(f, "failed: {e}"),
+            Seen::Records(r) => r.fmt(f),
         }
     }
 }
@@ -245,6 +303,8 @@ pub enum Wanted {
     Representable,
     /// A value or a refusal: anything but a breakdown.
     Answer,
+    /// These records, then this end.
+    Records(Records),
 }
 
 impl fmt::Display for Wanted {
@@ -255,6 +315,7 @@ impl fmt::Display for Wanted {
             Wanted::EncodingOf(v) => write!(f, "bytes for {}", notation::print(v)),
             Wanted::Representable => f.write_str("a value the codec can represent"),
             Wanted::Answer => f.write_str("a value or an error"),
+            Wanted::Records(r) => r.fmt(f),
         }
     }
 }
@@ -455,7 +516,20 @@ impl Finding {
             Kind::Timeout => format!("{} did not answer in time", self.breakdown_codec()),
             Kind::OutOfMemory => format!("{} ran out of memory", self.breakdown_codec()),
             Kind::Inconsistent => format!("{} is inconsistent", id(0)),
+            Kind::PiecesDiffer => format!(
+                "{} reads other records when the bytes arrive in pieces",
+                id(0)
+            ),
+            Kind::StreamVsDecode => format!(
+                "{}'s stream reader and its decode disagree on one complete value",
+                id(0)
+            ),
+            Kind::StreamChanged => "records written to a file read back otherwise".into(),
+            Kind::TruncationMisread => "a stream cut short is misread".into(),
         };
+        if let Some(what) = self.invariant.filter(|_| self.kind.is_stream()) {
+            s.push_str(&format!(" [{what}]"));
+        }
         if let Some(d) = &self.difference {
             s.push_str(&format!(": {d}"));
         }

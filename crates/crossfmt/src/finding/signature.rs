@@ -13,6 +13,9 @@
 //! - two values that differ: the kinds at the first difference
 //!   (`f64->f64`, `bytes->text`, `set items->set items`);
 //! - an engine invariant ([`Kind::Inconsistent`]): the invariant's name;
+//! - records misread from a stream ([`Kind::is_stream`]): how they went
+//!   wrong (`record-value`, `fewer-records`, `error-offset`, ...), then `|`
+//!   and the kinds at the first difference when a record's value changed;
 //! - otherwise the outcomes: for one codec, `err:<ErrorKind>:<message>` when
 //!   it refused (nothing for a value); for several,
 //!   `<codec>=ok|err:<ErrorKind>:<message>|panic|failed:<ErrorKind>` joined
@@ -51,6 +54,13 @@ impl Finding {
                 })
                 .unwrap_or_default(),
             Kind::Inconsistent => self.invariant.unwrap_or_default().to_string(),
+            k if k.is_stream() => {
+                let how = self.invariant.unwrap_or_default();
+                match &self.difference {
+                    Some(d) => format!("{how}|{}", d.class()),
+                    None => how.to_string(),
+                }
+            }
             _ => match (&self.difference, self.outcomes.as_slice()) {
                 (Some(d), _) => d.class(),
                 (None, [one]) => match &one.seen {
@@ -84,6 +94,7 @@ fn seen_class(s: &Seen) -> String {
         Seen::Rejected(e) => error_class(e),
         Seen::Panicked(_) => "panic".into(),
         Seen::Failed(e) => format!("failed:{:?}", e.kind),
+        Seen::Records(_) => "records".into(),
     }
 }
 

@@ -6,6 +6,7 @@
 //! |---|---|---|---|
 //! | `decode` | `roundtrip-bytes` | yours | bytes of its format |
 //! | `roundtrip_value` | `roundtrip` | yours | a `Value` (via `Arbitrary`) |
+//! | `chunked` | `chunked` | yours, when it reads streams ([`crate::Codec::framing`]; else every input is a skip) | bytes, read in pieces |
 //! | `differential` | `differential` | yours paired with each built-in implementation of its format | bytes |
 //!
 //! The names come from the check registry: every check with a fuzz target
@@ -199,7 +200,10 @@ mod tests {
     fn a_codec_gets_one_target_per_check_and_its_format_peers() {
         let t = CodecTargets::new(Arc::new(Flags { bug: Bug::None }));
         let names: Vec<String> = t.targets().into_iter().map(|t| t.name).collect();
-        assert_eq!(names, ["roundtrip_value", "decode", "differential"]);
+        assert_eq!(
+            names,
+            ["roundtrip_value", "decode", "chunked", "differential"]
+        );
         let diff = t.targets().into_iter().find(|t| t.name == "differential");
         assert_eq!(
             diff.unwrap().codecs,
@@ -251,7 +255,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "decode, differential")]
+    #[should_panic(expected = "decode, chunked, differential")]
     fn an_unknown_target_names_the_others() {
         let _ = CodecTargets::new(Arc::new(Flags { bug: Bug::None })).run("nope", b"");
     }

@@ -1,0 +1,137 @@
+//! `crossfmt stream`: the records of a file of many values, read the way a
+//! program reads it — one record at a time from a buffered reader, so a
+//! file larger than memory streams in constant memory.
+
+use anyhow::{anyhow, bail, Context, Result};
+use crossfmt::stream::Records;
+use crossfmt::{notation, CodecRef, Format, Registry};
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub const AFTER_HELP: &str = "\
+Each format's convention for many values in one file:
+  msgpack   values one after another (rmp-serde, rmpv)
+  cbor      a CBOR sequence, RFC 8742 (ciborium)
+  json      JSON Lines: one value per line, each ended by a newline
+  pickle    pickles appended to one file (pickle.dump called repeatedly)
+  protobuf  varint length, then the message (writeDelimitedTo)
+  struct    fixed-size records of one layout (--codec 'pystruct:<format>')
+
+With --records, one line per record: its offset (hex), its length and its
+value in diagnostic notation (shortened). Without, a summary. The stream
+stops at the first record that cannot be read (truncated, malformed, or
+garbage between records), and its error names that record's offset.
+
+Exit status: 0 every byte read as complete records; 1 the stream ends in an
+error (the records before it are still listed); 2 usage or input errors.";
+
+#[derive(clap::Args)]
+pub struct StreamArgs {
+    /// The file to read; `-` for standard input.
+    file: PathBuf,
+    /// The format: its first implementation that reads streams reads it.
+    #[arg(long, short, required_unless_present = "codec")]
+    format: Option<Format>,
+    /// The codec that reads it (`crossfmt codecs` lists them).
+    #[arg(long, conflicts_with = "format")]
+    codec: Option<String>,
+    /// List every record, not just the summary.
+    #[arg(long)]
+    records: bool,
+    /// Stop after this many records.
+    #[arg(long, value_name = "N")]
+    limit: Option<u64>,
+}
+
+fn pick(args: &StreamArgs) -> Result<CodecRef> {
+    let registry = Registry::builtin();
+    let codec = match (&args.codec, args.format) {
+        (Some(id), _) => registry
+            .select(std::slice::from_ref(id))
+            .map_err(|e| anyhow!(e))?
+            .all()[0]
+            .clone(),
+        (None, Some(f)) => registry
+            .of_format(f)
+            .into_iter()
+            .find(|c| c.framing().is_some())
+            .ok_or_else(|| anyhow!("no built-in {f} codec reads streams; name one with --codec"))?,
+        (None, None) => bail!("name the format (--format) or the codec (--codec)"),
+    };
+    if codec.framing().is_none() {
+        bail!("{} reads no record streams", codec.id());
+    }
+    Ok(codec)
+}
+
+/// Runs `crossfmt stream`.
+pub fn run(args: StreamArgs) -> Result<ExitCode> {
+    let codec = pick(&args)?;
+    let name = args.file.display().to_string();
+    let (input, size): (Box<dyn BufRead>, Option<u64>) = if args.file.as_os_str() == "-" {
+        (Box::new(BufReader::new(std::io::stdin().lock())), None)
+    } else {
+        let f = std::fs::File::open(&args.file).with_context(|| format!("opening {name}"))?;
+        let size = f.metadata().ok().map(|m| m.len());
+        (Box::new(BufReader::with_capacity(1 << 16, f)), size)
+    };
+    crate::fuzz_driver::process::install_signal_handlers();
+    let bar = crate::progress::bytes_bar(size);
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut records = Records::new(codec.as_ref(), input);
+    let (mut count, mut largest) = (0u64, 0u64);
+    let mut end = None;
+    while args.limit.is_none_or(|n| count < n) {
+        if crate::fuzz_driver::process::interrupted() {
+            end = Some(format!("interrupted at offset {:#x}", records.position()));
+            break;
+        }
+        match records.next() {
+            None => break,
+            Some(Ok(r)) => {
+                count += 1;
+                largest = largest.max(r.len);
+                if args.records {
+                    bar.suspend(|| {
+                        writeln!(
+                            out,
+                            "{:#010x}  {:>8}  {}",
+                            r.offset,
+                            r.len,
+                            notation::print_short(&r.value)
+                        )
+                    })?;
+                }
+                if count % 4096 == 0 {
+                    bar.set_position(records.position());
+                }
+            }
+            Some(Err(e)) => {
+                end = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    bar.finish_and_clear();
+    let read = records.position();
+    writeln!(
+        out,
+        "{name}: {count} record(s) in {read} bytes ({}, {}; largest record {largest} bytes)",
+        codec.id(),
+        codec.framing().map(|f| f.to_string()).unwrap_or_default(),
+    )?;
+    let code = match &end {
+        None if args.limit.is_some_and(|n| count >= n) => {
+            writeln!(out, "stopped after {count} record(s) (--limit)")?;
+            ExitCode::SUCCESS
+        }
+        None => ExitCode::SUCCESS,
+        Some(e) => {
+            writeln!(out, "error: {e}")?;
+            ExitCode::from(if e.starts_with("interrupted") { 2 } else { 1 })
+        }
+    };
+    out.flush().context("writing standard output")?;
+    Ok(code)
+}

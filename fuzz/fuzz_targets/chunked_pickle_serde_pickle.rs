@@ -1,0 +1,2 @@
+#![no_main]
+crossfmt_fuzz::target!(chunked_pickle_serde_pickle);
