@@ -464,14 +464,21 @@ def gen_json():
         (b'{"a":' * 10000 + b"1" + b"}" * 10000, "10000 nested objects (complete)"),
         (b'"\\uffff"', "escaped noncharacter U+FFFF"),
     ]
+    # Lone surrogate escapes are grammatical JSON that names no Unicode
+    # scalar value: parsers refuse them or read them into text that is not.
+    unpredictable = " (RFC 8259 §8.2: grammatical, behaviour unpredictable)"
+    either += [
+        (b'"\\ud800"', "lone high surrogate escape (grammatical, but no Unicode scalar value; a lossless Text cannot hold it)" + unpredictable),
+        (b'"\\udc00"', "lone low surrogate escape" + unpredictable),
+        (b'"\\ud800\\u0041"', "high surrogate followed by a non-surrogate escape" + unpredictable),
+    ]
     for b, d in either:
         add(F, b, "either", d)
     rej = [
         (b"", "empty input"), (b" ", "whitespace only"), (b"[1,]", "trailing comma in array"),
         (b'{"a":1,}', "trailing comma in object"), (b"[,1]", "leading comma"), (b"[1,,2]", "double comma"),
         (b"NaN", "NaN literal"), (b"[NaN]", "NaN literal in an array"), (b"Infinity", "Infinity literal"),
-        (b"-Infinity", "-Infinity literal"), (b'"\\ud800"', "lone high surrogate escape (grammatical, but no Unicode scalar value; a lossless Text cannot hold it)"),
-        (b'"\\udc00"', "lone low surrogate escape"), (b'"\\ud800\\u0041"', "high surrogate followed by a non-surrogate escape"),
+        (b"-Infinity", "-Infinity literal"),
         (b"{a:1}", "unquoted key"), (b"{'a':1}", "single-quoted key"), (b"['a']", "single-quoted string"),
         (b'{1:1}', "number as key"), (b'{"a" 1}', "missing colon"), (b'{"a":}', "missing value"),
         (b"01", "leading zero"), (b"-01", "negative leading zero"), (b"00", "double zero"), (b"+1", "leading plus"),
@@ -732,6 +739,58 @@ def gen_protobuf():
         truncations(F, seed, d, positions=range(1, len(seed)))
 
 
+def stream(fmt, records, desc, tail=b"", tail_desc=None):
+    """A stream of several records (`either` as one value: a one-value
+    decoder may refuse the values after the first or ignore them). The
+    description says how many records a stream reader must return, and
+    where the error is when `tail` (garbage, or a cut record) follows."""
+    body = b"".join(records)
+    what = f"stream of {len(records)} records"
+    if tail:
+        what += f", then {tail_desc} at offset {len(body)}"
+    add(fmt, body + tail, "either", f"{what}: {desc}")
+
+
+def gen_streams():
+    """Record streams with boundaries that straddle what readers buffer: a
+    multi-byte UTF-8 character, a float, a length header, a record larger
+    than a reader's 8 KiB buffer (split at every offset up to 256 bytes by
+    the chunked check, and at random ones beyond)."""
+    text = "aé€😀" * 3
+    floats = [1.5, F32(-0.25), float("inf"), 5e-324]
+    big = "x" * 9000
+    mixed = [None, True, 7, -300, 2**40, text, b"\x00\xff" * 3, [1, [2, [3]]], {"k": [1.5, "v"]}]
+    stream("msgpack", [mp(v) for v in mixed], "every kind of value, a str with every UTF-8 length class")
+    stream("msgpack", [mp(v) for v in floats], "floats f64/f32, inf, the smallest subnormal")
+    stream("msgpack", [mp(big), mp("tail")], "a 9000-byte str16 (past an 8 KiB read buffer), then a short str")
+    stream("msgpack", [mp(i) for i in range(200)] , "200 one-byte records")
+    stream("msgpack", [mp(text), mp([1, 2])], "two records", b"\xc1", "the reserved marker c1 (garbage)")
+    stream("msgpack", [mp(text), mp([1, 2])], "two records", mp("cut short")[:5], "a str cut short")
+    cb_mixed = [None, True, 7, -300, 2**70, text, b"\x00\xff" * 3, [1, [2, [3]]], {"k": [1.5, "v"]}, Tag(1, 1700000000)]
+    stream("cbor", [cb(v) for v in cb_mixed], "every kind of value (RFC 8742 sequence), a bignum, a tagged epoch")
+    stream("cbor", [b"\xf9\x3e\x00", cb(F32(-0.25)), cb(float("inf")), cb(5e-324)], "floats f16/f32/f64, inf, the smallest subnormal")
+    stream("cbor", [b"\x5f\x42\x01\x02\x43\x03\x04\x05\xff", b"\x7f\x62\xc3\xa9\x61a\xff", cb(1)], "indefinite-length byte and text strings (a 2-byte character in a chunk)")
+    stream("cbor", [cb(big), cb("tail")], "a 9000-byte text string (past an 8 KiB read buffer), then a short one")
+    stream("cbor", [cb(text), cb([1, 2])], "two records", b"\xff", "a stray break (garbage)")
+    stream("cbor", [cb(text), cb([1, 2])], "two records", cb({"cut": "short"})[:4], "a map cut short")
+    lines = [json.dumps(v, ensure_ascii=False).encode() + b"\n" for v in [None, True, 7, -300, 2**40, text, [1, [2, [3]]], {"k": [1.5, "v"]}, "\u00e9\n\"\\"]]
+    stream("json", lines, "JSON Lines: every kind of value, raw and escaped non-ASCII text")
+    stream("json", [json.dumps(big).encode() + b"\n", b'"tail"\n'], "JSON Lines: a 9000-byte line (past an 8 KiB read buffer), then a short one")
+    stream("json", [b"1.5\n", b"-0.25\n", b"5e-324\n", b"1e308\n"], "JSON Lines: numbers")
+    stream("json", lines[:2], "JSON Lines", b"123", "a last line without its newline (a number cut short)")
+    for proto in range(6):
+        recs = [pickle.dumps(v, protocol=proto) for v in [None, 7, text, [1, (2, 3)], {"k": [1.5, "v"]}]]
+        stream("pickle", recs, f"protocol {proto}: pickles appended to one file")
+    stream("pickle", [pickle.dumps({f"k{i}": i for i in range(1200)}, protocol=4), pickle.dumps("tail", protocol=4)],
+           "protocol 4: a pickle of two frames, then another")
+    stream("pickle", [pickle.dumps(text, protocol=2), pickle.dumps([1], protocol=2)], "two records", b"\xff", "a byte that is no opcode (garbage)")
+    stream("pickle", [pickle.dumps(text, protocol=4), pickle.dumps([1], protocol=4)], "two records", pickle.dumps("cut short", protocol=4)[:-3], "a pickle cut short")
+    delimited = lambda m: varint(len(m)) + m
+    stream("protobuf", [delimited(pb(v)) for v in [None, True, 7, -300, text, b"\x00\xff", [1, [2]], {"k": 1.5}]], "length-delimited Value messages")
+    stream("protobuf", [delimited(pb("y" * 200)), delimited(pb(big))], "length headers of two and three bytes")
+    stream("protobuf", [delimited(pb(text))], "one message", delimited(pb("cut short"))[:-2], "a message cut short")
+
+
 def main():
     check = "--check" in sys.argv
     gen_msgpack()
@@ -739,6 +798,7 @@ def main():
     gen_json()
     gen_pickle()
     gen_protobuf()
+    gen_streams()
     if check:
         cross_check()
     lines = []

@@ -75,6 +75,19 @@ _msgpack_vj = converter(
 _MSGPACK_LIMITS = (msgpack.StackError, msgpack.BufferFull)
 
 
+def _msgpack_read(read):
+    try:
+        return read()
+    except msgpack.OutOfData:
+        raise
+    except _MSGPACK_LIMITS as e:
+        raise Refusal("limit", f"{type(e).__name__}: {e}") from None
+    except (ValueError, TypeError) as e:
+        # ExtraData, FormatError, OutOfData, UnicodeDecodeError and the
+        # timestamp checks are all ValueErrors.
+        raise Refusal("parse", f"{type(e).__name__}: {e}") from None
+
+
 class MessagePack:
     id = "msgpack/msgpack-python"
     format = "msgpack"
@@ -89,19 +102,34 @@ class MessagePack:
         "max_depth": 500,
     }
 
+    framing = "concatenated"
+    _OPTIONS = dict(raw=False, strict_map_key=False, object_pairs_hook=Pairs, ext_hook=RawExt)
+
     def decode(self, payload, schema):
-        try:
-            obj = msgpack.unpackb(
-                payload, raw=False, strict_map_key=False,
-                object_pairs_hook=Pairs, ext_hook=RawExt,
-            )
-        except _MSGPACK_LIMITS as e:
-            raise Refusal("limit", f"{type(e).__name__}: {e}") from None
-        except (ValueError, TypeError) as e:
-            # ExtraData, FormatError, OutOfData, UnicodeDecodeError and the
-            # timestamp checks are all ValueErrors.
-            raise Refusal("parse", f"{type(e).__name__}: {e}") from None
-        return _msgpack_vj(obj)
+        return _msgpack_vj(_msgpack_read(lambda: msgpack.unpackb(payload, **self._OPTIONS)))
+
+    def read_chunks(self, pieces):
+        """`Unpacker.feed` with each piece as it arrives, then every value
+        it completes; bytes left when the pieces end are a truncated record."""
+        unpacker = msgpack.Unpacker(**self._OPTIONS)
+        pos = fed = 0
+        for piece in pieces:
+            unpacker.feed(piece)
+            fed += len(piece)
+            while True:
+                try:
+                    obj = _msgpack_read(unpacker.unpack)
+                    value = _msgpack_vj(obj)
+                except msgpack.OutOfData:
+                    break
+                except Exception as e:  # noqa: BLE001 - ends the stream at this record
+                    yield pos, e
+                    return
+                end = unpacker.tell()
+                yield pos, end - pos, value
+                pos = end
+        if pos < fed:
+            yield pos, Refusal("parse", f"the stream ends inside a record ({fed - pos} bytes of it)")
 
     def encode(self, value, schema):
         packer = msgpack.Packer(use_bin_type=True, autoreset=False)
@@ -214,6 +242,16 @@ _CBOR_MAKERS = {
 }
 
 
+def _cbor_read(read):
+    try:
+        return read()
+    except cbor2.CBORDecodeError as e:
+        kind = "limit" if "nesting depth" in str(e) else "parse"
+        raise Refusal(kind, f"{type(e).__name__}: {e}") from None
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as e:
+        raise Refusal("parse", f"{type(e).__name__}: {e}") from None
+
+
 class Cbor:
     id = "cbor/cbor2"
     format = "cbor"
@@ -237,15 +275,18 @@ class Cbor:
         "max_depth": 400,
     }
 
+    framing = "concatenated"
+    # cbor2 documents its `fp` as any binary file-like object, so it gets
+    # the raw pieces: a read may return less than asked.
+    raw_reads = True
+
     def decode(self, payload, schema):
-        try:
-            obj = cbor2.loads(payload, semantic_decoders=_SEMANTIC_AS_RAW)
-        except cbor2.CBORDecodeError as e:
-            kind = "limit" if "nesting depth" in str(e) else "parse"
-            raise Refusal(kind, f"{type(e).__name__}: {e}") from None
-        except (ValueError, TypeError, KeyError, IndexError, OverflowError) as e:
-            raise Refusal("parse", f"{type(e).__name__}: {e}") from None
-        return _cbor_vj(obj)
+        return _cbor_vj(_cbor_read(lambda: cbor2.loads(payload, semantic_decoders=_SEMANTIC_AS_RAW)))
+
+    def read_record(self, f):
+        """One item of a CBOR sequence (RFC 8742): `CBORDecoder` on the file."""
+        decoder = cbor2.CBORDecoder(f, semantic_decoders=_SEMANTIC_AS_RAW)
+        return _cbor_vj(_cbor_read(decoder.decode))
 
     def encode(self, value, schema):
         # No "frozenset" maker: cbor2 writes a frozenset as tag 258, which

@@ -28,8 +28,18 @@ Answers, by what your function does:
 
 A value crossfmt sends that Python cannot hold (a map with two equal keys, an
 unhashable key) is refused as unsupported before your encode sees it.
+
+Streams (the protocol's stream extension): give a codec `framing`
+("concatenated", "lines", "length-delimited") and `read_record(f)`, which
+reads one record from a binary file object and returns its value, e.g.
+`read_record=lambda f: cbor2.CBORDecoder(f).decode()`. crossfmt then checks
+it on bytes delivered in pieces, on files of many records and on files cut
+short; `f` is the file crossfmt wrote, or the pieces behind a BufferedReader
+(`raw_reads=True`: the pieces as a raw stream, a read returning less than
+asked).
 """
 
+import io
 import json
 import struct
 import sys
@@ -64,11 +74,15 @@ class Codec:
     crossfmt's Caps as a dict (a missing field means not supported;
     `max_depth` is required)."""
 
-    def __init__(self, id, format, decode, encode, caps, schemas=False):
+    def __init__(self, id, format, decode, encode, caps, schemas=False,
+                 framing=None, read_record=None, raw_reads=False):
         if "max_depth" not in caps:
             raise ValueError(f"{id}: caps need max_depth (how deep a value the codec holds)")
+        if (framing is None) != (read_record is None):
+            raise ValueError(f"{id}: a stream reader needs both framing and read_record")
         self.id, self.format, self.caps, self.schemas = id, format, caps, schemas
         self.decode, self.encode = decode, encode
+        self.framing, self.read_record, self.raw_reads = framing, read_record, raw_reads
 
 
 def to_vj(x):
@@ -176,6 +190,70 @@ def from_vj(v, last_wins=False):
     raise Unsupported(f"no Python value for VJ {kind!r}")
 
 
+class PieceReader(io.RawIOBase):
+    """A raw stream over pieces: every read returns at most the next piece,
+    as a socket or pipe does."""
+
+    def __init__(self, pieces):
+        self._pieces = [p for p in pieces if p]
+        self._next = self._at = self._pos = 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        if self._next >= len(self._pieces):
+            return 0
+        piece = self._pieces[self._next]
+        n = min(len(buffer), len(piece) - self._at)
+        buffer[:n] = piece[self._at:self._at + n]
+        self._at += n
+        if self._at == len(piece):
+            self._next, self._at = self._next + 1, 0
+        self._pos += n
+        return n
+
+    def tell(self):
+        return self._pos
+
+    def peek(self, n=1):
+        """What is left of the current piece (a raw stream has no buffer)."""
+        if self._next >= len(self._pieces):
+            return b""
+        return self._pieces[self._next][self._at:self._at + max(n, 1)]
+
+
+def open_stream(request, raw=False):
+    """The stream of a `read_stream` request as a binary file object: the
+    file it names, opened in binary mode, or its pieces behind an
+    `io.BufferedReader` (reads return what was asked, or less at the end),
+    or, `raw`, the pieces as they come (a read may return less)."""
+    if "pieces" in request:
+        reader = PieceReader(bytes.fromhex(p) for p in request["pieces"])
+        return reader if raw else io.BufferedReader(reader)
+    return open(request["file"], "rb")
+
+
+def read_stream(request, read_record, convert=lambda v: v, raw=False):
+    """The answer to `read_stream`: every record `read_record(f)` reads, one
+    after another, each converted to VJ by `convert`, with its offset and
+    length; then how the stream ended (`None`, or the error and the offset
+    of the record that could not be read)."""
+    records, end = [], None
+    with open_stream(request, raw) as f:
+        while True:
+            start = f.tell()
+            if not f.peek(1):
+                break
+            try:
+                value = convert(read_record(f))
+            except Exception as e:  # noqa: BLE001 - every failure ends the stream, at its record
+                end = {"offset": start, **error_of(e, "parse")}
+                break
+            records.append({"offset": start, "len": f.tell() - start, "value": value})
+    return {"ok": "records", "records": records, "end": end}
+
+
 class _Server:
     def __init__(self, codecs, name, version):
         self.codecs = {c.id: c for c in codecs}
@@ -187,7 +265,8 @@ class _Server:
             if request.get("protocol") != PROTOCOL:
                 raise _Refusal("unsupported", f"protocol {request.get('protocol')!r}: this testee speaks {PROTOCOL}")
             return {"ok": "hello", "name": self.name, "version": self.version,
-                    "codecs": [{"id": c.id, "format": c.format, "caps": c.caps, "schemas": c.schemas}
+                    "codecs": [{"id": c.id, "format": c.format, "caps": c.caps, "schemas": c.schemas,
+                                "framing": c.framing}
                                for c in self.codecs.values()]}
         codec = self.codecs.get(request.get("codec"))
         if codec is None:
@@ -200,6 +279,8 @@ class _Server:
         if op == "encode":
             value = from_vj(request["value"], codec.caps.get("duplicates") == "last_wins")
             return {"ok": "bytes", "payload": bytes(_call(codec.encode, "serialize", value, *args)).hex()}
+        if op == "read_stream" and codec.read_record is not None:
+            return read_stream(request, codec.read_record, to_vj, codec.raw_reads)
         raise _Refusal("unsupported", f"unknown op {op!r}")
 
     def respond(self, body):
@@ -221,6 +302,17 @@ class _Server:
                 kind = "serialize" if request.get("op") == "encode" else "parse"
                 response = {"error": kind, "message": f"unexpected {type(e).__name__}: {e}"}
         return json.dumps(response, ensure_ascii=False).encode("utf-8")
+
+
+def error_of(e, kind):
+    """The error response for exception `e` (`kind` when it names none)."""
+    if isinstance(e, Unsupported):
+        return {"error": "unsupported", "message": str(e)}
+    if isinstance(e, (RecursionError, MemoryError)):
+        return {"error": "limit", "message": f"{type(e).__name__}: {e}"}
+    if isinstance(getattr(e, "kind", None), str):
+        return {"error": e.kind, "message": str(e)}
+    return {"error": kind, "message": f"{type(e).__name__}: {e}"}
 
 
 def _call(f, kind, *args):

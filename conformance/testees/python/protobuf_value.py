@@ -27,6 +27,8 @@ import struct
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from google.protobuf.message import DecodeError
 
+import streams
+
 from vj import I64_U64, Refusal, depth, float_vj, int_vj, only_key, unsupported, vj_float, vj_int, widen_bits
 
 MAX_DEPTH = 34
@@ -133,6 +135,13 @@ class Protobuf:
 
     def __init__(self):
         self.Value = value_class()
+
+    framing = "length-delimited"
+
+    def read_record(self, f):
+        """`parseDelimitedFrom`: a varint length, then `ParseFromString` of
+        that many bytes."""
+        return self.decode(streams.read_exactly(f, streams.read_varint(f)), None)
 
     def decode(self, payload, schema):
         m = self.Value()

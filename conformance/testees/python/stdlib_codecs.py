@@ -5,6 +5,7 @@ import pickle
 import struct
 
 import safe_pickle
+import streams
 from vj import ANY_INT, F64, SCALAR_MAKERS, SCALARS, Refusal, converter, from_vj, sorted_vj, unsupported
 
 
@@ -85,6 +86,16 @@ _PICKLE_MAKERS = {
 }
 
 
+def _unpickle(load):
+    try:
+        return load()
+    except safe_pickle.Refused as e:
+        raise unsupported(str(e)) from None
+    except (pickle.UnpicklingError, EOFError, ValueError, KeyError, IndexError,
+            TypeError, AttributeError, OverflowError, struct.error) as e:
+        raise Refusal("parse", f"{type(e).__name__}: {e}") from None
+
+
 class Pickle:
     id = "pickle/cpython"
     format = "pickle"
@@ -111,16 +122,16 @@ class Pickle:
             raise unsupported(f"pickle schema {schema!r} is not a protocol number 0 to 5")
         return int(schema)
 
+    framing = "concatenated"
+
     def decode(self, payload, schema):
         self.protocol(schema)
-        try:
-            obj = safe_pickle.loads(payload)
-        except safe_pickle.Refused as e:
-            raise unsupported(str(e)) from None
-        except (pickle.UnpicklingError, EOFError, ValueError, KeyError, IndexError,
-                TypeError, AttributeError, OverflowError, struct.error) as e:
-            raise Refusal("parse", f"{type(e).__name__}: {e}") from None
-        return _pickle_vj(obj)
+        return _pickle_vj(_unpickle(lambda: safe_pickle.loads(payload)))
+
+    def read_record(self, f):
+        """`pickle.load` on a file of appended pickles: one pickle, then the
+        file is left at the next."""
+        return _pickle_vj(_unpickle(safe_pickle.SafeUnpickler(f).load))
 
     def encode(self, value, schema):
         protocol = self.protocol(schema)
@@ -178,6 +189,12 @@ class Json:
         "tuple": "array",
         "max_depth": 1000,
     }
+
+    framing = "lines"
+
+    def read_record(self, f):
+        """JSON Lines: one line, ended by a newline, through `json.loads`."""
+        return self.decode(streams.read_line(f), None)
 
     def decode(self, payload, schema):
         # bytes, as a Python user reading a file or socket passes them:

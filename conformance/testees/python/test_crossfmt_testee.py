@@ -4,6 +4,7 @@ framing. Run: python3 test_crossfmt_testee.py (crossfmt's tests run it)."""
 import datetime
 import io
 import json
+import tempfile
 import unittest
 
 import crossfmt_testee as ct
@@ -89,6 +90,40 @@ class Answers(unittest.TestCase):
     def test_caps_without_max_depth_are_refused_up_front(self):
         with self.assertRaises(ValueError):
             ct.Codec("json/t", "json", json.loads, json.dumps, {"null": True})
+
+
+class Streams(unittest.TestCase):
+    def setUp(self):
+        def read_line(f):
+            line = f.readline()
+            if not line.endswith(b"\n"):
+                raise ValueError("a last line without its newline")
+            return json.loads(line)
+
+        caps = {"null": True, "ints": ct.ANY_INT, "text": True, "array": True, "max_depth": 4}
+        codec = ct.Codec("json/lines", "json", json.loads, lambda v: json.dumps(v).encode(), caps,
+                         framing="lines", read_record=read_line)
+        self.server = ct._Server([codec], "t", "1")
+
+    def test_records_in_pieces_and_from_a_file_and_the_cut_one(self):
+        data = b'1\n"\xc3\xa9"\n[2, null]\n3'
+        self.assertEqual(request(self.server, op="hello", protocol=1)["codecs"][0]["framing"], "lines")
+        for pieces in ([data], [data[i:i + 1] for i in range(len(data))]):
+            r = request(self.server, op="read_stream", codec="json/lines", pieces=[p.hex() for p in pieces])
+            self.assertEqual([(x["offset"], x["len"]) for x in r["records"]], [(0, 2), (2, 5), (7, 10)], r)
+            self.assertEqual(r["records"][1]["value"], {"text": "é"})
+            self.assertEqual(r["end"]["offset"], 17, r)
+            self.assertEqual(r["end"]["error"], "parse", r)
+            self.assertIn("newline", r["end"]["message"])
+        with tempfile.NamedTemporaryFile(suffix=".jsonl") as f:
+            f.write(data[:-1])
+            f.flush()
+            r = request(self.server, op="read_stream", codec="json/lines", file=f.name)
+        self.assertEqual((len(r["records"]), r["end"]), (3, None), r)
+
+    def test_a_stream_reader_needs_its_framing(self):
+        with self.assertRaises(ValueError):
+            ct.Codec("json/t", "json", json.loads, json.dumps, {"max_depth": 1}, read_record=json.load)
 
 
 class Framing(unittest.TestCase):

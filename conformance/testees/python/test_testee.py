@@ -143,6 +143,36 @@ class TesteeTest(unittest.TestCase):
                     dec = self.c.decode(codec, enc["payload"])
                     self.assertEqual(dec, {"ok": "value", "value": back})
 
+    def test_streams_read_every_record_and_name_the_cut_one(self):
+        values = [i(1), t("héllo"), {"array": [i(2), NULL]}]
+        framings = {c["id"]: c.get("framing") for c in self.c.ask({"op": "hello", "protocol": 1})["codecs"]}
+        self.assertEqual(framings["json/cpython"], "lines")
+        self.assertEqual(framings["protobuf/python-protobuf"], "length-delimited")
+        self.assertIsNone(framings["struct/cpython"])
+        for codec in ("msgpack/msgpack-python", "cbor/cbor2", "pickle/cpython", "json/cpython"):
+            encodings = [bytes.fromhex(self.c.encode(codec, v)["payload"]) for v in values]
+            if framings[codec] == "lines":
+                encodings = [e + b"\n" for e in encodings]
+            data = b"".join(encodings)
+            starts = [sum(map(len, encodings[:k])) for k in range(len(encodings))]
+            for pieces in ([data], [data[k:k + 1] for k in range(len(data))]):
+                with self.subTest(codec=codec, pieces=len(pieces)):
+                    r = self.c.ask({"op": "read_stream", "codec": codec, "pieces": [p.hex() for p in pieces]})
+                    self.assertEqual(r["ok"], "records", r)
+                    if codec == "cbor/cbor2" and len(pieces) > 1:
+                        # The recorded finding (corpus/known-findings.txt):
+                        # a short read from a raw stream ends cbor2's reading.
+                        self.assertIn("premature end of stream", r["end"]["message"], r)
+                        continue
+                    self.assertIsNone(r["end"], r)
+                    self.assertEqual([x["offset"] for x in r["records"]], starts)
+                    self.assertEqual([x["value"]["text"] for x in r["records"] if "text" in x["value"]], ["héllo"])
+            # Cut inside the last record: two records, then an error at its start.
+            cut = self.c.ask({"op": "read_stream", "codec": codec, "pieces": [data[:-1].hex()]})
+            self.assertEqual(len(cut["records"]), 2, cut)
+            self.assertEqual(cut["end"]["offset"], starts[2], cut)
+            self.assertEqual(cut["end"]["error"], "parse", cut)
+
     def test_struct_follows_the_format_string(self):
         value = {"array": [i(-1), {"bool": True}, {"bytes": "6162"}, f64("3ff8000000000000")]}
         enc = self.c.encode("struct/cpython", value, "<h?2se")

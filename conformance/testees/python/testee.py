@@ -20,6 +20,7 @@ import crossfmt_testee  # noqa: E402
 import stdlib_codecs  # noqa: E402
 import binary_codecs  # noqa: E402
 import protobuf_value  # noqa: E402
+import streams  # noqa: E402
 from vj import Refusal  # noqa: E402
 
 PROTOCOL = 1
@@ -57,7 +58,8 @@ class Server:
             "name": "python-reference",
             "version": versions(),
             "codecs": [
-                {"id": c.id, "format": c.format, "caps": c.caps, "schemas": c.schemas}
+                {"id": c.id, "format": c.format, "caps": c.caps, "schemas": c.schemas,
+                 "framing": getattr(c, "framing", None)}
                 for c in self.codecs.values()
             ],
         }
@@ -74,6 +76,12 @@ class Server:
             return {"ok": "value", "value": codec.decode(bytes.fromhex(request["payload"]), schema)}
         if op == "encode":
             return {"ok": "bytes", "payload": codec.encode(request["value"], schema).hex()}
+        if op == "read_stream":
+            if hasattr(codec, "read_chunks"):
+                return streams.by_chunks(request, codec.read_chunks)
+            if hasattr(codec, "read_record"):
+                return streams.by_record(request, codec.read_record, getattr(codec, "raw_reads", False))
+            raise Refusal("unsupported", f"{codec.id} reads no streams")
         raise Refusal("unsupported", f"unknown op {op!r}")
 
     def respond(self, body):

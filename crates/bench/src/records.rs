@@ -78,6 +78,20 @@ pub struct SizeRow {
     /// and not a failure); `None` when it can.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsupported: Option<String>,
+    /// For a codec that reads record streams: the messages written as one
+    /// record file, whose reading back is timed as `stream` (how many
+    /// records, and the file's size); `None` when it reads none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<StreamFile>,
+}
+
+/// The record file of a row's `stream` timing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StreamFile {
+    /// Records in the file (the dataset's messages).
+    pub records: u64,
+    /// Its size in bytes, framing included.
+    pub bytes: u64,
 }
 
 /// `python.json`, written by `benches/python_baseline.py`.

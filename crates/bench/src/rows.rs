@@ -35,6 +35,12 @@ pub trait Row {
     fn encode_pass(&self, scratch: &mut Vec<u8>);
     /// One timed pass: decode every encoding, dropping each value.
     fn decode_pass(&self, encoded: &[Vec<u8>]);
+    /// The codec, when this row's codec reads record streams
+    /// ([`crossfmt::Codec::framing`]): its `stream` timing reads the
+    /// messages back from one record file.
+    fn streams(&self) -> Option<&CodecRef> {
+        None
+    }
 }
 
 /// Every row of a dataset: with `typed`, the typed path of each
@@ -133,5 +139,8 @@ impl Row for Dynamic<'_> {
         for b in encoded {
             let _ = black_box(self.codec.decode(black_box(b)));
         }
+    }
+    fn streams(&self) -> Option<&CodecRef> {
+        self.codec.framing().map(|_| &self.codec)
     }
 }

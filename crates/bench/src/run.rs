@@ -14,13 +14,13 @@
 
 use crate::datasets::{self, Data, Dataset};
 use crate::records::{
-    bench_label, DatasetRecord, SizeRecords, SizeRow, MEMCPY, SIZES_FILE, ZSTD_LEVELS,
+    bench_label, DatasetRecord, SizeRecords, SizeRow, StreamFile, MEMCPY, SIZES_FILE, ZSTD_LEVELS,
 };
 use crate::rows::{self, Row};
 use crate::typed::TypedCodec;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use crossfmt::codecs::msgpack::Rmpv;
-use crossfmt::{Codec, CodecRef, Registry, Value};
+use crossfmt::{stream, Codec, CodecRef, Registry, Value};
 use sha2::{Digest, Sha256};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -138,7 +138,18 @@ pub fn run(c: &mut Criterion, plan: &Plan) -> Result<(), String> {
         let mut timed = Vec::new();
         let mut recs = Vec::new();
         for row in rows::rows(ds, &registry, plan.typed) {
-            let (rec, encoded) = size_row(&*row)?;
+            let (mut rec, encoded) = size_row(&*row)?;
+            let stream = match (row.streams(), &encoded) {
+                (Some(codec), Some(_)) => {
+                    let path = stream_file(&plan.out, ds, codec.as_ref())?;
+                    rec.stream = Some(StreamFile {
+                        records: ds.messages.len() as u64,
+                        bytes: std::fs::metadata(&path).map_or(0, |m| m.len()),
+                    });
+                    Some((codec.clone(), path))
+                }
+                _ => None,
+            };
             if let Some(e) = &rec.roundtrip_error {
                 eprintln!(
                     "{} {} {}: round trip failed, not timed: {e}",
@@ -149,7 +160,7 @@ pub fn run(c: &mut Criterion, plan: &Plan) -> Result<(), String> {
             }
             recs.push(rec);
             if let Some(encoded) = encoded {
-                timed.push((row, encoded));
+                timed.push((row, encoded, stream));
             }
         }
         records.datasets.push(DatasetRecord {
@@ -178,7 +189,7 @@ pub fn run(c: &mut Criterion, plan: &Plan) -> Result<(), String> {
                 black_box(&dst);
             })
         });
-        for (row, encoded) in &rows {
+        for (row, encoded, stream) in &rows {
             let label = bench_label(row.codec(), row.path());
             let mut scratch = Vec::new();
             group.bench_function(BenchmarkId::new("encode", &label), |b| {
@@ -187,10 +198,56 @@ pub fn run(c: &mut Criterion, plan: &Plan) -> Result<(), String> {
             group.bench_function(BenchmarkId::new("decode", &label), |b| {
                 b.iter(|| row.decode_pass(encoded))
             });
+            if let Some((codec, path)) = stream {
+                // Opening the file, reading every record through a buffered
+                // reader, dropping each: constant memory, whatever the size.
+                group.bench_function(BenchmarkId::new("stream", &label), |b| {
+                    b.iter(|| read_records(codec.as_ref(), path))
+                });
+            }
         }
         group.finish();
     }
     Ok(())
+}
+
+/// The dataset's messages written by `codec` as one record file
+/// (`streams/<dataset>.<codec>` under the run's directory), read back once
+/// in full before anything is timed.
+fn stream_file(out: &Path, ds: &Dataset, codec: &dyn Codec) -> Result<PathBuf, String> {
+    let dir = out.join("streams");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    let path = dir.join(format!("{}.{}", ds.name, codec.id().replace('/', "_")));
+    let mut file = std::io::BufWriter::new(
+        std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?,
+    );
+    for v in &ds.messages {
+        stream::write_record(codec, v, &mut file)
+            .map_err(|e| format!("{} {}: writing a record: {e}", ds.name, codec.id()))?;
+    }
+    std::io::Write::flush(&mut file).map_err(|e| format!("{}: {e}", path.display()))?;
+    let n = read_records(codec, &path);
+    if n != ds.messages.len() {
+        return Err(format!(
+            "{} {}: {} holds {} records, read back {n}",
+            ds.name,
+            codec.id(),
+            path.display(),
+            ds.messages.len()
+        ));
+    }
+    Ok(path)
+}
+
+/// How many complete records `codec` reads from the file at `path`.
+fn read_records(codec: &dyn Codec, path: &Path) -> usize {
+    let Ok(f) = std::fs::File::open(path) else {
+        return 0;
+    };
+    stream::Records::new(codec, std::io::BufReader::with_capacity(1 << 16, f))
+        .map_while(Result::ok)
+        .map(black_box)
+        .count()
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
@@ -235,6 +292,7 @@ fn size_row(row: &dyn Row) -> Result<(SizeRow, Option<Encodings>), String> {
         zstd: Vec::new(),
         roundtrip_error: None,
         unsupported: None,
+        stream: None,
     };
     match row.check() {
         Ok(encoded) => {

@@ -80,7 +80,7 @@ pub fn run(args: StreamArgs) -> Result<ExitCode> {
     let bar = crate::progress::bytes_bar(size);
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut records = Records::new(codec.as_ref(), input);
-    let (mut count, mut largest) = (0u64, 0u64);
+    let (mut count, mut largest, mut complete) = (0u64, 0u64, 0u64);
     let mut end = None;
     while args.limit.is_none_or(|n| count < n) {
         if crate::fuzz_driver::process::interrupted() {
@@ -92,6 +92,7 @@ pub fn run(args: StreamArgs) -> Result<ExitCode> {
             Some(Ok(r)) => {
                 count += 1;
                 largest = largest.max(r.len);
+                complete = r.offset + r.len;
                 if args.records {
                     bar.suspend(|| {
                         writeln!(
@@ -114,10 +115,9 @@ pub fn run(args: StreamArgs) -> Result<ExitCode> {
         }
     }
     bar.finish_and_clear();
-    let read = records.position();
     writeln!(
         out,
-        "{name}: {count} record(s) in {read} bytes ({}, {}; largest record {largest} bytes)",
+        "{name}: {count} record(s) in {complete} bytes ({}, {}; largest record {largest} bytes)",
         codec.id(),
         codec.framing().map(|f| f.to_string()).unwrap_or_default(),
     )?;

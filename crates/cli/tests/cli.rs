@@ -313,3 +313,72 @@ fn init_sets_up_a_crate_and_never_overwrites() {
     );
     assert_eq!(read("crossfmt-known.txt"), "mine\n");
 }
+
+#[test]
+fn stream_lists_the_records_and_names_the_cut_one() {
+    let dir = tmp("stream");
+    // 1, "abc", [1, 2], then a str8 of 5 bytes cut after 2.
+    let file = dir.join("log.msgpack");
+    std::fs::write(&file, b"\x01\xa3abc\x92\x01\x02\xd9\x05ab").unwrap();
+    let out = crossfmt()
+        .args(["stream", "--format", "msgpack", "--records"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    for line in [
+        "0x00000000         1  1",
+        "0x00000001         4  \"abc\"",
+        "0x00000005         3  [1, 2]",
+        "3 record(s) in 8 bytes",
+        "error: record at offset 0x8",
+    ] {
+        assert!(stdout.contains(line), "{line:?} missing from:\n{stdout}");
+    }
+    std::fs::write(&file, b"\x01\xa3abc").unwrap();
+    let out = crossfmt()
+        .args(["stream", "-f", "msgpack"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("2 record(s) in 5 bytes"), "{stdout}");
+    let out = crossfmt()
+        .args(["stream", "-f", "msgpack"])
+        .arg(dir.join("missing"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing"));
+}
+
+#[test]
+fn a_stream_finding_reproduces_through_a_testee() {
+    // The planted reader (bug (e)) served by `crossfmt testee`: the pieces
+    // go over the pipe and the finding is the in-process one.
+    let testee = format!("{} testee --codec planted/buggy", crate::util::CROSSFMT);
+    let out = crossfmt()
+        .args([
+            "check",
+            "chunked",
+            "--testee",
+            &testee,
+            "--codec",
+            "planted/buggy",
+        ])
+        .args(["--format", "msgpack", "--hex", "a2c280"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if crossfmt::codecs::planted::enabled('e') {
+        assert_eq!(out.status.code(), Some(1), "{stdout}");
+        assert!(
+            stdout.contains("reads other records when the bytes arrive in pieces"),
+            "{stdout}"
+        );
+    } else {
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
+    }
+}

@@ -8,7 +8,7 @@ use crossfmt::{Caps, Value};
 use crossfmt::{Codec, CodecError, Format, Registry};
 use crossfmt_bench::records::{
     bench_label, DatasetRecord, Path as RowPath, PythonRecords, PythonRow, SizeRecords, SizeRow,
-    Timing, MEMCPY,
+    StreamFile, Timing, MEMCPY,
 };
 use crossfmt_bench::{self as bench, datasets, Row};
 use crossfmt_cli::report::bench_model::{self, Inputs};
@@ -53,6 +53,10 @@ fn fixture(dir: &Path) -> SizeRecords {
                 let label = bench_label(codec, path);
                 estimate(dir, ds, "encode", &label, 1000.0 * (i + 1) as f64);
                 estimate(dir, ds, "decode", &label, 2000.0 * (i + 1) as f64);
+                let streams = path == RowPath::Dynamic;
+                if streams {
+                    estimate(dir, ds, "stream", &label, 4000.0 * (i + 1) as f64);
+                }
                 rows.push(SizeRow {
                     codec: codec.to_string(),
                     path,
@@ -60,6 +64,10 @@ fn fixture(dir: &Path) -> SizeRecords {
                     zstd: vec![(3, 300), (19, 250)],
                     roundtrip_error: None,
                     unsupported: None,
+                    stream: streams.then_some(StreamFile {
+                        records: 1,
+                        bytes: 500 + 100 * i as u64,
+                    }),
                 });
             }
         }
@@ -107,6 +115,15 @@ fn complete_run_has_every_ratio() {
     assert_eq!(model.datasets.len(), 2);
     let alpha = &model.datasets[0];
     assert_eq!(alpha.rows.len(), 4);
+    // The dynamic rows read their record file back; the typed ones have none.
+    for r in &alpha.rows {
+        assert_eq!(
+            r.stream.is_some(),
+            r.path == "dynamic",
+            "{}",
+            r.implementation
+        );
+    }
     let slow = alpha
         .rows
         .iter()

@@ -9,5 +9,6 @@ mod fuzz_layout;
 mod pickle_cpython;
 mod properties;
 mod regressions;
+mod streams;
 mod struct_cpython;
 mod struct_properties;

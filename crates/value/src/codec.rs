@@ -247,6 +247,18 @@ pub trait Codec: Send + Sync {
             self.id()
         )))
     }
+
+    /// Every record of a whole stream, read from `from`: by default
+    /// [`crate::stream::Records`] over [`Codec::read_record`]
+    /// ([`crate::stream::read_source`]). A codec served by another process
+    /// (a testee) sends the pieces, or the file's path, to its own reader.
+    /// `Err` only for a breakdown of the implementation.
+    fn read_stream(
+        &self,
+        from: &crate::stream::Source,
+    ) -> Result<crate::stream::Reading, CodecError> {
+        crate::stream::read_source(self, from)
+    }
 }
 
 /// A shared codec, as registries and runs hold them.

@@ -47,6 +47,7 @@ use crate::codec::{Codec, CodecError};
 use crate::value::Value;
 use std::fmt;
 use std::io::{self, BufRead, Read, Write};
+use std::path::Path;
 
 /// How a format lays out many values in one file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -120,7 +121,11 @@ impl std::error::Error for StreamError {}
 /// The codec's encode error, an encoding that does not fit the framing (a
 /// newline inside a line, a fixed record of another size), or the writer's
 /// error.
-pub fn write_record(codec: &dyn Codec, v: &Value, w: &mut dyn Write) -> Result<(), CodecError> {
+pub fn write_record<C: Codec + ?Sized>(
+    codec: &C,
+    v: &Value,
+    w: &mut dyn Write,
+) -> Result<(), CodecError> {
     let Some(framing) = codec.framing() else {
         return Err(no_stream(codec));
     };
@@ -162,7 +167,7 @@ pub fn write_record(codec: &dyn Codec, v: &Value, w: &mut dyn Write) -> Result<(
     }
 }
 
-fn no_stream(codec: &dyn Codec) -> CodecError {
+fn no_stream<C: Codec + ?Sized>(codec: &C) -> CodecError {
     CodecError::unsupported(format!("{} reads no record streams", codec.id()))
 }
 
@@ -195,15 +200,15 @@ impl<R: BufRead> BufRead for Counted<R> {
 /// the first `Err` (a truncated or malformed record, or the reader's own
 /// error) ends it. A clean end of input between records ends it without
 /// one.
-pub struct Records<'a, R> {
-    codec: &'a dyn Codec,
+pub struct Records<'a, C: ?Sized, R> {
+    codec: &'a C,
     r: Counted<R>,
     done: bool,
 }
 
-impl<'a, R: BufRead> Records<'a, R> {
+impl<'a, C: Codec + ?Sized, R: BufRead> Records<'a, C, R> {
     /// The records `codec` reads from `r`.
-    pub fn new(codec: &'a dyn Codec, r: R) -> Self {
+    pub fn new(codec: &'a C, r: R) -> Self {
         Records {
             codec,
             r: Counted { inner: r, pos: 0 },
@@ -232,7 +237,7 @@ impl<'a, R: BufRead> Records<'a, R> {
     }
 }
 
-impl<R: BufRead> Iterator for Records<'_, R> {
+impl<C: Codec + ?Sized, R: BufRead> Iterator for Records<'_, C, R> {
     type Item = Result<Record, StreamError>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -262,6 +267,169 @@ impl<R: BufRead> Iterator for Records<'_, R> {
                 Some(Err(StreamError { offset, error }))
             }
         }
+    }
+}
+
+/// Where a stream comes from, as [`Codec::read_stream`] reads it.
+#[derive(Clone, Copy, Debug)]
+pub enum Source<'a> {
+    /// A file, opened in binary mode and read through a buffered reader.
+    File(&'a Path),
+    /// Bytes that arrive in pieces (a socket, a pipe): see [`Pieces`].
+    Pieces {
+        /// The bytes.
+        data: &'a [u8],
+        /// The size of each read (at least 1); the last repeats.
+        sizes: &'a [usize],
+        /// Every read first fails with `Interrupted` (a signal); a
+        /// testee's reader cannot see this one.
+        interrupt: bool,
+    },
+}
+
+/// What reading a whole stream gave: its records, and the error that
+/// ended it (`None`: a clean end of input).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    /// The complete records, in order.
+    pub records: Vec<Record>,
+    /// Why the stream ended early, if it did.
+    pub end: Option<StreamError>,
+}
+
+impl fmt::Display for Reading {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} record(s)", self.records.len())?;
+        for (i, r) in self.records.iter().enumerate() {
+            let sep = if i == 0 { ": " } else { ", " };
+            write!(
+                f,
+                "{sep}{}@{:#x}",
+                crate::notation::print(&r.value),
+                r.offset
+            )?;
+        }
+        match &self.end {
+            None => f.write_str("; then end of input"),
+            Some(e) => write!(f, "; then error at {:#x} ({})", e.offset, e.error),
+        }
+    }
+}
+
+/// Every record `codec` reads from `from` with [`Records`]: what
+/// [`Codec::read_stream`] does unless a codec reads streams elsewhere (a
+/// testee, in its own process).
+///
+/// # Errors
+///
+/// Only a breakdown of the implementation ([`crate::ErrorKind::is_failure`]):
+/// a refusal ends the reading instead.
+pub fn read_source<C: Codec + ?Sized>(codec: &C, from: &Source) -> Result<Reading, CodecError> {
+    match from {
+        Source::File(path) => match std::fs::File::open(path) {
+            Ok(f) => collect(Records::new(codec, io::BufReader::new(f))),
+            Err(e) => Ok(Reading {
+                records: Vec::new(),
+                end: Some(StreamError {
+                    offset: 0,
+                    error: CodecError::syntax(format!("opening {}: {e}", path.display())),
+                }),
+            }),
+        },
+        Source::Pieces {
+            data,
+            sizes,
+            interrupt,
+        } => {
+            let pieces = Pieces::new(data, sizes.to_vec(), *interrupt);
+            collect(Records::new(codec, io::BufReader::new(pieces)))
+        }
+    }
+}
+
+fn collect(
+    records: impl Iterator<Item = Result<Record, StreamError>>,
+) -> Result<Reading, CodecError> {
+    let mut out = Reading {
+        records: Vec::new(),
+        end: None,
+    };
+    for r in records {
+        match r {
+            Ok(rec) => out.records.push(rec),
+            // A testee that died mid-stream is a breakdown, not an end.
+            Err(e) if e.error.kind.is_failure() => return Err(e.error),
+            Err(e) => out.end = Some(e),
+        }
+    }
+    Ok(out)
+}
+
+/// A reader over bytes that hands them out in given piece sizes (the last
+/// repeated), optionally failing with `Interrupted` before each piece: a
+/// socket, a pipe, a file read in pieces.
+pub struct Pieces<'a> {
+    data: &'a [u8],
+    sizes: Vec<usize>,
+    next: usize,
+    interrupt: bool,
+    interrupted: bool,
+}
+
+impl<'a> Pieces<'a> {
+    /// `data` in pieces of `sizes` (each at least 1; the last repeats).
+    pub fn new(data: &'a [u8], sizes: Vec<usize>, interrupt: bool) -> Self {
+        Pieces {
+            data,
+            sizes,
+            next: 0,
+            interrupt,
+            interrupted: false,
+        }
+    }
+
+    /// The pieces themselves, as a testee is sent them.
+    pub fn split(data: &'a [u8], sizes: &[usize]) -> Vec<&'a [u8]> {
+        let mut out = Vec::new();
+        let mut rest = data;
+        let mut i = 0;
+        while !rest.is_empty() {
+            let n = sizes
+                .get(i)
+                .or(sizes.last())
+                .copied()
+                .unwrap_or(usize::MAX)
+                .clamp(1, rest.len());
+            out.push(&rest[..n]);
+            rest = &rest[n..];
+            i += 1;
+        }
+        out
+    }
+}
+
+impl Read for Pieces<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.data.is_empty() || buf.is_empty() {
+            return Ok(0);
+        }
+        if self.interrupt && !self.interrupted {
+            self.interrupted = true;
+            return Err(io::Error::from(io::ErrorKind::Interrupted));
+        }
+        self.interrupted = false;
+        let size = self
+            .sizes
+            .get(self.next)
+            .or(self.sizes.last())
+            .copied()
+            .unwrap_or(usize::MAX)
+            .max(1);
+        self.next += 1;
+        let n = size.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
     }
 }
 
@@ -307,4 +475,34 @@ pub fn read_payload(r: &mut dyn BufRead, len: u64) -> Result<Vec<u8>, CodecError
         )));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_hand_out_what_they_are_told() {
+        let data: Vec<u8> = (0..10).collect();
+        let mut r = Pieces::new(&data, vec![3, 1], true);
+        let mut buf = [0u8; 8];
+        assert_eq!(
+            r.read(&mut buf).unwrap_err().kind(),
+            io::ErrorKind::Interrupted
+        );
+        assert_eq!(r.read(&mut buf).unwrap(), 3);
+        assert!(r.read(&mut buf).is_err());
+        assert_eq!(r.read(&mut buf).unwrap(), 1);
+        let mut all = Vec::new();
+        Pieces::new(&data, vec![4], false)
+            .read_to_end(&mut all)
+            .unwrap();
+        assert_eq!(all, data);
+        let split = Pieces::split(&data, &[3, 1]);
+        assert_eq!(
+            split.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            [3, 1, 1, 1, 1, 1, 1, 1]
+        );
+        assert_eq!(Pieces::split(&data, &[usize::MAX]).len(), 1);
+    }
 }

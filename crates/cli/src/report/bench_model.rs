@@ -66,6 +66,9 @@ pub struct RowReport {
     pub path: String,
     pub encode: Timing,
     pub decode: Timing,
+    /// Reading every message back from one record file (a codec that reads
+    /// streams): the time, and the records in the file.
+    pub stream: Option<(Timing, u64)>,
     pub size: u64,
     /// (zstd level, bytes); empty for the Python rows.
     pub zstd: Vec<(i32, u64)>,
@@ -252,11 +255,19 @@ pub fn load(inputs: &Inputs) -> Result<Model, Refused> {
             else {
                 continue;
             };
+            let stream = match &r.stream {
+                Some(file) => match timed("stream", &label) {
+                    Some(t) => Some((t, file.records)),
+                    None => continue,
+                },
+                None => None,
+            };
             rows.push((
                 r.codec.clone(),
                 r.path.name().to_string(),
                 encode,
                 decode,
+                stream,
                 r.size,
                 r.zstd.clone(),
             ));
@@ -281,6 +292,7 @@ pub fn load(inputs: &Inputs) -> Result<Model, Refused> {
                         "python".to_string(),
                         r.encode,
                         r.decode,
+                        None,
                         r.size,
                         Vec::new(),
                     ));
@@ -335,7 +347,15 @@ pub fn load(inputs: &Inputs) -> Result<Model, Refused> {
     })
 }
 
-type RawRow = (String, String, Timing, Timing, u64, Vec<(i32, u64)>);
+type RawRow = (
+    String,
+    String,
+    Timing,
+    Timing,
+    Option<(Timing, u64)>,
+    u64,
+    Vec<(i32, u64)>,
+);
 
 /// The rows with their ratios; "best" is always over the Rust rows, so the
 /// Python baseline is measured against what Rust achieves.
@@ -343,15 +363,16 @@ fn finish(rows: &[RawRow], rust: &[RawRow], memcpy: Timing, raw: u64) -> Vec<Row
     let best = |f: &dyn Fn(&RawRow) -> f64| rust.iter().map(f).fold(f64::INFINITY, f64::min);
     let best_enc = best(&|r| r.2.median_ns);
     let best_dec = best(&|r| r.3.median_ns);
-    let best_size = best(&|r| r.4 as f64);
+    let best_size = best(&|r| r.5 as f64);
     let raw = raw.max(1) as f64;
     rows.iter()
         .map(
-            |(implementation, path, encode, decode, size, zstd)| RowReport {
+            |(implementation, path, encode, decode, stream, size, zstd)| RowReport {
                 implementation: implementation.clone(),
                 path: path.clone(),
                 encode: *encode,
                 decode: *decode,
+                stream: *stream,
                 size: *size,
                 zstd: zstd.clone(),
                 encode_vs_best: encode.median_ns / best_enc,

@@ -10,13 +10,14 @@ use crossfmt_bench::records::Timing;
 use html_escape::encode_text;
 use std::fmt::Write;
 
-pub const HEADER: [&str; 16] = [
+pub const HEADER: [&str; 17] = [
     "implementation",
     "path",
     "encode",
     "encode spread",
     "decode",
     "decode spread",
+    "read from a record file",
     "size",
     "zstd-3",
     "zstd-19",
@@ -73,6 +74,15 @@ fn row_cells(r: &RowReport) -> Vec<String> {
         spread(&r.encode),
         duration(r.decode.median_ns),
         spread(&r.decode),
+        match r.stream {
+            Some((t, records)) => format!(
+                "{} ({} records, {} decode)",
+                duration(t.median_ns),
+                records,
+                ratio(t.median_ns / r.decode.median_ns)
+            ),
+            None => "–".into(),
+        },
         r.size.to_string(),
         zstd(r, 3),
         zstd(r, 19),
@@ -97,6 +107,7 @@ pub fn dataset_table(ds: &DatasetReport) -> [Vec<Vec<String>>; 3] {
         spread(m),
         duration(m.median_ns),
         spread(m),
+        "–".into(),
         ds.raw_size.to_string(),
         "–".into(),
         "–".into(),

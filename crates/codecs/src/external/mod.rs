@@ -10,6 +10,7 @@ pub mod wire;
 
 use crate::Registry;
 use crossfmt_value::caps::Caps;
+use crossfmt_value::stream::{self, Framing, Pieces, Reading, Record, Source, StreamError};
 use crossfmt_value::value::Value;
 use crossfmt_value::{Codec, CodecError, CodecRef, ErrorKind, Format};
 use process::{Parsed, Testee};
@@ -100,6 +101,15 @@ pub fn start_testee(command: &str, limits: Limits) -> Result<Started, String> {
                 continue;
             }
         };
+        let framing = match c.framing.as_ref().map(framing_from_json).transpose() {
+            Ok(f) => f,
+            Err(e) => {
+                return Err(format!(
+                    "testee `{command}`: codec {:?}: framing: {e}",
+                    c.id
+                ))
+            }
+        };
         codecs.push(Arc::new(ExternalCodec {
             testee: Arc::clone(&testee),
             id: c.id,
@@ -107,6 +117,7 @@ pub fn start_testee(command: &str, limits: Limits) -> Result<Started, String> {
             caps: c.caps,
             schemas: c.schemas,
             schema: None,
+            framing,
         }));
     }
     Ok(Started {
@@ -192,6 +203,34 @@ struct Announced {
     caps: Caps,
     #[serde(default)]
     schemas: bool,
+    /// The stream extension: how its records are laid out.
+    #[serde(default)]
+    framing: Option<Json>,
+}
+
+/// A framing as the protocol spells it: `"concatenated"`, `"lines"`,
+/// `"length-delimited"`, or `{"fixed": <size>}`.
+pub fn framing_json(f: Framing) -> Json {
+    match f {
+        Framing::Concatenated => json!("concatenated"),
+        Framing::Lines => json!("lines"),
+        Framing::LengthDelimited => json!("length-delimited"),
+        Framing::Fixed(n) => json!({ "fixed": n }),
+    }
+}
+
+fn framing_from_json(j: &Json) -> Result<Framing, String> {
+    match j.as_str() {
+        Some("concatenated") => Ok(Framing::Concatenated),
+        Some("lines") => Ok(Framing::Lines),
+        Some("length-delimited") => Ok(Framing::LengthDelimited),
+        _ => match j.get("fixed").and_then(Json::as_u64) {
+            Some(n) if n > 0 => Ok(Framing::Fixed(n as usize)),
+            _ => Err(format!(
+                "{j} is none of \"concatenated\", \"lines\", \"length-delimited\", {{\"fixed\": <size>}}"
+            )),
+        },
+    }
 }
 
 /// One codec of a testee. Clones share the process; requests are serialised.
@@ -202,6 +241,7 @@ pub struct ExternalCodec {
     caps: Caps,
     schemas: bool,
     schema: Option<String>,
+    framing: Option<Framing>,
 }
 
 impl ExternalCodec {
@@ -278,8 +318,85 @@ impl Codec for ExternalCodec {
             caps: self.caps,
             schemas: true,
             schema: Some(schema.to_string()),
+            framing: self.framing,
         }))
     }
+
+    fn framing(&self) -> Option<Framing> {
+        self.framing
+    }
+
+    /// The stream extension: the pieces (or the file's path) go to the
+    /// testee, whose own streaming reader reads them; `Interrupted` is a
+    /// notion of Rust's readers that no other process sees.
+    fn read_stream(&self, from: &Source) -> Result<Reading, CodecError> {
+        if self.framing.is_none() {
+            return stream::read_source(self, from);
+        }
+        let req = match from {
+            Source::File(path) => self.request("read_stream", "file", json!(path)),
+            Source::Pieces { data, sizes, .. } => {
+                let pieces: Vec<String> = Pieces::split(data, sizes)
+                    .into_iter()
+                    .map(hex::encode)
+                    .collect();
+                self.request("read_stream", "pieces", json!(pieces))
+            }
+        };
+        let answered = self.testee.request(&req, |r| {
+            answer(r, "records", "records", |records| {
+                reading_from_json(records, r.get("end"))
+            })
+        });
+        match answered {
+            // A testee that refuses the whole request read nothing.
+            Err(e) if !e.kind.is_failure() => Ok(Reading {
+                records: Vec::new(),
+                end: Some(StreamError {
+                    offset: 0,
+                    error: e,
+                }),
+            }),
+            other => other,
+        }
+    }
+}
+
+fn reading_from_json(records: &Json, end: Option<&Json>) -> Result<Reading, String> {
+    let number = |j: &Json, key: &str, at: &str| {
+        j.get(key)
+            .and_then(Json::as_u64)
+            .ok_or_else(|| format!("{at}: no {key:?} number"))
+    };
+    let list = records
+        .as_array()
+        .ok_or_else(|| format!("records is not an array: {records}"))?;
+    let mut out = Vec::with_capacity(list.len());
+    for (i, r) in list.iter().enumerate() {
+        let at = format!("records[{i}]");
+        let value = r
+            .get("value")
+            .ok_or_else(|| format!("{at}: no value"))
+            .and_then(|v| vj::from_vj(v).map_err(|e| format!("{at}: {e}")))?;
+        out.push(Record {
+            offset: number(r, "offset", &at)?,
+            len: number(r, "len", &at)?,
+            value,
+        });
+    }
+    let end = match end {
+        None | Some(Json::Null) => None,
+        Some(e) => {
+            let offset = number(e, "offset", "end")?;
+            // The end is an error response with an offset.
+            let error = match answer(e, "", "", |_| Ok(()))? {
+                Err(error) => error,
+                Ok(()) => return Err(format!("end is not an error: {e}")),
+            };
+            Some(StreamError { offset, error })
+        }
+    };
+    Ok(Reading { records: out, end })
 }
 
 /// Reads a response: `{"ok": <ok>, <field>: ...}` through `read`, or an

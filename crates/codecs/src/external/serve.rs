@@ -10,6 +10,7 @@
 use super::{vj, wire};
 use crate::Registry;
 use crossfmt_value::guard::{self, Outcome};
+use crossfmt_value::stream::{Reading, Source};
 use crossfmt_value::{Codec, CodecError, CodecRef, ErrorKind};
 use serde_json::{json, Value as Json};
 use std::io::{Read, Write};
@@ -81,8 +82,63 @@ fn respond(registry: &Registry, request: &Json) -> Result<Json, String> {
                 Err(e) => refusal(&e),
             })
         }
+        "read_stream" => {
+            let reading = match (request.get("pieces"), request.get("file")) {
+                (Some(pieces), _) => {
+                    let pieces = pieces
+                        .as_array()
+                        .ok_or_else(|| format!("pieces is not an array in {request}"))?;
+                    let mut data = Vec::new();
+                    let mut sizes = Vec::new();
+                    for p in pieces {
+                        let p = p
+                            .as_str()
+                            .ok_or_else(|| format!("a piece is not a string: {p}"))?;
+                        let bytes = hex::decode(p).map_err(|e| format!("piece: {e}"))?;
+                        sizes.push(bytes.len());
+                        data.extend(bytes);
+                    }
+                    let from = Source::Pieces {
+                        data: &data,
+                        sizes: &sizes,
+                        interrupt: false,
+                    };
+                    guard::contain(|| codec.read_stream(&from))
+                }
+                (None, Some(file)) => {
+                    let path = file
+                        .as_str()
+                        .ok_or_else(|| format!("file is not a string in {request}"))?;
+                    guard::contain(|| codec.read_stream(&Source::File(path.as_ref())))
+                }
+                (None, None) => {
+                    return Err(format!("read_stream without pieces or file: {request}"))
+                }
+            };
+            Ok(match settle(&codec, reading) {
+                Ok(r) => reading_json(&r),
+                Err(e) => refusal(&e),
+            })
+        }
         other => Err(format!("unknown op {other:?}")),
     }
+}
+
+fn reading_json(r: &Reading) -> Json {
+    let records: Vec<Json> = r
+        .records
+        .iter()
+        .map(|rec| json!({"offset": rec.offset, "len": rec.len, "value": vj::to_vj(&rec.value)}))
+        .collect();
+    let end = match &r.end {
+        None => Json::Null,
+        Some(e) => {
+            let mut j = refusal(&e.error);
+            j["offset"] = json!(e.offset);
+            j
+        }
+    };
+    json!({"ok": "records", "records": records, "end": end})
 }
 
 fn hello(registry: &Registry, protocol: &Json) -> Result<Json, String> {
@@ -100,6 +156,7 @@ fn hello(registry: &Registry, protocol: &Json) -> Result<Json, String> {
                 // Built-in codecs are not schema-driven (`Codec::for_schema`
                 // refuses); a request naming a schema gets that refusal.
                 "schemas": false,
+                "framing": c.framing().map(super::framing_json),
             })
         })
         .collect();

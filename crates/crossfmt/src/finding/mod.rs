@@ -228,28 +228,8 @@ pub enum Seen {
 }
 
 /// Records read from a stream, as a finding keeps them: each record's
-/// offset and value, then how the stream ended.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Records {
-    /// Offset and value of each record, in order.
-    pub records: Vec<(u64, Value)>,
-    /// The error that ended the stream, or `None` for a clean end of input.
-    pub end: Option<crate::stream::StreamError>,
-}
-
-impl fmt::Display for Records {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} record(s)", self.records.len())?;
-        for (i, (at, v)) in self.records.iter().enumerate() {
-            let sep = if i == 0 { ": " } else { ", " };
-            write!(f, "{sep}{}@{at:#x}", notation::print(v))?;
-        }
-        match &self.end {
-            None => f.write_str("; then end of input"),
-            Some(e) => write!(f, "; then error at {:#x} ({})", e.offset, e.error),
-        }
-    }
-}
+/// offset, length and value, then how the stream ended.
+pub use crate::stream::Reading as Records;
 
 impl Seen {
     /// A decode's outcome.
