@@ -28,3 +28,4 @@ $PY struct_cpython.py
 ref="$(source "$repo/conformance/testees/python/venv.sh" && echo "$venv/bin/python")"
 "$ref" pickle_cpython.py
 "$ref" protobuf_python.py
+"$ref" streams_python.py

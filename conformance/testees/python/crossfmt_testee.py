@@ -264,7 +264,7 @@ class _Server:
         if op == "hello":
             if request.get("protocol") != PROTOCOL:
                 raise _Refusal("unsupported", f"protocol {request.get('protocol')!r}: this testee speaks {PROTOCOL}")
-            return {"ok": "hello", "name": self.name, "version": self.version,
+            return {"ok": "hello", "name": self.name, "version": self.version, "extensions": {"stream": 1},
                     "codecs": [{"id": c.id, "format": c.format, "caps": c.caps, "schemas": c.schemas,
                                 "framing": c.framing}
                                for c in self.codecs.values()]}

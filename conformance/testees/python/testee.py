@@ -57,6 +57,7 @@ class Server:
             "ok": "hello",
             "name": "python-reference",
             "version": versions(),
+            "extensions": {"stream": 1},
             "codecs": [
                 {"id": c.id, "format": c.format, "caps": c.caps, "schemas": c.schemas,
                  "framing": getattr(c, "framing", None)}

@@ -81,6 +81,16 @@ pub fn start_testee(command: &str, limits: Limits) -> Result<Started, String> {
     require_caps_fields(command, &hello)?;
     let hello: Hello = serde_json::from_value(hello)
         .map_err(|e| format!("testee `{command}`: malformed hello: {e}"))?;
+    let streams = match hello.extensions.get("stream") {
+        None | Some(&STREAM_EXTENSION) => true,
+        Some(v) => {
+            eprintln!(
+                "crossfmt: warning: testee `{command}` speaks version {v} of the stream \
+                 extension, crossfmt {STREAM_EXTENSION}: its codecs are not read as streams"
+            );
+            false
+        }
+    };
     let testee = Arc::new(testee);
     let mut seen = BTreeSet::new();
     let mut codecs: Vec<CodecRef> = Vec::new();
@@ -101,7 +111,13 @@ pub fn start_testee(command: &str, limits: Limits) -> Result<Started, String> {
                 continue;
             }
         };
-        let framing = match c.framing.as_ref().map(framing_from_json).transpose() {
+        let framing = match c
+            .framing
+            .as_ref()
+            .filter(|_| streams)
+            .map(framing_from_json)
+            .transpose()
+        {
             Ok(f) => f,
             Err(e) => {
                 return Err(format!(
@@ -194,7 +210,13 @@ struct Hello {
     #[serde(default)]
     version: String,
     codecs: Vec<Announced>,
+    /// Optional protocol extensions and the version of each it speaks.
+    #[serde(default)]
+    extensions: std::collections::BTreeMap<String, u64>,
 }
+
+/// The version of the stream extension (`read_stream`) crossfmt speaks.
+pub const STREAM_EXTENSION: u64 = 1;
 
 #[derive(Deserialize)]
 struct Announced {

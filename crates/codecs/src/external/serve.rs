@@ -165,6 +165,7 @@ fn hello(registry: &Registry, protocol: &Json) -> Result<Json, String> {
         "name": "crossfmt",
         "version": concat!("crossfmt ", env!("CARGO_PKG_VERSION")),
         "codecs": codecs,
+        "extensions": {"stream": super::STREAM_EXTENSION},
     }))
 }
 

@@ -53,6 +53,18 @@ pub enum Test {
         /// `None`: encoding must fail. `Some`: every acceptable encoding.
         encodings: Option<Vec<Vec<u8>>>,
     },
+    /// Read these bytes as a record stream ([`Codec::read_stream`]), whole
+    /// and a byte at a time.
+    Stream {
+        /// The stream.
+        input: Vec<u8>,
+        /// The value of each complete record, in order.
+        records: Vec<Value>,
+        /// `None`: the stream ends cleanly after them; `Some(k)`: then an
+        /// error naming offset `k`, where the record that cannot be read
+        /// starts.
+        error_at: Option<u64>,
+    },
 }
 
 /// How one case ended for one implementation.
@@ -203,6 +215,137 @@ pub fn run(codec: &dyn Codec, test: &Test) -> CaseOutcome {
             value,
         } => decode(codec, input, *expect, value.as_ref()),
         Test::Encode { value, encodings } => encode(codec, value, encodings.as_deref()),
+        Test::Stream {
+            input,
+            records,
+            error_at,
+        } => stream(codec, input, records, *error_at),
+    }
+}
+
+/// Reads `input` as a record stream, whole and then a byte at a time, and
+/// judges the records and the end against the case: a record read as
+/// another value, or a clean end or error at another offset than the
+/// case's, fails it.
+pub fn stream(
+    codec: &dyn Codec,
+    input: &[u8],
+    records: &[Value],
+    error_at: Option<u64>,
+) -> CaseOutcome {
+    if codec.framing().is_none() {
+        return CaseOutcome::skipped(format!("{} reads no record streams", codec.id()));
+    }
+    if let Some(why) = records.iter().find_map(|v| codec.unsupported(v)) {
+        return CaseOutcome::skipped(why);
+    }
+    let caps = codec.caps();
+    let want: Vec<Value> = records.iter().map(|v| caps.normalise(v)).collect();
+    let expected = format!(
+        "{} record(s), then {}",
+        want.len(),
+        error_at.map_or("a clean end".to_string(), |k| format!(
+            "an error at offset {k}"
+        ))
+    );
+    for (sizes, how) in [(usize::MAX, "read whole"), (1, "read a byte at a time")] {
+        let from = crate::stream::Source::Pieces {
+            data: input,
+            sizes: &[sizes],
+            interrupt: false,
+        };
+        let outcome = super::contain(|| codec.read_stream(&from));
+        if let Some(o) = breakdown(&outcome) {
+            return o.expected(expected).actual(describe_stream(&outcome));
+        }
+        let r = match outcome {
+            Outcome::Ok(r) => r,
+            Outcome::Rejected(e) => return rejected(&e).expected(expected),
+            Outcome::Panicked(_) | Outcome::Failed(_) => {
+                unreachable!("breakdowns are judged first")
+            }
+        };
+        let actual = r.to_string();
+        let got: Vec<Value> = r.records.iter().map(|x| caps.unordered(&x.value)).collect();
+        let fail = |kind, class: String, what: String| {
+            CaseOutcome::new(kind, class, format!("{how}: {what}"))
+                .expected(expected.clone())
+                .actual(actual.clone())
+        };
+        if let Some((i, (w, g))) = want.iter().zip(&got).enumerate().find(|(_, (w, g))| w != g) {
+            let d = crate::diff::first(w, g);
+            let class = d.as_ref().map(|d| d.class()).unwrap_or_default();
+            let what = d.map_or(String::new(), |d| d.to_string());
+            return fail(
+                OutcomeKind::WrongValue,
+                class,
+                format!("record {i}: {what}"),
+            );
+        }
+        if got.len() > want.len() {
+            return fail(
+                OutcomeKind::FalseAccept,
+                "more-records".into(),
+                format!("{} records where the case has {}", got.len(), want.len()),
+            );
+        }
+        match (&r.end, error_at) {
+            (Some(e), _) if got.len() < want.len() => {
+                if e.error.kind == ErrorKind::Unsupported {
+                    return CaseOutcome::skipped(format!(
+                        "the codec reports a record unsupported ({})",
+                        e.error
+                    ));
+                }
+                return fail(
+                    OutcomeKind::FalseReject,
+                    error_class(&e.error),
+                    format!("record {} at offset {}: {}", got.len(), e.offset, e.error),
+                );
+            }
+            (None, _) if got.len() < want.len() => {
+                return fail(
+                    OutcomeKind::FalseReject,
+                    "fewer-records".into(),
+                    format!("{} records where the case has {}", got.len(), want.len()),
+                );
+            }
+            (None, Some(k)) => {
+                return fail(
+                    OutcomeKind::FalseAccept,
+                    "silent-end".into(),
+                    format!("a clean end where the record at offset {k} cannot be read"),
+                );
+            }
+            (Some(e), None) => {
+                return fail(
+                    OutcomeKind::FalseReject,
+                    error_class(&e.error),
+                    format!("an error after the last record: {e}"),
+                );
+            }
+            (Some(e), Some(k)) if e.offset != k => {
+                return fail(
+                    OutcomeKind::WrongValue,
+                    "error-offset".into(),
+                    format!(
+                        "the error names offset {} where the cut record starts at {k}",
+                        e.offset
+                    ),
+                );
+            }
+            _ => {}
+        }
+    }
+    CaseOutcome::pass()
+}
+
+fn describe_stream(o: &Outcome<crate::stream::Reading>) -> String {
+    match o {
+        Outcome::Ok(r) => r.to_string(),
+        Outcome::Rejected(e) => format!("error ({e})"),
+        Outcome::Panicked(p) => format!("panic: {p}"),
+        Outcome::Failed(e) => format!("failed: {e}"),
     }
 }
 

@@ -42,6 +42,8 @@ pub enum Op {
     Decode,
     /// Encoding a value.
     Encode,
+    /// Reading a record stream.
+    Stream,
 }
 
 impl Op {
@@ -50,6 +52,7 @@ impl Op {
         match self {
             Op::Decode => "decode",
             Op::Encode => "encode",
+            Op::Stream => "stream",
         }
     }
 }
@@ -80,6 +83,9 @@ struct RawCase {
     encodings: Option<Vec<String>>,
     canonical: Option<String>,
     note: Option<String>,
+    records: Option<Vec<String>>,
+    #[serde(rename = "error-at")]
+    error_at: Option<u64>,
 }
 
 /// A validated case.
@@ -111,13 +117,14 @@ impl Case {
         match self.test {
             Test::Decode { .. } => Op::Decode,
             Test::Encode { .. } => Op::Encode,
+            Test::Stream { .. } => Op::Stream,
         }
     }
 
     /// The bytes a decode case feeds the codec, as hex; empty for encode cases.
     pub fn input_hex(&self) -> String {
         match &self.test {
-            Test::Decode { input, .. } => hex::encode(input),
+            Test::Decode { input, .. } | Test::Stream { input, .. } => hex::encode(input),
             Test::Encode { .. } => String::new(),
         }
     }
@@ -146,6 +153,13 @@ impl Case {
             Test::Encode {
                 encodings: None, ..
             } => "reject".to_string(),
+            Test::Stream {
+                records, error_at, ..
+            } => {
+                let shown: Vec<String> = records.iter().map(notation::print_short).collect();
+                let end = error_at.map_or("end".to_string(), |k| format!("error at {k}"));
+                format!("records [{}], then {end}", shown.join(", "))
+            }
         }
     }
 }
@@ -274,6 +288,9 @@ fn validate(suite: &str, rc: RawCase) -> Result<Case, String> {
             FORMATS.join(", ")
         ));
     }
+    if rc.op != Op::Stream && (rc.records.is_some() || rc.error_at.is_some()) {
+        return Err("records/error-at belong to stream cases".to_string());
+    }
     let test = match rc.op {
         Op::Decode => {
             if rc.encodings.is_some() || rc.canonical.is_some() {
@@ -323,6 +340,26 @@ fn validate(suite: &str, rc: RawCase) -> Result<Case, String> {
                 }
             };
             Test::Encode { value, encodings }
+        }
+        Op::Stream => {
+            if rc.expect.is_some() || rc.value.is_some() || rc.encodings.is_some() {
+                return Err("a stream case takes input, records and error-at".to_string());
+            }
+            let input = parse_hex("input", rc.input.as_deref().ok_or("stream needs input")?)?;
+            let records = rc
+                .records
+                .ok_or("stream needs records")?
+                .iter()
+                .map(|r| parse_value(r))
+                .collect::<Result<Vec<_>, _>>()?;
+            if rc.error_at.is_some_and(|k| k > input.len() as u64) {
+                return Err("error-at is past the end of the input".to_string());
+            }
+            Test::Stream {
+                input,
+                records,
+                error_at: rc.error_at,
+            }
         }
     };
     Ok(Case {
@@ -436,5 +473,43 @@ mod tests {
             let e = parse(&format!("{enc}{tail}")).unwrap_err();
             assert!(e.contains(want), "{e} should contain {want}");
         }
+    }
+
+    #[test]
+    fn stream_shapes_are_checked() {
+        let head = r#"{"id": "s/t", "format": "msgpack", "source": "t", "level": "required", "op": "stream""#;
+        let s = parse(&format!(
+            r#"{head}, "input": "0102c1", "records": ["1", "2"], "error-at": 2}}"#
+        ))
+        .unwrap();
+        assert_eq!(
+            s.cases[0].test,
+            Test::Stream {
+                input: vec![1, 2, 0xc1],
+                records: vec![Value::Int(1), Value::Int(2)],
+                error_at: Some(2)
+            }
+        );
+        assert_eq!(s.cases[0].expectation(), "records [1, 2], then error at 2");
+        for (tail, want) in [
+            (r#", "input": "01"}"#, "stream needs records"),
+            (r#", "records": ["1"]}"#, "stream needs input"),
+            (
+                r#", "input": "01", "records": ["1"], "error-at": 2}"#,
+                "past the end",
+            ),
+            (
+                r#", "input": "01", "records": ["1"], "expect": "accept"}"#,
+                "takes input, records",
+            ),
+        ] {
+            let e = parse(&format!("{head}{tail}")).unwrap_err();
+            assert!(e.contains(want), "{e} should contain {want}");
+        }
+        let decode_with_records =
+            DECODE.replace(r#""value": "1""#, r#""value": "1", "records": ["1"]"#);
+        assert!(parse(&decode_with_records)
+            .unwrap_err()
+            .contains("belong to stream cases"));
     }
 }
