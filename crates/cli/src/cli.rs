@@ -759,7 +759,7 @@ fn cmd_check_list() -> ExitCode {
 
 /// The codecs named by `ids`, in order: a testee's codec (from `--testee` or
 /// an `external:CMD` among the ids), a built-in, or a `pystruct:<format>`.
-fn resolve_codecs(ids: &[String], testees: &[String]) -> Result<Vec<CodecRef>> {
+pub(crate) fn resolve_codecs(ids: &[String], testees: &[String]) -> Result<Vec<CodecRef>> {
     use crossfmt::codecs::external;
     let (external_args, ids): (Vec<&String>, Vec<&String>) =
         ids.iter().partition(|c| c.starts_with("external:"));

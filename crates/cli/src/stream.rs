@@ -3,7 +3,7 @@
 //! file larger than memory streams in constant memory.
 
 use anyhow::{anyhow, bail, Context, Result};
-use crossfmt::stream::Records;
+use crossfmt::stream::{Record, Records, Source, StreamError};
 use crossfmt::{notation, CodecRef, Format, Registry};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::PathBuf;
@@ -33,9 +33,14 @@ pub struct StreamArgs {
     /// The format: its first implementation that reads streams reads it.
     #[arg(long, short, required_unless_present = "codec")]
     format: Option<Format>,
-    /// The codec that reads it (`crossfmt codecs` lists them).
+    /// The codec that reads it (`crossfmt codecs` lists them; with
+    /// `--testee`, also the testee's).
     #[arg(long, conflicts_with = "format")]
     codec: Option<String>,
+    /// Start CMD as a testee (conformance/PROTOCOL.md, stream extension):
+    /// `--codec` can then name its codec, whose own reader reads the file.
+    #[arg(long = "testee", value_name = "CMD", requires = "codec")]
+    testees: Vec<String>,
     /// List every record, not just the summary.
     #[arg(long)]
     records: bool,
@@ -47,11 +52,9 @@ pub struct StreamArgs {
 fn pick(args: &StreamArgs) -> Result<CodecRef> {
     let registry = Registry::builtin();
     let codec = match (&args.codec, args.format) {
-        (Some(id), _) => registry
-            .select(std::slice::from_ref(id))
-            .map_err(|e| anyhow!(e))?
-            .all()[0]
-            .clone(),
+        (Some(id), _) => {
+            crate::cli::resolve_codecs(std::slice::from_ref(id), &args.testees)?.remove(0)
+        }
         (None, Some(f)) => registry
             .of_format(f)
             .into_iter()
@@ -79,12 +82,33 @@ pub fn run(args: StreamArgs) -> Result<ExitCode> {
     crate::fuzz_driver::process::install_signal_handlers();
     let bar = crate::progress::bytes_bar(size);
     let mut out = BufWriter::new(std::io::stdout().lock());
-    let mut records = Records::new(codec.as_ref(), input);
+    // A testee's reader runs in its process, on the file itself: what it
+    // answers is listed the same way (held in memory on this side).
+    let mut records: Box<dyn Iterator<Item = Result<Record, StreamError>> + '_> =
+        if codec.testee().is_some() {
+            if args.file.as_os_str() == "-" {
+                bail!("a testee reads a file, not standard input");
+            }
+            let path =
+                std::fs::canonicalize(&args.file).with_context(|| format!("opening {name}"))?;
+            let reading = codec
+                .read_stream(&Source::File(&path))
+                .map_err(|e| anyhow!("{}: {e}", codec.id()))?;
+            Box::new(
+                reading
+                    .records
+                    .into_iter()
+                    .map(Ok)
+                    .chain(reading.end.map(Err)),
+            )
+        } else {
+            Box::new(Records::new(codec.as_ref(), input))
+        };
     let (mut count, mut largest, mut complete) = (0u64, 0u64, 0u64);
     let mut end = None;
     while args.limit.is_none_or(|n| count < n) {
         if crate::fuzz_driver::process::interrupted() {
-            end = Some(format!("interrupted at offset {:#x}", records.position()));
+            end = Some(format!("interrupted at offset {complete:#x}"));
             break;
         }
         match records.next() {
@@ -105,7 +129,7 @@ pub fn run(args: StreamArgs) -> Result<ExitCode> {
                     })?;
                 }
                 if count % 4096 == 0 {
-                    bar.set_position(records.position());
+                    bar.set_position(complete);
                 }
             }
             Some(Err(e)) => {

@@ -336,6 +336,27 @@ fn stream_lists_the_records_and_names_the_cut_one() {
     ] {
         assert!(stdout.contains(line), "{line:?} missing from:\n{stdout}");
     }
+    // The same file read by a testee's own reader (the built-in server).
+    let testee = format!("{} testee --codec msgpack/rmpv", crate::util::CROSSFMT);
+    let out = crossfmt()
+        .args([
+            "stream",
+            "--testee",
+            &testee,
+            "--codec",
+            "msgpack/rmpv",
+            "--records",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let through = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{through}");
+    assert!(
+        through.contains("0x00000005         3  [1, 2]"),
+        "{through}"
+    );
+    assert!(through.contains("error: record at offset 0x8"), "{through}");
     std::fs::write(&file, b"\x01\xa3abc").unwrap();
     let out = crossfmt()
         .args(["stream", "-f", "msgpack"])
