@@ -1,11 +1,14 @@
 //! A codec author's crate, kept outside crossfmt's workspace: a small
 //! hand-written MessagePack subset (nil, bool, integers, str, array, map)
-//! implementing `crossfmt_value::Codec`. `crossfmt init` sets it up like any
+//! implementing `crossfmt_value::Codec`, and reading values one after
+//! another from a stream (`framing`, `read_record`). `crossfmt init` sets it up like any
 //! other crate (CI does it on a copy: `.ci/outside`); crossfmt's own tests
 //! include this file to show the checks catch its planted bugs.
 
 use crossfmt_value::caps::{Caps, Duplicates, IntRange, MapKeys};
+use crossfmt_value::stream::Framing;
 use crossfmt_value::{Codec, CodecError, Format, Value};
+use std::io::BufRead;
 
 const MAX_DEPTH: usize = 64;
 
@@ -82,6 +85,7 @@ impl Codec for TinyMsgpack {
             b,
             pos: 0,
             bug: self.bug,
+            pos_truncated: false,
         };
         let v = r.value(0)?;
         if r.pos != b.len() {
@@ -91,6 +95,52 @@ impl Codec for TinyMsgpack {
             )));
         }
         Ok(v)
+    }
+
+    fn framing(&self) -> Option<Framing> {
+        Some(Framing::Concatenated)
+    }
+
+    /// Decodes from what the reader has buffered; when that ends inside the
+    /// record, keeps it and pulls the next piece. Only the record's own bytes
+    /// are consumed, so the next record starts where this one ended.
+    fn read_record(&self, r: &mut dyn BufRead) -> Result<Value, CodecError> {
+        let mut held: Vec<u8> = Vec::new();
+        loop {
+            let piece = loop {
+                match r.fill_buf() {
+                    Ok(p) => break p,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(CodecError::syntax(format!("reading: {e}"))),
+                }
+            };
+            if piece.is_empty() {
+                return Err(CodecError::syntax(format!(
+                    "the stream ends inside a record ({} bytes of it)",
+                    held.len()
+                )));
+            }
+            let before = held.len();
+            held.extend_from_slice(piece);
+            let mut reader = Reader {
+                b: &held,
+                pos: 0,
+                bug: self.bug,
+                pos_truncated: false,
+            };
+            match reader.value(0) {
+                Ok(v) => {
+                    let used = reader.pos - before;
+                    r.consume(used);
+                    return Ok(v);
+                }
+                Err(_) if reader.pos_truncated => {
+                    let n = held.len() - before;
+                    r.consume(n);
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 }
 
@@ -187,13 +237,20 @@ struct Reader<'a> {
     b: &'a [u8],
     pos: usize,
     bug: Bug,
+    /// Set when a read ran past the end of `b`: more bytes could complete it.
+    pos_truncated: bool,
 }
 
 impl Reader<'_> {
     fn take(&mut self, n: usize) -> Result<&[u8], CodecError> {
         let end = self.pos.checked_add(n).filter(|&e| e <= self.b.len());
-        let end =
-            end.ok_or_else(|| CodecError::syntax(format!("truncated at offset {}", self.b.len())))?;
+        let Some(end) = end else {
+            self.pos_truncated = true;
+            return Err(CodecError::syntax(format!(
+                "truncated at offset {}",
+                self.b.len()
+            )));
+        };
         let s = &self.b[self.pos..end];
         self.pos = end;
         Ok(s)

@@ -286,6 +286,8 @@ pub fn value_of(_target: &str, data: &[u8]) -> crate::Value {
     crate::Value::arbitrary(&mut Unstructured::new(data)).unwrap_or(crate::Value::Null)
 }
 
+/// Without the `arbitrary` feature a value-input target cannot read its
+/// input: a driver bug, so this panics naming the feature.
 #[cfg(not(feature = "arbitrary"))]
 pub fn value_of(target: &str, _data: &[u8]) -> crate::Value {
     panic!("fuzz target {target} reads a Value and needs crossfmt's `arbitrary` feature")
