@@ -161,6 +161,36 @@ fn a_zip_header_that_is_also_a_pickle_is_read_both_ways() {
 }
 
 #[test]
+fn many_appended_pickles_are_safe_and_a_payload_after_them_is_found() {
+    // 5000 records, each `pickle.dump` of a small dict (protocol 4), as a log
+    // written one row at a time: every one scanned, none a limit.
+    let record = b"\x80\x04\x95\x0a\x00\x00\x00\x00\x00\x00\x00}\x94\x8c\x01k\x94K\x07s.";
+    let mut log: Vec<u8> = record.repeat(5000);
+    let r = scan_bytes(
+        "log.pkl",
+        &log,
+        &Policy::default_policy(),
+        Limits::default(),
+    );
+    assert_eq!(r.verdict, Severity::Safe, "{:?}", r.findings.first());
+    // The same log with `os.system` in its last record.
+    log.extend_from_slice(b"\x80\x02cos\nsystem\nX\x04\x00\x00\x00echo\x85R.");
+    let r = scan_bytes(
+        "log.pkl",
+        &log,
+        &Policy::default_policy(),
+        Limits::default(),
+    );
+    assert_eq!(r.verdict, Severity::Dangerous);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.severity == Severity::Dangerous)
+        .unwrap();
+    assert_eq!(f.location, "#5000", "{f:?}");
+}
+
+#[test]
 fn broken_streams_report_what_came_before_the_break() {
     let r = scan("malicious/truncated_after_reduce.pkl");
     let call = r

@@ -122,7 +122,10 @@ pub struct Limits {
     pub max_nesting: usize,
     /// Bytes produced by decoding payloads (base64, zlib...) per file.
     pub max_decoded: usize,
-    /// Pickles read one after another from one stream.
+    /// Pickles read one after another from one stream. Unbounded by
+    /// default: every pickle takes at least two bytes of the input, so the
+    /// work stays linear in it, and a file of many appended records (a log,
+    /// a `pickle.dump` per row) is what it looks like, not a risk.
     pub max_pickles: usize,
     /// Zip members scanned per archive.
     pub max_members: usize,
@@ -138,7 +141,7 @@ impl Default for Limits {
             max_marks: 1 << 16,
             max_nesting: 8,
             max_decoded: 64 << 20,
-            max_pickles: 1024,
+            max_pickles: usize::MAX,
             max_members: 4096,
             max_findings: 1000,
         }
