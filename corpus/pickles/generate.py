@@ -11,15 +11,30 @@ is ever loaded: the only reader of these files in the project is
 find_class_oracle.py, whose `find_class` returns inert stubs.
 
 MANIFEST.tsv columns: file (relative to this folder), the verdict the scanner
-must give, and the global it must name as the reason (`-` for safe files).
+must give, the global it must name as the reason (`-` for safe files), and
+the policy preset it is scanned with (`default`, or `ml` for checkpoints).
+
+Real-shaped files (PyTorch checkpoints in the zip, legacy and tar formats,
+NumPy `.npy`/`.npz` with object arrays) are written the way torch.save and
+numpy.save write them, by CPython's own pickler, with stand-in modules named
+as torch's and numpy's are: the bytes are what those libraries write for
+such data, without needing them installed.
 """
 
 import base64
+import bz2
+import codecs
+import collections
+import gzip
 import io
+import lzma
 import os
 import pickle
 import pickletools
 import struct
+import sys
+import tarfile
+import types
 import zipfile
 import zlib
 
@@ -341,6 +356,353 @@ def malicious():
     return out
 
 
+# ---- Stand-ins for torch and numpy: modules and callables under their real
+# names, so CPython's pickler writes the globals those libraries' pickles hold.
+
+
+def fake_module(name):
+    parts = name.split(".")
+    for i in range(1, len(parts) + 1):
+        n = ".".join(parts[:i])
+        if n not in sys.modules:
+            m = types.ModuleType(n)
+            sys.modules[n] = m
+            if i > 1:
+                setattr(sys.modules[".".join(parts[: i - 1])], parts[i - 1], m)
+    return sys.modules[name]
+
+
+def fake_global(module, name, cls=False):
+    m = fake_module(module)
+    if cls:
+        obj = type(name, (), {})
+    else:
+        def obj(*args):
+            raise RuntimeError("a stand-in is never called")
+    obj.__module__ = module
+    obj.__qualname__ = name
+    obj.__name__ = name
+    setattr(m, name, obj)
+    return obj
+
+
+REBUILD_TENSOR_V2 = fake_global("torch._utils", "_rebuild_tensor_v2")
+REBUILD_PARAMETER = fake_global("torch._utils", "_rebuild_parameter")
+STORAGE_TYPES = {t: fake_global("torch", t, cls=True) for t in ("FloatStorage", "LongStorage", "HalfStorage")}
+ELEMENT_SIZE = {"FloatStorage": 4, "LongStorage": 8, "HalfStorage": 2}
+NP_RECONSTRUCT = fake_global("numpy.core.multiarray", "_reconstruct")
+NP_NDARRAY = fake_global("numpy", "ndarray", cls=True)
+NP_DTYPE = fake_global("numpy", "dtype", cls=True)
+
+
+class Storage:
+    def __init__(self, key, kind, numel):
+        self.key, self.kind, self.numel = key, kind, numel
+
+    def data(self):
+        n = self.numel * ELEMENT_SIZE[self.kind]
+        return bytes((i * 7 + int(self.key)) % 251 for i in range(n))
+
+
+class Tensor:
+    """Pickles as torch.Tensor.__reduce_ex__ does: _rebuild_tensor_v2(storage,
+    offset, size, stride, requires_grad, backward_hooks)."""
+
+    def __init__(self, storage, size):
+        self.storage, self.size = storage, size
+
+    def __reduce_ex__(self, protocol):
+        stride, n = [], 1
+        for d in reversed(self.size):
+            stride.insert(0, n)
+            n *= d
+        stride = tuple(stride)
+        return (REBUILD_TENSOR_V2, (self.storage, 0, self.size, stride, False, collections.OrderedDict()))
+
+
+class Command:
+    """An object whose reduction is os.system (pickled as posix.system)."""
+
+    def __reduce__(self):
+        return (os.system, ("echo crossfmt-corpus",))
+
+
+class Parameter:
+    def __init__(self, tensor):
+        self.tensor = tensor
+
+    def __reduce_ex__(self, protocol):
+        return (REBUILD_PARAMETER, (self.tensor, True, collections.OrderedDict()))
+
+
+def state_dict(n_tensors):
+    """An OrderedDict of named tensors, each with its own storage, as a model's
+    state_dict is."""
+    sd = collections.OrderedDict()
+    kinds = list(STORAGE_TYPES)
+    for i in range(n_tensors):
+        st = Storage(str(i), kinds[i % len(kinds)], 4 + i % 5)
+        t = Tensor(st, (st.numel,))
+        sd[f"layer{i // 2}.{'weight' if i % 2 == 0 else 'bias'}"] = Parameter(t) if i % 3 == 0 else t
+    return sd
+
+
+def storages_of(obj):
+    out = {}
+
+    def walk(o):
+        if isinstance(o, Parameter):
+            walk(o.tensor)
+        elif isinstance(o, Tensor):
+            out[o.storage.key] = o.storage
+        elif isinstance(o, dict):
+            for v in o.values():
+                walk(v)
+        elif isinstance(o, (list, tuple)):
+            for v in o:
+                walk(v)
+
+    walk(obj)
+    return out
+
+
+class _PidPickler(pickle.Pickler):
+    def __init__(self, f, protocol, pid):
+        super().__init__(f, protocol=protocol)
+        self._pid = pid
+
+    def persistent_id(self, obj):
+        return self._pid(obj) if isinstance(obj, Storage) else None
+
+
+def torch_zip(obj, extra_pickle=None, *, compress=zipfile.ZIP_STORED):
+    """torch.save's zip format (1.6+): archive/data.pkl with persistent ids
+    ('storage', type, key, location, numel), one member per storage."""
+    buf = io.BytesIO()
+    pid = lambda s: ("storage", STORAGE_TYPES[s.kind], s.key, "cpu", s.numel)
+    _PidPickler(buf, 2, pid).dump(obj)
+    data_pkl = buf.getvalue() if extra_pickle is None else extra_pickle
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compress) as z:
+        def put(name, data):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = compress
+            z.writestr(info, data)
+        put("archive/data.pkl", data_pkl)
+        put("archive/byteorder", b"little")
+        for key, st in sorted(storages_of(obj).items(), key=lambda kv: int(kv[0])):
+            put(f"archive/data/{key}", st.data())
+        put("archive/version", b"3\n")
+        put("archive/.data/serialization_id", b"1234567890123456789012345678901234567890")
+    return out.getvalue()
+
+
+LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
+
+
+def torch_legacy(obj, *, storage_tail=b"", protocol=2):
+    """torch.save(_use_new_zipfile_serialization=False): five pickles (magic
+    number, protocol version, system info, the object with persistent ids,
+    the sorted storage keys), then each storage as int64 numel + raw bytes."""
+    f = io.BytesIO()
+    pickle.dump(LEGACY_MAGIC, f, protocol=protocol)
+    pickle.dump(1001, f, protocol=protocol)
+    sys_info = dict(protocol_version=1001, little_endian=True, type_sizes=dict(short=2, int=4, long=4))
+    pickle.dump(sys_info, f, protocol=protocol)
+    pid = lambda s: ("storage", STORAGE_TYPES[s.kind], s.key, "cpu", s.numel, None)
+    _PidPickler(f, protocol, pid).dump(obj)
+    stores = storages_of(obj)
+    keys = sorted(stores)
+    pickle.dump(keys, f, protocol=protocol)
+    for k in keys:
+        f.write(struct.pack("<q", stores[k].numel) + stores[k].data())
+    f.write(storage_tail)
+    return f.getvalue()
+
+
+def torch_tar(obj, pickle_member=None):
+    """The tar format torch.save wrote before 0.4: sys_info, pickle, and
+    storages (a count, then per storage a pickle and its raw bytes)."""
+    stores = storages_of(obj)
+    st = io.BytesIO()
+    pickle.dump(len(stores), st, protocol=2)
+    for k in sorted(stores):
+        pickle.dump((k, "cpu", STORAGE_TYPES[stores[k].kind]), st, protocol=2)
+        st.write(struct.pack("<q", stores[k].numel) + stores[k].data())
+    tensors = io.BytesIO()
+    pickle.dump(0, tensors, protocol=2)
+    body = io.BytesIO()
+    _PidPickler(body, 2, lambda s: s.key).dump(obj)
+    members = [
+        ("sys_info", pickle.dumps(dict(protocol_version=1001, little_endian=True), protocol=2)),
+        ("pickle", body.getvalue() if pickle_member is None else pickle_member),
+        ("tensors", tensors.getvalue()),
+        ("storages", st.getvalue()),
+    ]
+    return tar_of(members)
+
+
+def tar_of(members, mode="w"):
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode=mode, format=tarfile.USTAR_FORMAT) as t:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mtime = 1577836800
+            t.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+class ObjectArray:
+    """Pickles as a NumPy object ndarray does: _reconstruct(ndarray, (0,),
+    b'b'), then BUILD with (version, shape, dtype, fortran, items)."""
+
+    class Dtype:
+        def __reduce__(self):
+            return (NP_DTYPE, ("O8", False, True), (3, "|", None, None, None, -1, -1, 63))
+
+    def __init__(self, items):
+        self.items = items
+
+    def __reduce__(self):
+        return (NP_RECONSTRUCT, (NP_NDARRAY, (0,), b"b"), (1, (len(self.items),), ObjectArray.Dtype(), False, self.items))
+
+
+def npy(descr, shape, payload):
+    """numpy.lib.format version 1.0: magic, header dict padded to 64, data."""
+    header = "{'descr': %r, 'fortran_order': False, 'shape': %r, }" % (descr, shape)
+    pad = 64 - (10 + len(header) + 1) % 64
+    header = (header + " " * pad + "\n").encode("latin-1")
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header + payload
+
+
+def npy_object(items, protocol=3):
+    return npy("|O", (len(items),), pickle.dumps(ObjectArray(items), protocol=protocol))
+
+
+def zip_of(members, compress=zipfile.ZIP_STORED):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compress) as z:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = compress
+            z.writestr(info, data)
+    return out.getvalue()
+
+
+def gz(data):
+    return gzip.compress(data, mtime=0)
+
+
+def stack_global(module, name):
+    return unicode_(module) + op("MEMOIZE") + unicode_(name) + op("MEMOIZE") + op("STACK_GLOBAL")
+
+
+def loads_of(loader_module, loader_name, payload_op):
+    """loader(payload) in protocol 4: STACK_GLOBAL, the argument, REDUCE."""
+    return proto(4) + stack_global(loader_module, loader_name) + payload_op + op("TUPLE1") + op("REDUCE")
+
+
+def call_stack(module, name, *arg_ops):
+    return stack_global(module, name) + b"".join(arg_ops) + op("TUPLE" + str(len(arg_ops))) + op("REDUCE")
+
+
+def structure_cases():
+    """Payloads behind structure, in containers, and nested behind decoders:
+    (name, bytes, global, policy)."""
+    out = []
+    inner = proto(2) + call0("posix", "system", CMD) + STOP
+    sd = state_dict(6)
+
+    def add(name, data, glob, policy="default"):
+        out.append((name, data, glob, policy))
+
+    add("after_padding", pickle.dumps([1], protocol=2) + b"\x00" * 37 + inner, "posix.system")
+    add("after_garbage", pickle.dumps({"a": 1}, protocol=4) + bytes(range(256)) * 3 + inner, "posix.system")
+    add("after_broken_pickle", proto(2) + op("EMPTY_LIST") + op("APPEND") + inner, "posix.system")
+    add("payload.pkl.gz", gz(inner), "posix.system")
+    add("gz_after_benign.pkl.gz", gz(pickle.dumps([1], protocol=2) + b"junk" + inner), "posix.system")
+    add("tar_member.tar", tar_of([("readme.txt", b"hello"), ("model.pkl", inner)]), "posix.system")
+    add("tar_gz_member.tar.gz", gz(tar_of([("model.pkl", inner)])), "posix.system")
+    add("zip_in_zip.zip", zip_of([("inner.zip", zip_of([("data.pkl", inner)]))]), "posix.system")
+    add("zip_bzip2.pt", zip_of([("archive/data.pkl", inner)], zipfile.ZIP_BZIP2), "posix.system")
+    add("zip_lzma.pt", zip_of([("archive/data.pkl", inner)], zipfile.ZIP_LZMA), "posix.system")
+    add("zip_misnamed_p0.zip", zip_of([("data.txt", call0("posix", "system", CMD) + STOP)]), "posix.system")
+    add("npy_object_payload.npy", npy("|O", (1,), inner), "posix.system")
+    add("npz_object_payload.npz", zip_of([("a.npy", npy("|f4", (2,), b"\0" * 8)), ("b.npy", npy("|O", (1,), inner))], zipfile.ZIP_DEFLATED), "posix.system")
+    add("torch_legacy_payload.pt", torch_legacy(sd, storage_tail=inner), "posix.system", "ml")
+    add("torch_legacy_obj_payload.pt", torch_legacy(collections.OrderedDict(w=Tensor(Storage("0", "FloatStorage", 2), (2,)), hook=Command())), "posix.system", "ml")
+    add("torch_zip_many_storages_payload.pt", torch_zip(state_dict(40), extra_pickle=inner), "posix.system", "ml")
+    add("torch_tar_payload.tar", torch_tar(sd, pickle_member=inner), "posix.system", "ml")
+    # Nested loads through the decoders CPython would run first.
+    payload = inner
+    add("nested_codecs_hex", loads_of("pickle", "loads", call_stack("codecs", "decode", unicode_(payload.hex()), unicode_("hex"))) + STOP, "posix.system")
+    add("nested_bytes_fromhex", loads_of("pickle", "loads", call_stack("builtins", "bytes.fromhex", unicode_(payload.hex()))) + STOP, "posix.system")
+    add("nested_b85", loads_of("pickle", "loads", call_stack("base64", "b85decode", binbytes(base64.b85encode(payload)))) + STOP, "posix.system")
+    add("nested_a85", loads_of("pickle", "loads", call_stack("base64", "a85decode", binbytes(base64.a85encode(payload)))) + STOP, "posix.system")
+    add("nested_b32", loads_of("pickle", "loads", call_stack("base64", "b32decode", binbytes(base64.b32encode(payload)))) + STOP, "posix.system")
+    add("nested_bz2", loads_of("pickle", "loads", call_stack("bz2", "decompress", binbytes(bz2.compress(payload)))) + STOP, "posix.system")
+    add("nested_lzma", loads_of("pickle", "loads", call_stack("lzma", "decompress", binbytes(lzma.compress(payload)))) + STOP, "posix.system")
+    add("nested_codecs_zlib", loads_of("pickle", "loads", call_stack("codecs", "decode", binbytes(zlib.compress(payload)), unicode_("zlib_codec"))) + STOP, "posix.system")
+    for mod, name in [("pickle", "load"), ("pickle", "_Unpickler"), ("torch", "load"), ("joblib", "load"), ("numpy", "load"), ("pandas", "read_pickle")]:
+        add(f"nested_{mod}_{name.strip('_').lower()}_bytesio", loads_of(mod, name, call_stack("io", "BytesIO", binbytes(payload))) + STOP, "posix.system")
+    add("nested_torch_load_zip", loads_of("torch", "load", call_stack("io", "BytesIO", binbytes(torch_zip(sd, extra_pickle=payload)))) + STOP, "posix.system")
+    # Callables outside the usual blocklists, and the same one however it is reached.
+    for mod, name in [("uuid", "_get_command_stdout"), ("_posixsubprocess", "fork_exec"), ("imaplib", "IMAP4_stream"), ("logging", "FileHandler"), ("_imp", "load_dynamic")]:
+        add(f"callable_{mod.strip('_')}_{name.strip('_').lower()}", proto(2) + call0(mod, name, CMD) + STOP, f"{mod}.{name}")
+        add(f"callable_{mod.strip('_')}_{name.strip('_').lower()}_stack_global", proto(4) + call_stack(mod, name, unicode_("echo")) + STOP, f"{mod}.{name}")
+    add("dotted_torch_hub_load", proto(4) + call_stack("torch", "hub.load", unicode_("x/y"), unicode_("m")) + STOP, "torch.hub.load", "ml")
+    add("wildcard_cannot_allow_runstring", proto(4) + call_stack("numpy.testing._private.utils", "runstring", unicode_("x"), op("EMPTY_DICT")) + STOP, "numpy.testing._private.utils.runstring", "ml")
+    return out
+
+
+def hazards():
+    """(name, bytes): pickles that make an unpickler, or what consumes its
+    result, allocate far more than the file justifies. Suspicious, with a
+    resource finding that gives the figure."""
+    out = []
+    out.append(("memo_index_long_binput", proto(2) + op("NONE") + op("LONG_BINPUT", u32(0xFFFFFFF0)) + STOP))
+    out.append(("memo_index_put_p0", op("NONE") + op("PUT", b"4000000000\n") + STOP))
+    out.append(("declared_length_binbytes8", proto(4) + op("BINBYTES8", u64(1 << 40)) + b"abc"))
+    out.append(("declared_length_binunicode", proto(2) + op("BINUNICODE", u32(0x7FFFFFFF)) + b"abc"))
+    bomb = proto(4) + op("EMPTY_LIST") + op("MEMOIZE")
+    for level in range(30):
+        bomb += op("EMPTY_LIST") + op("MEMOIZE") + op("MARK") + op("BINGET", u8(level)) * 10 + op("APPENDS")
+    out.append(("expansion_bomb_10e30", bomb + STOP))
+    return out
+
+
+def benign_real_shaped():
+    """(name, bytes, policy): what torch.save and numpy.save write for plain data."""
+    out = []
+    sd = state_dict(200)
+    out.append(("torch_zip_state_dict.pt", torch_zip(sd), "ml"))
+    out.append(("torch_legacy_state_dict.pt", torch_legacy(sd), "ml"))
+    out.append(("torch_legacy_state_dict_p4.pt", torch_legacy(state_dict(20), protocol=4), "ml"))
+    out.append(("torch_tar_state_dict.tar", torch_tar(state_dict(20)), "ml"))
+    out.append(("torch_zip_state_dict.pt.gz", gz(torch_zip(state_dict(20))), "ml"))
+    for p in (2, 3, 4, 5):
+        out.append((f"npy_object_p{p}.npy", npy_object([1, "two", [3.0, None], {"k": b"v"}], protocol=p), "ml"))
+    out.append(("npy_float32.npy", npy("<f4", (4, 4), bytes(range(64))), "default"))
+    out.append(("npz_mixed.npz", zip_of([("x.npy", npy("<i8", (8,), bytes(64))), ("objs.npy", npy_object(["a", ("b", 1)]))], zipfile.ZIP_DEFLATED), "ml"))
+    out.append(("surrogate_p0.pkl", pickle.dumps("\ud800 lone", protocol=0), "default"))
+    out.append(("surrogate_list_p0.pkl", pickle.dumps(["\udfff", "ok", "\ud83d"], protocol=0), "default"))
+    out.append(("appended_records.pkl", b"".join(pickle.dumps({"row": i, "v": [i, i * 2]}, protocol=p) for i in range(1500) for p in (i % 6,)), "default"))
+    many = [("archive/data.pkl", pickle.dumps({"n": 5000}, protocol=2))] + [(f"archive/data/{i}", bytes([i % 256]) * 4) for i in range(5000)]
+    out.append(("zip_5000_members.pt", zip_of(many), "default"))
+    shared = {"a": [1, 2, 3]}
+    out.append(("shared_refs_p4.pkl", pickle.dumps([shared] * 10000, protocol=4), "default"))
+    loop = []
+    loop.append(loop)
+    out.append(("recursive_p2.pkl", pickle.dumps(loop, protocol=2), "default"))
+    nodes = [{"i": i} for i in range(2000)]
+    for a, b in zip(nodes, nodes[1:]):
+        a["next"], b["prev"] = b, a
+    sys.setrecursionlimit(100000)
+    out.append(("linked_nodes_p4.pkl", pickle.dumps(nodes, protocol=4), "default"))
+    return out
+
+
 BENIGN_VALUE = {
     "none": None,
     "bools": [True, False],
@@ -376,19 +738,22 @@ def benign():
 
 def main():
     rows = []
-    for sub in ("malicious", "benign"):
+    for sub in ("malicious", "benign", "hazards"):
         d = os.path.join(HERE, sub)
         os.makedirs(d, exist_ok=True)
         for f in os.listdir(d):
             os.remove(os.path.join(d, f))
-    cases = [("malicious", n, d, "dangerous", g) for n, d, g in malicious()]
-    cases += [("benign", n, d, "safe", "-") for n, d in benign()]
-    for sub, name, data, verdict, glob in cases:
-        fname = name if name.endswith(".pt") else name + ".pkl"
+    cases = [("malicious", n, d, "dangerous", g, "default") for n, d, g in malicious()]
+    cases += [("malicious", n, d, "dangerous", g, pol) for n, d, g, pol in structure_cases()]
+    cases += [("benign", n, d, "safe", "-", "default") for n, d in benign()]
+    cases += [("benign", n, d, "safe", "-", pol) for n, d, pol in benign_real_shaped()]
+    cases += [("hazards", n, d, "suspicious", "-", "default") for n, d in hazards()]
+    for sub, name, data, verdict, glob, policy in cases:
+        fname = name if "." in name else name + ".pkl"
         with open(os.path.join(HERE, sub, fname), "wb") as f:
             f.write(data)
-        rows.append((f"{sub}/{fname}", verdict, glob))
-    write_tsv("MANIFEST.tsv", ("file", "verdict", "global"), rows, "generate.py")
+        rows.append((f"{sub}/{fname}", verdict, glob, policy))
+    write_tsv("MANIFEST.tsv", ("file", "verdict", "global", "policy"), rows, "generate.py")
     print(f"{len(rows)} files")
 
 

@@ -13,8 +13,14 @@ are still scanned and reported).
 Nothing is loaded or executed: the scanner reads opcodes and simulates the
 unpickler's stack and memo on symbolic values.
 
+Containers are opened by content, whatever the file's name: zip (every
+member, every compression method), tar, gzip, NumPy .npy/.npz, legacy
+torch.save files, nested to a bounded depth. After bytes that are not a
+pickle, the rest is searched for the next pickle that imports something.
+
 Policy file: one rule a line, `allow|suspicious|dangerous module.name` or
-`... module.*`; `#` starts a comment. File rules override the built-in ones.";
+`... module.*`; `#` starts a comment. File rules override the built-in ones,
+except that a wildcard never allows a built-in dangerous entry.";
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -36,9 +42,17 @@ pub struct ScanArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
-    /// Allow or deny more globals (see below for the format).
+    /// Allow or deny more globals (see below for the format); its rules
+    /// go on top of the preset's.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Built-in rules to start from: `default` allows only what CPython
+    /// writes for native data; `ml` also allows what ordinary PyTorch and
+    /// NumPy checkpoints hold (tensor rebuild functions, storage types,
+    /// OrderedDict, NumPy's array reconstructors), never a dangerous entry.
+    #[arg(long, value_name = "NAME", default_value = "default",
+          value_parser = clap::builder::PossibleValuesParser::new(crossfmt_pickle::scan::policy::PRESETS))]
+    pub preset: String,
     /// Read at most this many bytes of each file; a longer file is scanned
     /// up to there and reported as suspicious.
     #[arg(long, value_name = "N", default_value_t = 1 << 30)]
@@ -65,13 +79,16 @@ fn files(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 pub fn run(args: ScanArgs) -> Result<ExitCode> {
+    let preset = Policy::preset(&args.preset).expect("clap checked the preset name");
     let policy = match &args.policy {
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .with_context(|| format!("reading policy {}", p.display()))?;
-            Policy::parse(&text).with_context(|| format!("policy {}", p.display()))?
+            preset
+                .with_rules(&text)
+                .with_context(|| format!("policy {}", p.display()))?
         }
-        None => Policy::default_policy(),
+        None => preset,
     };
     let mut paths = Vec::new();
     let mut io_error = false;

@@ -56,12 +56,22 @@ fn cli_exit_codes_and_formats() {
     let d = dir();
     let benign = d.join("benign").display().to_string();
     let bad = d.join("malicious/inst_p0.pkl").display().to_string();
-    let out = run(&[&benign]);
+    // The benign corpus holds checkpoints, safe under the ml preset only.
+    let out = run(&[&benign, "--preset", "ml"]);
     assert_eq!(
         out.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stdout)
+    );
+    let checkpoint = d
+        .join("benign/torch_zip_state_dict.pt")
+        .display()
+        .to_string();
+    assert_eq!(run(&[&checkpoint]).status.code(), Some(1));
+    assert_eq!(
+        run(&[&checkpoint, "--preset", "nope"]).status.code(),
+        Some(2)
     );
     let out = run(&[&bad, "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));

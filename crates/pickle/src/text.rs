@@ -215,30 +215,64 @@ pub fn string_literal(line: &[u8]) -> Option<Vec<u8>> {
 /// code point Rust's `char` cannot hold (a lone surrogate).
 pub fn raw_unicode_escape(b: &[u8]) -> Option<String> {
     let mut out = String::with_capacity(b.len());
+    for c in raw_unicode_escape_points(b) {
+        out.push(char::from_u32(c?)?);
+    }
+    Some(out)
+}
+
+/// [`raw_unicode_escape`] where a lone surrogate is kept, as CPython keeps
+/// it, in the generalised UTF-8 of its code point (WTF-8): the scanner
+/// needs the bytes, not a Rust string. `None` only where CPython raises.
+pub fn raw_unicode_escape_wtf8(b: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(b.len());
+    for c in raw_unicode_escape_points(b) {
+        let c = c?;
+        match char::from_u32(c) {
+            Some(ch) => out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes()),
+            // 0xD800..=0xDFFF: three bytes, as UTF-8 would if it allowed them.
+            None if (0xD800..=0xDFFF).contains(&c) => out.extend_from_slice(&[
+                0xE0 | (c >> 12) as u8,
+                0x80 | ((c >> 6) & 0x3F) as u8,
+                0x80 | (c & 0x3F) as u8,
+            ]),
+            None => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The code points of a raw-unicode-escape line; an `Err`-like `None` item
+/// where an escape is malformed.
+fn raw_unicode_escape_points(b: &[u8]) -> impl Iterator<Item = Option<u32>> + '_ {
     let mut i = 0;
-    while i < b.len() {
+    let mut failed = false;
+    std::iter::from_fn(move || {
+        if failed || i >= b.len() {
+            return None;
+        }
         if b[i] == b'\\' {
             let n = match b.get(i + 1) {
                 Some(b'u') => 4,
                 Some(b'U') => 8,
                 _ => {
-                    out.push('\\');
                     i += 1;
-                    continue;
+                    return Some(Some(u32::from(b'\\')));
                 }
             };
-            let hex = std::str::from_utf8(b.get(i + 2..i + 2 + n)?).ok()?;
-            if !hex.bytes().all(|c| c.is_ascii_hexdigit()) {
-                return None;
-            }
-            out.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
+            let point = b
+                .get(i + 2..i + 2 + n)
+                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+                .and_then(|h| u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok())
+                .filter(|&c| c <= 0x10FFFF);
+            failed = point.is_none();
             i += 2 + n;
+            Some(point)
         } else {
-            out.push(char::from(b[i]));
             i += 1;
+            Some(Some(u32::from(b[i - 1])))
         }
-    }
-    Some(out)
+    })
 }
 
 /// A `\` in raw-unicode-escape followed by `u`/`U`: the screen (which mirrors

@@ -1,59 +1,106 @@
-//! What a file holds, decided by its bytes: a zip archive (as `torch.save`
-//! writes them), a stream of pickles, or both (a polyglot: `pickle.load`
-//! reads from the start, a zip reader from the end).
+//! What a file holds, decided by its bytes, never by its name: a zip
+//! archive (as `torch.save` writes them, or an `.npz`), a tar archive (as
+//! `torch.save` wrote them before 0.4), gzip, a NumPy `.npy` array, a stream
+//! of pickles, or several at once (a polyglot: `pickle.load` reads from the
+//! start, a zip reader from the end). Containers inside containers are
+//! opened to [`Limits::max_nesting`](super::Limits::max_nesting) levels.
 //!
-//! Zip members are read raw, without the CRC check: PyTorch's loader does
-//! not refuse a member whose CRC is wrong, and neither may a scanner that
-//! wants to see what it loads. When the central directory cannot be read at
-//! all, members are found by walking the local file headers. A file that
-//! starts like a zip is also read as a pickle (see [`scan_file`](super::scan_file)).
+//! Zip members are decompressed with every method the `zip` crate reads
+//! (stored, deflate, deflate64, bzip2, LZMA, XZ) and scanned even when their
+//! CRC is wrong: PyTorch's loader does not refuse such a member, and neither
+//! may a scanner that wants to see what it loads. When the central
+//! directory cannot be read at all, members are found by walking the local
+//! file headers. Every member is scanned whatever its name: one that reads
+//! as a pickle (named `*.pkl`, or starting with `PROTO`) as a stream of
+//! pickles; any other as data that may hide one.
 
-use super::stream::scan_stream;
+use super::stream::{scan_stream, Mode};
 use super::{Finding, Kind, Sink};
 use std::io::{Cursor, Read};
 
 const LOCAL_HEADER: &[u8; 4] = b"PK\x03\x04";
 const CENTRAL_HEADER: &[u8; 4] = b"PK\x01\x02";
+const GZIP: &[u8; 2] = b"\x1f\x8b";
+const NPY: &[u8; 6] = b"\x93NUMPY";
 
-/// Scans `bytes`; returns how the content was recognised (`raw`, `zip`, or
-/// `zip+raw` for a file that is also a pickle from its first byte).
+/// Scans `bytes`; returns how the content was recognised (`raw`, `zip`,
+/// `zip+raw` for a file that is also a pickle from its first byte, `tar`,
+/// `gzip`, `npy`).
 pub(crate) fn scan(bytes: &[u8], sink: &mut Sink) -> &'static str {
+    scan_content(bytes, "", 0, sink)
+}
+
+/// `label` joined with a member's name: `outer.zip!inner/data.pkl`.
+fn member_label(label: &str, name: &str) -> String {
+    if label.is_empty() {
+        name.to_string()
+    } else {
+        format!("{label}!{name}")
+    }
+}
+
+fn is_tar(bytes: &[u8]) -> bool {
+    bytes.len() >= 512 && &bytes[257..262] == b"ustar"
+}
+
+/// Content found at `label` (a file, a member, decompressed bytes, a
+/// payload handed to a loader), `depth` containers or nested pickles down.
+pub(crate) fn scan_content(
+    bytes: &[u8],
+    label: &str,
+    depth: usize,
+    sink: &mut Sink,
+) -> &'static str {
+    if depth > sink.limits.max_nesting {
+        sink.push(Finding::note(
+            Kind::Limit,
+            0,
+            label,
+            format!(
+                "containers and pickles nested deeper than {}; this one is not opened",
+                sink.limits.max_nesting
+            ),
+        ));
+        return "nested";
+    }
+    if bytes.starts_with(GZIP) {
+        scan_gzip(bytes, label, depth, sink);
+        return "gzip";
+    }
+    if bytes.starts_with(NPY) {
+        scan_npy(bytes, label, depth, sink);
+        return "npy";
+    }
+    if is_tar(bytes) {
+        scan_tar(bytes, label, depth, sink);
+        also_as_pickle(bytes, label, depth, sink);
+        return "tar";
+    }
     let starts_as_zip = bytes.starts_with(LOCAL_HEADER);
     let zip = match zip::ZipArchive::new(Cursor::new(bytes)) {
         Ok(mut archive) => {
-            scan_archive(&mut archive, sink);
+            scan_archive(&mut archive, label, depth, sink);
             true
         }
         Err(e) if starts_as_zip || looks_like_zip(bytes) => {
             sink.push(container_finding(
                 0,
+                label,
                 format!("zip central directory unreadable ({e}); members found from their local headers"),
             ));
-            scan_local_headers(bytes, sink);
+            scan_local_headers(bytes, label, depth, sink);
             true
         }
         Err(_) => false,
     };
     if starts_as_zip {
-        // `PK` is also PERSID plus a line: `pickle.load` reads such a file
-        // as a pickle while `torch.load` reads it as a zip. The raw reading
-        // is reported only when it imports or calls something, so a plain
-        // zip is not flagged for not being a pickle.
-        let mut raw = Sink::new(sink.policy, sink.limits);
-        scan_stream(bytes, "", 0, &mut raw);
-        sink.ops += raw.ops;
-        let active = raw
-            .findings
-            .iter()
-            .any(|f| matches!(f.kind, Kind::Import | Kind::Call | Kind::UnresolvedImport));
-        if !active {
-            return "zip";
-        }
-        sink.globals.extend(raw.globals);
-        raw.findings.into_iter().for_each(|f| sink.push(f));
-        return "zip+raw";
+        return if also_as_pickle(bytes, label, depth, sink) {
+            "zip+raw"
+        } else {
+            "zip"
+        };
     }
-    scan_stream(bytes, "", 0, sink);
+    scan_stream(bytes, label, depth, sink, Mode::Pickles);
     if zip {
         "zip+raw"
     } else {
@@ -61,27 +108,112 @@ pub(crate) fn scan(bytes: &[u8], sink: &mut Sink) -> &'static str {
     }
 }
 
+/// An archive that starts where a pickle could (`PK` is also PERSID plus a
+/// line; a tar's first bytes are a member's name) is what `pickle.load`
+/// reads while `torch.load` reads the archive. The raw reading is reported
+/// only when it imports or calls something, so a plain archive is not
+/// flagged for not being a pickle. True when it was reported.
+fn also_as_pickle(bytes: &[u8], label: &str, depth: usize, sink: &mut Sink) -> bool {
+    let mut raw = Sink::new(sink.policy, sink.limits);
+    scan_stream(bytes, label, depth, &mut raw, Mode::FromStart);
+    sink.ops += raw.ops;
+    let active = raw
+        .findings
+        .iter()
+        .any(|f| matches!(f.kind, Kind::Import | Kind::Call | Kind::UnresolvedImport));
+    if active {
+        sink.globals.extend(raw.globals);
+        raw.findings.into_iter().for_each(|f| sink.push(f));
+    }
+    active
+}
+
 /// A local header at the start, or one whose fields parse, somewhere.
 fn looks_like_zip(bytes: &[u8]) -> bool {
     local_headers(bytes).next().is_some()
 }
 
-fn container_finding(offset: usize, message: String) -> Finding {
-    Finding::note(Kind::Container, offset, "", message)
+fn container_finding(offset: usize, label: &str, message: String) -> Finding {
+    Finding::note(Kind::Container, offset, label, message)
 }
 
-/// Members a loader would unpickle: `*.pkl`, and anything else that starts
-/// like a protocol 2+ pickle (PyTorch names its pickle `data.pkl`, but a
-/// scanner keyed on names is a scanner bypassed by renaming).
+/// Members a loader would unpickle as they are: `*.pkl`, and anything else
+/// that starts like a protocol 2+ pickle (PyTorch names its pickle
+/// `data.pkl`, but a scanner keyed on names is a scanner bypassed by
+/// renaming). Every other member is still searched for pickles.
 fn is_pickle_member(name: &str, head: &[u8]) -> bool {
     name.ends_with(".pkl") || matches!(head, [0x80, 2..=5, ..])
 }
 
-fn scan_archive(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, sink: &mut Sink) {
+/// One member of an archive, decompressed: another container, a pickle,
+/// or data that may hide one.
+fn scan_member(label: &str, name: &str, data: &[u8], depth: usize, sink: &mut Sink) {
+    let here = member_label(label, name);
+    let container = data.starts_with(GZIP)
+        || data.starts_with(NPY)
+        || data.starts_with(LOCAL_HEADER)
+        || is_tar(data);
+    if container {
+        scan_content(data, &here, depth + 1, sink);
+    } else if matches!(name.rsplit('/').next(), Some("storages" | "tensors")) {
+        // torch.save's tar format: a pickle per storage, each followed by
+        // the storage's raw bytes.
+        scan_stream(data, &here, depth, sink, Mode::PicklesThenData);
+    } else if is_pickle_member(name, data) {
+        scan_stream(data, &here, depth, sink, Mode::Pickles);
+    } else {
+        scan_stream(data, &here, depth, sink, Mode::Data);
+    }
+}
+
+/// Reads all of `r`, bytes the file holds as they are; a read error keeps
+/// what was read before it.
+fn read_all(mut r: impl Read, what: &str, offset: usize, label: &str, sink: &mut Sink) -> Vec<u8> {
+    let mut out = Vec::new();
+    if let Err(e) = r.read_to_end(&mut out) {
+        sink.push(container_finding(
+            offset,
+            label,
+            format!(
+                "{what}: {e}; scanning the {} bytes read before it",
+                out.len()
+            ),
+        ));
+    }
+    out
+}
+
+/// Reads at most the rest of the decoding budget from `r`; a read error
+/// keeps what was read before it.
+fn read_budgeted(r: impl Read, what: &str, offset: usize, label: &str, sink: &mut Sink) -> Vec<u8> {
+    let budget = sink.limits.max_decoded.saturating_sub(sink.decoded) as u64;
+    let mut out = read_all(r.take(budget + 1), what, offset, label, sink);
+    if out.len() as u64 > budget {
+        sink.push(container_finding(
+            offset,
+            label,
+            format!(
+                "{what} decompresses past the {}-byte decoding budget; the rest is not scanned",
+                sink.limits.max_decoded
+            ),
+        ));
+        out.truncate(budget as usize);
+    }
+    sink.decoded += out.len();
+    out
+}
+
+fn scan_archive(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    label: &str,
+    depth: usize,
+    sink: &mut Sink,
+) {
     let n = archive.len();
     if n > sink.limits.max_members {
         sink.push(container_finding(
             0,
+            label,
             format!(
                 "{n} zip members; only the first {} are scanned",
                 sink.limits.max_members
@@ -90,69 +222,122 @@ fn scan_archive(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, sink: &mut Sink) {
     }
     let mut fallback = false;
     for i in 0..n.min(sink.limits.max_members) {
-        let member = archive
-            .by_index_raw(i)
-            .map_err(|e| e.to_string())
-            .and_then(|mut f| {
+        match archive.by_index(i) {
+            Ok(f) => {
                 let name = f.name().to_string();
-                let method = f.compression();
                 let offset = f.data_start().unwrap_or(0) as usize;
-                let mut raw = Vec::new();
-                (&mut f)
-                    .take(sink.limits.max_decoded as u64)
-                    .read_to_end(&mut raw)
-                    .map_err(|e| e.to_string())?;
-                Ok((name, method, offset, raw))
-            });
-        match member {
-            Ok((name, method, offset, raw)) => {
-                let stored = method == zip::CompressionMethod::Stored;
-                scan_member(&name, stored, offset, &raw, sink)
+                let what = format!("zip member {name}");
+                let data = if f.compression() == zip::CompressionMethod::Stored {
+                    // Stored bytes are the file's own: no budget to spend.
+                    read_all(f, &what, offset, label, sink)
+                } else {
+                    read_budgeted(f, &what, offset, label, sink)
+                };
+                scan_member(label, &name, &data, depth, sink);
             }
             Err(e) => {
+                let unsupported = matches!(e, zip::result::ZipError::UnsupportedArchive(_));
                 sink.push(container_finding(
                     0,
+                    label,
                     format!("zip member {i} unreadable: {e}"),
                 ));
-                fallback = true;
+                fallback |= !unsupported;
             }
         }
     }
     if fallback {
         let bytes = *archive.clone().into_inner().get_ref();
-        scan_local_headers(bytes, sink);
+        scan_local_headers(bytes, label, depth, sink);
     }
 }
 
-fn scan_member(name: &str, stored: bool, offset: usize, raw: &[u8], sink: &mut Sink) {
-    let data = if stored {
-        raw.to_vec()
-    } else {
-        let budget = sink.limits.max_decoded.saturating_sub(sink.decoded) as u64;
-        let mut out = Vec::new();
-        let read = flate2::read::DeflateDecoder::new(raw)
-            .take(budget + 1)
-            .read_to_end(&mut out);
-        if let Err(e) = read {
-            if is_pickle_member(name, &out) || name.ends_with(".pkl") {
-                sink.push(container_finding(
-                    offset,
-                    format!("zip member {name}: inflate failed ({e}); scanning what inflated"),
-                ));
-            }
-        }
-        if out.len() as u64 > budget {
-            sink.push(container_finding(
-                offset,
-                format!("zip member {name} inflates past the decoding budget"),
-            ));
-            out.truncate(budget as usize);
-        }
-        sink.decoded += out.len();
-        out
+fn scan_gzip(bytes: &[u8], label: &str, depth: usize, sink: &mut Sink) {
+    let mut gz = flate2::read::MultiGzDecoder::new(bytes);
+    let name = gz
+        .header()
+        .and_then(|h| h.filename())
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .unwrap_or_else(|| "(gunzip)".into());
+    let data = read_budgeted(&mut gz, "gzip stream", 0, label, sink);
+    scan_content(&data, &member_label(label, &name), depth + 1, sink);
+}
+
+/// A NumPy array file: its header, then raw data or, for an object array
+/// (`'descr': '|O'`, or a structured dtype with an `O` field), the pickle
+/// `numpy.load(allow_pickle=True)` runs.
+fn scan_npy(bytes: &[u8], label: &str, depth: usize, sink: &mut Sink) {
+    let header = match bytes.get(6) {
+        Some(1) => bytes
+            .get(8..10)
+            .map(|l| (10, usize::from(u16::from_le_bytes([l[0], l[1]])))),
+        Some(2 | 3) => bytes
+            .get(8..12)
+            .map(|l| (12, u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize)),
+        _ => None,
     };
-    if is_pickle_member(name, &data) {
-        scan_stream(&data, name, 0, sink);
+    let Some((at, len)) = header.filter(|(at, len)| at + len <= bytes.len()) else {
+        sink.push(container_finding(
+            0,
+            label,
+            "NumPy header unreadable; the rest is searched for pickles".into(),
+        ));
+        scan_stream(bytes, label, depth, sink, Mode::Data);
+        return;
+    };
+    let dict = String::from_utf8_lossy(&bytes[at..at + len]);
+    let data = &bytes[at + len..];
+    let here = member_label(label, "(npy data)");
+    if dict.contains("'|O'") || dict.contains("\"|O\"") {
+        scan_stream(data, &here, depth, sink, Mode::Pickles);
+    } else {
+        // Numbers, read as they are; still searched, as any data is.
+        scan_stream(data, &here, depth, sink, Mode::Data);
+    }
+}
+
+fn scan_tar(bytes: &[u8], label: &str, depth: usize, sink: &mut Sink) {
+    let mut archive = tar::Archive::new(bytes);
+    let entries = match archive.entries() {
+        Ok(e) => e,
+        Err(e) => {
+            sink.push(container_finding(0, label, format!("tar unreadable: {e}")));
+            return;
+        }
+    };
+    for (i, entry) in entries.enumerate() {
+        if i == sink.limits.max_members {
+            sink.push(container_finding(
+                0,
+                label,
+                format!("more than {i} tar members; the rest is not scanned"),
+            ));
+            break;
+        }
+        let mut entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                sink.push(container_finding(
+                    0,
+                    label,
+                    format!("tar member {i} unreadable: {e}"),
+                ));
+                break;
+            }
+        };
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let offset = entry.raw_file_position() as usize;
+        let data = read_all(
+            &mut entry,
+            &format!("tar member {name}"),
+            offset,
+            label,
+            sink,
+        );
+        scan_member(label, &name, &data, depth, sink);
     }
 }
 
@@ -205,21 +390,36 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
         .map(|i| i + from)
 }
 
-fn scan_local_headers(bytes: &[u8], sink: &mut Sink) {
+fn scan_local_headers(bytes: &[u8], label: &str, depth: usize, sink: &mut Sink) {
     for (i, (name, method, offset, raw)) in local_headers(bytes).enumerate() {
         if i == sink.limits.max_members {
             sink.push(container_finding(
                 offset,
+                label,
                 format!("more than {i} local headers; the rest is not scanned"),
             ));
             break;
         }
-        match method {
-            0 | 8 => scan_member(&name, method == 0, offset, raw, sink),
-            m => sink.push(container_finding(
+        let what = format!("zip member {name}");
+        let data = match method {
+            0 => raw.to_vec(),
+            8 => read_budgeted(
+                flate2::read::DeflateDecoder::new(raw),
+                &what,
                 offset,
-                format!("zip member {name}: compression method {m} not read"),
-            )),
-        }
+                label,
+                sink,
+            ),
+            12 => read_budgeted(bzip2::read::BzDecoder::new(raw), &what, offset, label, sink),
+            m => {
+                sink.push(container_finding(
+                    offset,
+                    label,
+                    format!("{what}: compression method {m} not read without a central directory"),
+                ));
+                continue;
+            }
+        };
+        scan_member(label, &name, &data, depth, sink);
     }
 }

@@ -8,17 +8,29 @@
 //! `STACK_GLOBAL` (memo round trips in any order included). Every import is
 //! judged by a [`Policy`]; every call site (`REDUCE`, `NEWOBJ`, `NEWOBJ_EX`,
 //! `OBJ`, `INST`, `BUILD`) is reported, even when its result is discarded.
-//! Files are taken apart by content ([`container`]): raw pickles, several
-//! pickles in a row, zip archives as `torch.save` writes them (read past bad
-//! CRCs and, without a central directory, from the local headers). Nested
-//! pickles handed to `pickle.loads` are scanned too, through the decoders
-//! CPython would run first (`base64`, `binascii`, `zlib`, `_codecs.encode`).
+//! Files are taken apart by content, never by name ([`container`]): raw
+//! pickles, several pickles in a row, zip archives as `torch.save` and
+//! `numpy.savez` write them (every member, every compression method, read
+//! past bad CRCs and, without a central directory, from the local headers),
+//! tar and gzip, NumPy `.npy` headers, legacy `torch.save` files (five
+//! pickles, then raw storages), each inside the others to a bounded depth.
+//! Where a stream stops being pickles, the rest is searched for the next
+//! pickle that imports something, so a payload behind padding or data is
+//! found. Nested pickles handed to a loader (`pickle.loads`, `torch.load`,
+//! `numpy.load`...) are scanned too, through the decoders CPython would run
+//! first (base64/85/32, hex, zlib, bz2, lzma, `codecs.decode`, `io.BytesIO`).
 //!
 //! Work is bounded by the input: every op consumes at least one byte, the
-//! stack and memo are capped ([`Limits`]), decoded payloads have a byte
-//! budget and nesting a depth bound; going over a cap is itself a finding.
+//! search after a break spends a bounded number of ops per byte, the stack
+//! and memo are capped in proportion to the input ([`Limits`]), decoded
+//! payloads have a byte budget and nesting a depth bound; going over a cap is
+//! itself a finding. What a pickle would make CPython allocate (a memo index
+//! of billions, a length past the end, an object graph that expands through
+//! shared references) is a [`Kind::Resource`] finding with the figure.
 
 pub mod container;
+mod decode;
+mod expansion;
 pub mod output;
 pub mod policy;
 pub mod stream;
@@ -72,6 +84,9 @@ pub enum Kind {
     Container,
     /// A scanner bound was reached; the rest is scanned with less context.
     Limit,
+    /// What the pickle makes an unpickler allocate is far more than the
+    /// file justifies (a memo index of billions, a length past the end).
+    Resource,
 }
 
 /// One reason for a verdict.
@@ -114,20 +129,27 @@ impl Finding {
 pub struct Limits {
     /// Stack entries kept; beyond this the oldest are forgotten.
     pub max_stack: usize,
-    /// Memo entries kept.
+    /// Memo entries kept, at least: a pickle may keep one for every two of
+    /// its bytes (an object and its `MEMOIZE`), which is the most
+    /// `pickle.dump` ever writes, so only a hand-made memo storm reaches the
+    /// cap and the memory kept stays proportional to the input.
     pub max_memo: usize,
     /// Marks kept.
     pub max_marks: usize,
     /// Depth of nested pickles followed.
     pub max_nesting: usize,
-    /// Bytes produced by decoding payloads (base64, zlib...) per file.
+    /// Bytes produced by decompressing and decoding (zip members, gzip,
+    /// base64, zlib...) per file, at least: a file may decode to 64 times
+    /// its own size before going over is reported, since only a
+    /// decompression bomb goes further.
     pub max_decoded: usize,
     /// Pickles read one after another from one stream. Unbounded by
     /// default: every pickle takes at least two bytes of the input, so the
     /// work stays linear in it, and a file of many appended records (a log,
     /// a `pickle.dump` per row) is what it looks like, not a risk.
     pub max_pickles: usize,
-    /// Zip members scanned per archive.
+    /// Zip members scanned per archive. Unbounded by default: each member
+    /// costs at least its 30-byte local header, so the work stays linear.
     pub max_members: usize,
     /// Findings kept per file; the rest are counted.
     pub max_findings: usize,
@@ -142,11 +164,14 @@ impl Default for Limits {
             max_nesting: 8,
             max_decoded: 64 << 20,
             max_pickles: usize::MAX,
-            max_members: 4096,
+            max_members: usize::MAX,
             max_findings: 1000,
         }
     }
 }
+
+/// How many bytes a file may decode to per byte of its own.
+const DECODED_PER_BYTE: usize = 64;
 
 /// The scan of one file.
 #[derive(Clone, Debug, Serialize)]
@@ -215,7 +240,10 @@ impl<'p> Sink<'p> {
 }
 
 /// Scans the bytes of one file (`path` only names it in the report).
-pub fn scan_bytes(path: &str, bytes: &[u8], policy: &Policy, limits: Limits) -> Report {
+pub fn scan_bytes(path: &str, bytes: &[u8], policy: &Policy, mut limits: Limits) -> Report {
+    limits.max_decoded = limits
+        .max_decoded
+        .max(bytes.len().saturating_mul(DECODED_PER_BYTE));
     let mut sink = Sink::new(policy, limits);
     let container = container::scan(bytes, &mut sink);
     Report {

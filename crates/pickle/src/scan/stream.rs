@@ -8,7 +8,6 @@ use crate::lexer::{self, Arg, LexErrorKind, Op};
 use crate::opcodes::{op, HIGHEST_PROTOCOL};
 use crate::text;
 use std::collections::{HashMap, VecDeque};
-use std::io::Read;
 use std::rc::Rc;
 
 /// Tuple items kept: enough for the arguments the scanner reads (a payload,
@@ -27,8 +26,9 @@ enum Sym {
     },
     /// An import the scanner could not resolve.
     Unresolved,
-    /// What calling or constructing this global returned.
-    Made(Rc<str>),
+    /// What calling or constructing this global returned, with the
+    /// global's verdict (so `BUILD` on it is judged as the import was).
+    Made(Rc<str>, Severity),
     /// Items of a tuple; never a tuple inside (those become `Other`), so
     /// dropping one never recurses.
     Tuple(Rc<[Sym]>),
@@ -52,7 +52,7 @@ impl Sym {
             Sym::Data { .. } => "a string".into(),
             Sym::Global { full, .. } => full.to_string(),
             Sym::Unresolved => "an unresolved global".into(),
-            Sym::Made(g) => format!("the result of {g}"),
+            Sym::Made(g, _) => format!("the result of {g}"),
             Sym::Tuple(_) => "a tuple".into(),
             Sym::Other => "a value".into(),
         }
@@ -97,6 +97,13 @@ impl Stack {
 
     fn fence(&self) -> usize {
         self.marks.back().copied().unwrap_or(0)
+    }
+
+    fn clear(&mut self) {
+        self.items.clear();
+        self.forgotten = 0;
+        self.marks.clear();
+        self.marks_forgotten = false;
     }
 
     fn pop(&mut self) -> Result<Sym, Break> {
@@ -150,22 +157,30 @@ impl Stack {
 }
 
 /// The simulation of one pickle.
-struct Machine<'s, 'p> {
+struct Machine<'s, 'p, 'l> {
     sink: &'s mut Sink<'p>,
-    label: String,
+    label: &'l str,
     depth: usize,
     stack: Stack,
     memo: HashMap<u64, Sym>,
     /// Keys `MEMOIZE` has assigned, kept or not.
     memo_count: u64,
     memo_overflowed: bool,
+    /// [`Limits::max_memo`], or half the input when that is more.
+    memo_cap: usize,
+    memo_hazard_noted: bool,
+    /// Memo fetches so far: only a pickle with many can be an expansion
+    /// bomb.
+    gets: u64,
+    /// Bytes from this pickle's start to the end of the stream.
+    input_len: usize,
     limit_noted: bool,
     /// (end, offset of its FRAME) of the frame being read.
     frame: Option<(usize, usize)>,
     proto_seen: Option<usize>,
 }
 
-impl<'s, 'p> Machine<'s, 'p> {
+impl Machine<'_, '_, '_> {
     fn finding(
         &mut self,
         severity: Severity,
@@ -180,7 +195,7 @@ impl<'s, 'p> Machine<'s, 'p> {
             global: global.map(str::to_string),
             opcode: Some(at.info.name),
             offset: at.offset,
-            location: self.label.clone(),
+            location: self.label.to_string(),
             message,
         };
         self.sink.push(f);
@@ -218,7 +233,7 @@ impl<'s, 'p> Machine<'s, 'p> {
                 global: full.to_string(),
                 severity,
                 offset: at.offset,
-                location: self.label.clone(),
+                location: self.label.to_string(),
             });
         }
         if severity > Severity::Safe {
@@ -265,7 +280,7 @@ impl<'s, 'p> Machine<'s, 'p> {
                         };
                     }
                 }
-                Sym::Made(full)
+                Sym::Made(full, severity)
             }
             Sym::Unresolved => {
                 self.finding(
@@ -280,7 +295,7 @@ impl<'s, 'p> Machine<'s, 'p> {
             other => {
                 let what = other.describe();
                 let origin = match &other {
-                    Sym::Made(g) => Some(g.to_string()),
+                    Sym::Made(g, _) => Some(g.to_string()),
                     _ => None,
                 };
                 self.finding(
@@ -315,7 +330,7 @@ impl<'s, 'p> Machine<'s, 'p> {
                 payload.len()
             ),
         );
-        scan_stream(payload, &label, self.depth + 1, self.sink);
+        super::container::scan_content(payload, &label, self.depth + 1, self.sink);
     }
 
     /// The bytes a pure decoding function would return, within the budget.
@@ -327,67 +342,19 @@ impl<'s, 'p> Machine<'s, 'p> {
         args: Option<&Sym>,
         at: &Op,
     ) -> Option<Vec<u8>> {
-        use base64::Engine as _;
         let budget = self
             .sink
             .limits
             .max_decoded
             .saturating_sub(self.sink.decoded);
-        let b64 = |alphabet: &[u8; 2], engine: &base64::engine::GeneralPurpose| {
-            // CPython discards characters outside the alphabet.
-            let clean: Vec<u8> = input
-                .iter()
-                .copied()
-                .filter(|c| c.is_ascii_alphanumeric() || alphabet.contains(c))
-                .collect();
-            engine.decode(clean).ok()
-        };
-        let lenient = base64::engine::GeneralPurposeConfig::new()
-            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
-            .with_decode_allow_trailing_bits(true);
-        let out = match full {
-            "base64.b64decode"
-            | "base64.standard_b64decode"
-            | "base64.decodebytes"
-            | "base64.decodestring"
-            | "binascii.a2b_base64" => b64(
-                b"+/",
-                &base64::engine::GeneralPurpose::new(&base64::alphabet::STANDARD, lenient),
-            ),
-            "base64.urlsafe_b64decode" => b64(
-                b"-_",
-                &base64::engine::GeneralPurpose::new(&base64::alphabet::URL_SAFE, lenient),
-            ),
-            "base64.b16decode" | "binascii.unhexlify" | "binascii.a2b_hex" => {
-                hex::decode(input).ok()
-            }
-            "zlib.decompress" => {
-                let mut out = Vec::new();
-                let read = flate2::read::ZlibDecoder::new(input)
-                    .take(budget as u64 + 1)
-                    .read_to_end(&mut out);
-                read.ok().map(|_| out)
-            }
-            "_codecs.encode" if is_text => {
-                let latin1 = match args {
-                    Some(Sym::Tuple(items)) => match items.get(1) {
-                        Some(Sym::Data { bytes, .. }) => {
-                            matches!(
-                                &bytes[..],
-                                b"latin1" | b"latin-1" | b"iso-8859-1" | b"iso8859-1"
-                            )
-                        }
-                        _ => false,
-                    },
-                    _ => false,
-                };
-                let text = std::str::from_utf8(input).ok().filter(|_| latin1)?;
-                text.chars()
-                    .map(|c| u8::try_from(u32::from(c)).ok())
-                    .collect()
-            }
+        let encoding = match args {
+            Some(Sym::Tuple(items)) => match items.get(1) {
+                Some(Sym::Data { bytes, .. }) => Some(&bytes[..]),
+                _ => None,
+            },
             _ => None,
-        }?;
+        };
+        let out = super::decode::decode(full, input, is_text, encoding, budget)?;
         if out.len() > budget {
             self.limit(
                 at,
@@ -511,9 +478,9 @@ impl<'s, 'p> Machine<'s, 'p> {
             }
             op::UNICODE => {
                 let Arg::Line(l) = o.arg else { unreachable!() };
-                let s = text::raw_unicode_escape(l)
+                let s = text::raw_unicode_escape_wtf8(l)
                     .ok_or_else(|| Break("UNICODE argument is not raw-unicode-escape".into()))?;
-                self.push(data(s.as_bytes(), true), o);
+                self.push(data(&s, true), o);
             }
             _ => match o.arg {
                 Arg::Text(b) => self.push(data(b, true), o),
@@ -562,6 +529,7 @@ impl<'s, 'p> Machine<'s, 'p> {
                 self.stack.top()?;
             }
             op::GET | op::BINGET | op::LONG_BINGET => {
+                self.gets += 1;
                 let key = self.memo_key(o)?;
                 let v = match self.memo.get(&key) {
                     Some(v) => v.clone(),
@@ -577,17 +545,21 @@ impl<'s, 'p> Machine<'s, 'p> {
                     self.memo_key(o)?
                 };
                 let v = self.stack.top()?.clone();
+                if o.code != op::MEMOIZE {
+                    self.memo_hazard(key, o);
+                }
                 if !self.memo.contains_key(&key) {
                     self.memo_count += 1;
                 }
-                if self.memo.len() < self.sink.limits.max_memo || self.memo.contains_key(&key) {
+                if self.memo.len() < self.memo_cap || self.memo.contains_key(&key) {
                     self.memo.insert(key, v);
                 } else {
                     self.memo_overflowed = true;
-                    self.limit(
-                        o,
-                        &format!("more than {} memo entries", self.sink.limits.max_memo),
+                    let what = format!(
+                        "more than {} memo entries, one for every two bytes of the pickle",
+                        self.memo_cap
                     );
+                    self.limit(o, &what);
                 }
             }
             op::GLOBAL => {
@@ -661,13 +633,7 @@ impl<'s, 'p> Machine<'s, 'p> {
                 self.stack.pop()?;
                 let inst = self.stack.top()?.clone();
                 let (severity, global) = match &inst {
-                    Sym::Made(g) => {
-                        let (module, name) = g.split_once('.').unwrap_or((g, ""));
-                        (
-                            self.sink.policy.judge(module, name).0.max(Severity::Safe),
-                            Some(g.to_string()),
-                        )
-                    }
+                    Sym::Made(g, severity) => (*severity, Some(g.to_string())),
                     _ => (Severity::Suspicious, None),
                 };
                 if severity > Severity::Safe {
@@ -709,6 +675,26 @@ impl<'s, 'p> Machine<'s, 'p> {
         Ok(())
     }
 
+    /// CPython's unpickler keeps its memo as an array and grows it to
+    /// twice an index it has not reached: `LONG_BINPUT 4294967295` in a
+    /// 20-byte pickle asks for 64 GiB. Reported once per pickle when the
+    /// index is past anything the pickle's own objects could fill (one a
+    /// byte) and the allocation reaches [`HAZARD_BYTES`].
+    fn memo_hazard(&mut self, key: u64, o: &Op) {
+        let alloc = key.saturating_mul(2 * 8);
+        if self.memo_hazard_noted || key <= self.input_len as u64 || alloc < HAZARD_BYTES {
+            return;
+        }
+        self.memo_hazard_noted = true;
+        let msg = format!(
+            "{} {key} makes CPython's unpickler allocate a {} memo (two slots of 8 bytes per index) for a {}-byte pickle",
+            o.info.name,
+            human_bytes(alloc),
+            self.input_len
+        );
+        self.finding(Severity::Suspicious, Kind::Resource, o, None, msg);
+    }
+
     fn memo_key(&self, o: &Op) -> Result<u64, Break> {
         match o.arg {
             Arg::Int(i) => Ok(i as u64),
@@ -720,6 +706,8 @@ impl<'s, 'p> Machine<'s, 'p> {
     }
 }
 
+/// Calls that unpickle (or load a file that may be a zip or `.npy` of
+/// pickles) from the bytes, or the stream of bytes, they are given.
 fn is_loads(full: &str) -> bool {
     matches!(
         full,
@@ -727,17 +715,89 @@ fn is_loads(full: &str) -> bool {
             | "_pickle.loads"
             | "pickle._loads"
             | "cPickle.loads"
+            | "pickle.load"
+            | "_pickle.load"
+            | "pickle._load"
+            | "pickle.Unpickler"
+            | "pickle._Unpickler"
+            | "_pickle.Unpickler"
             | "dill.loads"
+            | "dill.load"
             | "dill._dill.loads"
+            | "cloudpickle.loads"
+            | "cloudpickle.load"
+            | "joblib.load"
+            | "torch.load"
+            | "torch.serialization.load"
+            | "torch.storage._load_from_bytes"
+            | "numpy.load"
+            | "numpy.lib.npyio.load"
+            | "pandas.read_pickle"
+            | "pandas.io.pickle.read_pickle"
     )
+}
+
+/// How a stream's bytes that are not pickles are taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Pickles one after another: bytes that stop being one are reported.
+    Pickles,
+    /// Pickles, then data that is not one (the storages of a legacy
+    /// `torch.save` file): the data is expected, so not reported.
+    PicklesThenData,
+    /// Bytes that may hold a pickle anywhere (a zip member of any name):
+    /// only a pickle that imports something is reported.
+    Data,
+    /// What `pickle.load` reads from the first byte, and nothing after a
+    /// break: an archive read as a pickle, whose members are scanned as
+    /// members.
+    FromStart,
+}
+
+/// Ops the resynchronisations of one stream may spend per byte of it before
+/// they give up (reported): a probe from a byte that is not a pickle's start breaks
+/// within a few ops, so only input built to be searched reaches this.
+const RESYNC_OPS_PER_BYTE: usize = 16;
+
+/// The first pickle `torch.save`'s legacy format writes: its magic number,
+/// `0x1950a86a20f9469cfc6c`, as protocol 2+ (`LONG1`) or 0-1 (`LONG`).
+fn is_legacy_torch_magic(pickle: &[u8]) -> bool {
+    const LONG1: &[u8] = b"\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.";
+    let unframed = |rest: &'_ [u8]| match rest {
+        [0x95, _, _, _, _, _, _, _, _, body @ ..] => body == LONG1,
+        _ => rest == LONG1,
+    };
+    matches!(pickle, [0x80, 2..=5, rest @ ..] if unframed(rest))
+        || pickle == b"L119547037146038801333356L\n."
+}
+
+/// Pickles of a legacy `torch.save` file before its storages: the magic
+/// number, the protocol version, the system info, the object, the storage
+/// keys.
+const LEGACY_TORCH_PICKLES: usize = 5;
+
+/// Stack and memo kept between the pickles of one stream, so that probing
+/// every offset of a data region does not allocate per probe.
+#[derive(Default)]
+struct Reuse {
+    stack: Option<Stack>,
+    memo: HashMap<u64, Sym>,
 }
 
 /// Scans the pickles in `bytes` one after another, as repeated
 /// `pickle.load` calls on one file would read them; findings are labelled
-/// `{label}#0`, `{label}#1`...
-pub(crate) fn scan_stream(bytes: &[u8], label: &str, depth: usize, sink: &mut Sink) {
+/// `{label}#0`, `{label}#1`... Where the stream stops being pickles, the
+/// rest is searched for the next pickle that imports something
+/// (resynchronisation), so a payload behind padding, garbage or data is
+/// scanned as a loader that skipped to it would run it.
+pub(crate) fn scan_stream(bytes: &[u8], label: &str, depth: usize, sink: &mut Sink, mode: Mode) {
+    let mut reuse = Reuse::default();
     let mut pos = 0;
     let mut index = 0;
+    let mut mode = mode;
+    let mut legacy_torch = false;
+    let budget = RESYNC_OPS_PER_BYTE.saturating_mul(bytes.len()) + 4096;
+    let mut spent = 0;
     while pos < bytes.len() {
         if index == sink.limits.max_pickles {
             sink.push(Finding::note(
@@ -749,107 +809,388 @@ pub(crate) fn scan_stream(bytes: &[u8], label: &str, depth: usize, sink: &mut Si
             return;
         }
         let here = format!("{label}#{index}");
-        match scan_one(bytes, pos, here, depth, sink) {
-            Some(end) => pos = end,
+        if mode != Mode::Data {
+            let quiet = mode == Mode::PicklesThenData && index > 0;
+            match scan_one(bytes, pos, &here, depth, sink, quiet, &mut reuse) {
+                Ok(end) => {
+                    legacy_torch |= index == 0 && is_legacy_torch_magic(&bytes[pos..end]);
+                    pos = end;
+                    index += 1;
+                    if legacy_torch && index == LEGACY_TORCH_PICKLES {
+                        mode = Mode::Data;
+                    }
+                    continue;
+                }
+                Err(_) if mode == Mode::FromStart => return,
+                Err(at) => pos = at + 1,
+            }
+        }
+        match resync(
+            bytes, pos, &here, depth, sink, &mut reuse, budget, &mut spent,
+        ) {
+            Some((_, Ok(end))) => {
+                pos = end;
+                index += 1;
+                if mode == Mode::Data {
+                    mode = Mode::PicklesThenData;
+                }
+            }
+            Some((_, Err(at))) => {
+                pos = at + 1;
+                index += 1;
+                mode = Mode::Data;
+            }
             None => return,
         }
-        index += 1;
     }
 }
 
-/// One pickle from `start`; the offset after its `STOP`, or `None` when the
-/// stream breaks (reported).
+/// Searches from `from` for the next pickle that imports a global the
+/// policy does not allow; that pickle's findings join the sink. Returns
+/// where it started and how it ended, or `None` when there is none.
+///
+/// A pickle of protocol 2 or more starts with `PROTO`, so those starts are
+/// tried first; every other offset before the first such pickle is tried
+/// next (protocols 0 and 1 start with any op), keeping a probe only when it
+/// imports before that pickle starts: a probe that runs on into a real
+/// pickle reads it misaligned (`torc` + `h._utils`) and would name what is
+/// not there.
+#[allow(clippy::too_many_arguments)]
+fn resync(
+    bytes: &[u8],
+    from: usize,
+    label: &str,
+    depth: usize,
+    sink: &mut Sink,
+    reuse: &mut Reuse,
+    budget: usize,
+    spent: &mut usize,
+) -> Option<(usize, Result<usize, usize>)> {
+    #[allow(clippy::too_many_arguments)]
+    fn probe<'p>(
+        bytes: &[u8],
+        p: usize,
+        label: &str,
+        depth: usize,
+        sink: &mut Sink<'p>,
+        reuse: &mut Reuse,
+        spent: &mut usize,
+    ) -> Result<Hit<'p>, Ended> {
+        let mut probe = Sink::new(sink.policy, sink.limits);
+        probe.decoded = sink.decoded;
+        let end = scan_one(bytes, p, label, depth, &mut probe, false, reuse);
+        *spent += probe.ops as usize;
+        sink.ops += probe.ops;
+        sink.decoded = probe.decoded;
+        match first_import(&probe) {
+            Some(at) => Ok((probe, end, at)),
+            None => Err(end),
+        }
+    }
+    let over_budget = |sink: &mut Sink, p: usize| {
+        sink.push(Finding::note(
+            Kind::Limit,
+            p,
+            label,
+            format!(
+                "searching for a pickle after offset {from} took more than {RESYNC_OPS_PER_BYTE} ops a byte; the rest from offset {p} is not scanned"
+            ),
+        ));
+    };
+    let mut found = None;
+    // Pickles from a PROTO that end at their STOP, importing nothing the
+    // policy minds: a later probe that imports inside one is misaligned.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut p = from;
+    while let Some(at) = find_proto(bytes, p) {
+        if *spent > budget {
+            over_budget(sink, at);
+            return None;
+        }
+        match probe(bytes, at, label, depth, sink, reuse, spent) {
+            Ok(hit) => {
+                found = Some((at, hit));
+                break;
+            }
+            Err(Ok(end)) => spans.push((at, end)),
+            Err(Err(_)) => {}
+        }
+        p = at + 1;
+    }
+    let limit = found.as_ref().map_or(bytes.len(), |(at, _)| *at);
+    let inside_a_pickle = |at: usize| {
+        let i = spans.partition_point(|(start, _)| *start <= at);
+        i > 0 && at < spans[i - 1].1
+    };
+    for p in from..limit {
+        if crate::opcodes::info(bytes[p]).is_none() {
+            continue;
+        }
+        if *spent > budget {
+            over_budget(sink, p);
+            return None;
+        }
+        if let Ok(hit) = probe(bytes, p, label, depth, sink, reuse, spent) {
+            if hit.2 < limit && !inside_a_pickle(hit.2) {
+                found = Some((p, hit));
+                break;
+            }
+        }
+    }
+    let (p, (probe, end, _)) = found?;
+    sink.push(Finding::note(
+        Kind::Trailing,
+        p,
+        label,
+        format!(
+            "a pickle starts at offset {p}, after bytes from offset {from} that are not one; scanned as {label}"
+        ),
+    ));
+    sink.dropped += probe.dropped;
+    sink.globals.extend(probe.globals);
+    probe.findings.into_iter().for_each(|f| sink.push(f));
+    Some((p, end))
+}
+
+/// How one pickle's simulation ended: the offset after its `STOP`, or the
+/// offset of the op where it broke.
+type Ended = Result<usize, usize>;
+
+/// A probe that imports something: its findings, how it ended, and the
+/// offset of its first import.
+type Hit<'p> = (Sink<'p>, Ended, usize);
+
+/// The next `PROTO` (`0x80` and a protocol number) at or after `from`.
+fn find_proto(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut p = from;
+    while p + 1 < bytes.len() {
+        let at = p + bytes[p..].iter().position(|&b| b == 0x80)?;
+        if bytes.get(at + 1).is_some_and(|&v| v <= HIGHEST_PROTOCOL) {
+            return Some(at);
+        }
+        p = at + 1;
+    }
+    None
+}
+
+/// A probe counts as a pickle when it imports a global, spelt as Python
+/// names are, that the policy does not allow (the offset of the first such
+/// import): random data makes short pickles (`N.`) and calls of nothing
+/// often enough, an importable name almost never.
+fn first_import(probe: &Sink) -> Option<usize> {
+    let pythonic = |g: &str| {
+        g.split('.').all(|seg| {
+            let mut c = seg.chars();
+            c.next()
+                .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+                && c.all(|c| c == '_' || c.is_ascii_alphanumeric())
+        })
+    };
+    probe
+        .findings
+        .iter()
+        .find(|f| {
+            f.kind == Kind::Import
+                && f.severity > Severity::Safe
+                && f.global.as_deref().is_some_and(pythonic)
+        })
+        .map(|f| f.offset)
+}
+
+/// One pickle from `start`: the offset after its `STOP`, or the offset of
+/// the op where the stream breaks (reported, unless `quiet` and the very
+/// first op breaks: data expected after pickles).
 fn scan_one(
     bytes: &[u8],
     start: usize,
-    label: String,
+    label: &str,
     depth: usize,
     sink: &mut Sink,
-) -> Option<usize> {
+    quiet: bool,
+    reuse: &mut Reuse,
+) -> Result<usize, usize> {
+    let mut stack = reuse.stack.take().unwrap_or_else(Stack::new);
+    stack.clear();
+    let mut memo = std::mem::take(&mut reuse.memo);
+    memo.clear();
+    let memo_cap = sink.limits.max_memo.max((bytes.len() - start) / 2);
     let mut m = Machine {
         sink,
         label,
         depth,
-        stack: Stack::new(),
-        memo: HashMap::new(),
+        stack,
+        memo,
         memo_count: 0,
         memo_overflowed: false,
+        memo_cap,
+        memo_hazard_noted: false,
+        gets: 0,
+        input_len: bytes.len() - start,
         limit_noted: false,
         frame: None,
         proto_seen: None,
     };
-    let input = &bytes[start..];
-    let broke = |m: &mut Machine,
-                 offset: usize,
-                 opcode: Option<&'static str>,
-                 message: String,
-                 trailing: bool| {
-        let (kind, message) = if trailing {
-            (
-                Kind::Trailing,
-                format!(
-                    "{} bytes after the last pickle are not a pickle: {message}",
-                    input.len() - (offset - start)
-                ),
-            )
-        } else if offset == 0 {
-            (Kind::Break, format!("not a pickle: {message}"))
-        } else {
-            (
-                Kind::Break,
-                format!("{message}; an unpickler stops here, after running everything before"),
-            )
+    let r = m.run(bytes, start, quiet);
+    reuse.stack = Some(m.stack);
+    reuse.memo = m.memo;
+    r
+}
+
+/// An allocation a pickle makes an unpickler attempt that is worth a
+/// finding when the file does not justify it.
+const HAZARD_BYTES: u64 = 64 << 20;
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} bytes")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+impl Machine<'_, '_, '_> {
+    /// A length-prefixed argument that runs past the end: reading a file,
+    /// CPython's unpickler asks `read()` for the declared length before it
+    /// can tell that the data is short.
+    fn length_hazard(&mut self, bytes: &[u8], at: usize) {
+        let width = match bytes.get(at) {
+            Some(&(op::BINSTRING | op::BINUNICODE | op::BINBYTES)) => 4,
+            Some(&(op::BINUNICODE8 | op::BINBYTES8 | op::BYTEARRAY8)) => 8,
+            _ => return,
         };
-        let f = Finding {
-            severity: Severity::Suspicious,
-            kind,
-            global: None,
-            opcode,
-            offset,
-            location: m.label.clone(),
-            message,
+        let Some(field) = bytes.get(at + 1..at + 1 + width) else {
+            return;
         };
-        m.sink.push(f);
-        None
-    };
-    for (index, item) in lexer::ops(input).enumerate() {
-        let o = match item {
-            Ok(mut o) => {
-                o.offset += start;
-                o.end += start;
-                o
-            }
-            Err(e) => {
-                let offset = e.offset + start;
-                let trailing = index == 0 && start > 0;
-                let message = match e.kind {
-                    LexErrorKind::UnknownOpcode(c) => {
-                        format!("unknown opcode {c:#04x} at offset {offset}")
-                    }
-                    LexErrorKind::Truncated(name) => {
-                        format!("truncated in the argument of {name} at offset {offset}")
-                    }
-                    LexErrorKind::BadArgument(name, why) => {
-                        format!("{name} at offset {offset}: {why}")
-                    }
-                    LexErrorKind::NoStop => {
-                        format!("the data ends at offset {offset} without STOP")
-                    }
-                };
-                return broke(&mut m, offset, None, message, trailing);
-            }
-        };
-        if let Err(Break(why)) = m.step(&o, index, bytes.len()) {
-            let msg = format!("{} at offset {}: {why}", o.info.name, o.offset);
-            return broke(&mut m, o.offset, Some(o.info.name), msg, false);
-        }
-        if o.code == op::STOP {
-            if let Some((end, frame_at)) = m.frame.filter(|(end, _)| *end > o.end) {
-                let msg = format!("STOP at offset {} inside the frame declared at offset {frame_at} (ends at {end})", o.offset);
-                m.finding(Severity::Suspicious, Kind::Frame, &o, None, msg);
-            }
-            return Some(o.end);
+        let declared = field
+            .iter()
+            .rev()
+            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        let remaining = (bytes.len() - at - 1 - width) as u64;
+        if declared >= HAZARD_BYTES && declared > remaining {
+            let name = crate::opcodes::info(bytes[at]).map_or("?", |i| i.name);
+            let msg = format!(
+                "{name} at offset {at} declares {} ({declared} bytes) where {remaining} remain: pickle.load on a file asks read() for all of it",
+                human_bytes(declared)
+            );
+            let f = Finding {
+                severity: Severity::Suspicious,
+                kind: Kind::Resource,
+                global: None,
+                opcode: Some(name),
+                offset: at,
+                location: self.label.to_string(),
+                message: msg,
+            };
+            self.sink.push(f);
         }
     }
-    None
+
+    /// A pickle whose result, walked as a tree, is far bigger than the
+    /// pickle: reported with the figure.
+    fn expansion_hazard(&mut self, pickle: &[u8], stop: &Op) {
+        let Some(n) = super::expansion::tree_size(pickle) else {
+            return;
+        };
+        if n >= 1e9 && n >= 1e4 * pickle.len() as f64 {
+            let msg = format!(
+                "the {}-byte pickle's result holds {n:.2e} elements when its shared references are counted at each use: a consumer that walks it as a tree (repr, json.dumps, ==, a copy into another format) never finishes",
+                pickle.len()
+            );
+            self.finding(Severity::Suspicious, Kind::Resource, stop, None, msg);
+        }
+    }
+
+    fn run(&mut self, bytes: &[u8], start: usize, quiet: bool) -> Result<usize, usize> {
+        let input = &bytes[start..];
+        let broke = |m: &mut Machine,
+                     offset: usize,
+                     opcode: Option<&'static str>,
+                     message: String,
+                     trailing: bool| {
+            if trailing && quiet {
+                return Err(offset);
+            }
+            let (kind, message) = if trailing {
+                (
+                    Kind::Trailing,
+                    format!(
+                        "{} bytes after the last pickle are not a pickle: {message}",
+                        input.len() - (offset - start)
+                    ),
+                )
+            } else if offset == 0 {
+                (Kind::Break, format!("not a pickle: {message}"))
+            } else {
+                (
+                    Kind::Break,
+                    format!("{message}; an unpickler stops here, after running everything before"),
+                )
+            };
+            let f = Finding {
+                severity: Severity::Suspicious,
+                kind,
+                global: None,
+                opcode,
+                offset,
+                location: m.label.to_string(),
+                message,
+            };
+            m.sink.push(f);
+            Err(offset)
+        };
+        for (index, item) in lexer::ops(input).enumerate() {
+            let o = match item {
+                Ok(mut o) => {
+                    o.offset += start;
+                    o.end += start;
+                    o
+                }
+                Err(e) => {
+                    let offset = e.offset + start;
+                    let trailing = index == 0 && start > 0;
+                    if let LexErrorKind::Truncated(_) = e.kind {
+                        self.length_hazard(bytes, offset);
+                    }
+                    let message = match e.kind {
+                        LexErrorKind::UnknownOpcode(c) => {
+                            format!("unknown opcode {c:#04x} at offset {offset}")
+                        }
+                        LexErrorKind::Truncated(name) => {
+                            format!("truncated in the argument of {name} at offset {offset}")
+                        }
+                        LexErrorKind::BadArgument(name, why) => {
+                            format!("{name} at offset {offset}: {why}")
+                        }
+                        LexErrorKind::NoStop => {
+                            format!("the data ends at offset {offset} without STOP")
+                        }
+                    };
+                    return broke(self, offset, None, message, trailing);
+                }
+            };
+            if let Err(Break(why)) = self.step(&o, index, bytes.len()) {
+                let msg = format!("{} at offset {}: {why}", o.info.name, o.offset);
+                let trailing = index == 0 && start > 0;
+                return broke(self, o.offset, Some(o.info.name), msg, trailing);
+            }
+            if o.code == op::STOP {
+                if let Some((end, frame_at)) = self.frame.filter(|(end, _)| *end > o.end) {
+                    let msg = format!("STOP at offset {} inside the frame declared at offset {frame_at} (ends at {end})", o.offset);
+                    self.finding(Severity::Suspicious, Kind::Frame, &o, None, msg);
+                }
+                if self.gets >= super::expansion::MIN_GETS {
+                    self.expansion_hazard(&bytes[start..o.end], &o);
+                }
+                return Ok(o.end);
+            }
+        }
+        Err(bytes.len())
+    }
 }
