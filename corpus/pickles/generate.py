@@ -12,7 +12,8 @@ find_class_oracle.py, whose `find_class` returns inert stubs.
 
 MANIFEST.tsv columns: file (relative to this folder), the verdict the scanner
 must give, the global it must name as the reason (`-` for safe files), and
-the policy preset it is scanned with (`default`, or `ml` for checkpoints).
+the policy preset it is scanned with (`default`, or `ml` for checkpoints),
+and the bypass family a malicious file belongs to (`-` for benign files).
 
 Real-shaped files (PyTorch checkpoints in the zip, legacy and tar formats,
 NumPy `.npy`/`.npz` with object arrays) are written the way torch.save and
@@ -651,6 +652,11 @@ def structure_cases():
     for mod, name in [("uuid", "_get_command_stdout"), ("_posixsubprocess", "fork_exec"), ("imaplib", "IMAP4_stream"), ("logging", "FileHandler"), ("_imp", "load_dynamic")]:
         add(f"callable_{mod.strip('_')}_{name.strip('_').lower()}", proto(2) + call0(mod, name, CMD) + STOP, f"{mod}.{name}")
         add(f"callable_{mod.strip('_')}_{name.strip('_').lower()}_stack_global", proto(4) + call_stack(mod, name, unicode_("echo")) + STOP, f"{mod}.{name}")
+    # Universal resolvers: a global that hands back any other global.
+    add("resolver_pkgutil_resolve_name", proto(4) + call_stack("pkgutil", "resolve_name", unicode_("os:system")) + STOP, "pkgutil.resolve_name")
+    add("resolver_operator_attrgetter", proto(4) + call_stack("operator", "attrgetter", unicode_("system")) + STOP, "operator.attrgetter")
+    add("resolver_operator_methodcaller", proto(4) + call_stack("operator", "methodcaller", unicode_("system"), unicode_("id")) + STOP, "operator.methodcaller")
+    add("resolver_builtins_import", proto(2) + call0("builtins", "__import__", string0("os")) + STOP, "builtins.__import__")
     add("dotted_torch_hub_load", proto(4) + call_stack("torch", "hub.load", unicode_("x/y"), unicode_("m")) + STOP, "torch.hub.load", "ml")
     add("wildcard_cannot_allow_runstring", proto(4) + call_stack("numpy.testing._private.utils", "runstring", unicode_("x"), op("EMPTY_DICT")) + STOP, "numpy.testing._private.utils.runstring", "ml")
     return out
@@ -669,6 +675,8 @@ def hazards():
     for level in range(30):
         bomb += op("EMPTY_LIST") + op("MEMOIZE") + op("MARK") + op("BINGET", u8(level)) * 10 + op("APPENDS")
     out.append(("expansion_bomb_10e30", bomb + STOP))
+    # No memo at all: DUP and TUPLE2, a hundred times, nest 2^100 copies.
+    out.append(("expansion_bomb_dup", proto(2) + op("EMPTY_LIST") + (op("DUP") + op("TUPLE2")) * 100 + STOP))
     return out
 
 
@@ -736,6 +744,62 @@ def benign():
     return out
 
 
+# Families of bypasses, as a security team sorts them, by file-name prefix
+# (first match wins); every malicious and hazard file has one.
+FAMILIES = [
+    ("callable_", "blocklist gaps"),
+    ("builtin", "blocklist gaps"),
+    ("webbrowser", "blocklist gaps"),
+    ("ctypes", "blocklist gaps"),
+    ("importlib", "blocklist gaps"),
+    ("pickle_loads_global", "blocklist gaps"),
+    ("getattr", "universal resolvers"),
+    ("resolver_", "universal resolvers"),
+    ("build_state", "universal resolvers"),
+    ("nested", "nested loads"),
+    ("stack_global_dotted", "name tricks"),
+    ("dotted_", "name tricks"),
+    ("wildcard_", "name tricks"),
+    ("stack_global", "memo indirection"),
+    ("inst_", "parser-vs-VM"),
+    ("obj_", "parser-vs-VM"),
+    ("newobj", "parser-vs-VM"),
+    ("global_reduce", "parser-vs-VM"),
+    ("reduce_then", "parser-vs-VM"),
+    ("frame_", "parser-vs-VM"),
+    ("truncated", "parser-vs-VM"),
+    ("proto_", "parser-vs-VM"),
+    ("unknown_opcode", "parser-vs-VM"),
+    ("concatenated", "behind structure"),
+    ("after_", "behind structure"),
+    ("gz_", "behind structure"),
+    ("torch_legacy", "behind structure"),
+    ("torch_", "containers"),
+    ("prefixed_zip", "containers"),
+    ("payload.pkl.gz", "containers"),
+    ("tar_", "containers"),
+    ("zip_", "containers"),
+    ("npy_", "containers"),
+    ("npz_", "containers"),
+    ("memo_index", "resource hazards"),
+    ("declared_length", "resource hazards"),
+    ("expansion_bomb", "resource hazards"),
+    ("memo_bomb", "scanner exhaustion"),
+    ("dup_storm", "scanner exhaustion"),
+    ("deep_nesting", "scanner exhaustion"),
+    ("mark_storm", "scanner exhaustion"),
+]
+
+
+def family(sub, name):
+    if sub == "benign":
+        return "-"
+    for prefix, fam in FAMILIES:
+        if name.startswith(prefix):
+            return fam
+    raise SystemExit(f"no family for {name}")
+
+
 def main():
     rows = []
     for sub in ("malicious", "benign", "hazards"):
@@ -752,8 +816,8 @@ def main():
         fname = name if "." in name else name + ".pkl"
         with open(os.path.join(HERE, sub, fname), "wb") as f:
             f.write(data)
-        rows.append((f"{sub}/{fname}", verdict, glob, policy))
-    write_tsv("MANIFEST.tsv", ("file", "verdict", "global", "policy"), rows, "generate.py")
+        rows.append((f"{sub}/{fname}", verdict, glob, policy, family(sub, name)))
+    write_tsv("MANIFEST.tsv", ("file", "verdict", "global", "policy", "family"), rows, "generate.py")
     print(f"{len(rows)} files")
 
 

@@ -97,6 +97,7 @@ fn inputs(dir: &Path) -> Inputs {
         bench: dir.join("bench"),
         conformance: None,
         fuzz: None,
+        pickle_scan: None,
     }
 }
 

@@ -96,6 +96,22 @@ fn every_table_and_plot_renders() {
         assert!(plot.contains("Pareto front"), "{name}: no legend");
     }
 
+    // The scanner comparison, when it ran: a row per set and tool, a row
+    // per family, with crossfmt's column.
+    if let Some(scan) = json.get("pickle_scan").filter(|s| !s.is_null()) {
+        for (id, key) in [
+            ("pickle-scan-throughput", "throughput"),
+            ("pickle-scan-families", "families"),
+        ] {
+            let table = element(&dom, id, "</table>");
+            let rows = scan[key].as_array().unwrap().len();
+            assert!(rows > 0, "{key}: no rows");
+            assert_eq!(table.matches("<tr>").count(), rows + 1, "{id}: table rows");
+        }
+        let families = element(&dom, "pickle-scan-families", "</table>");
+        assert!(families.contains("crossfmt") && families.contains("nested loads"));
+    }
+
     let shot = dir.join("screenshot.png");
     let _ = std::fs::remove_file(&shot);
     chromium(&[

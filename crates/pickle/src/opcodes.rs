@@ -607,12 +607,26 @@ pub static OPCODES: [OpInfo; 68] = [
     },
 ];
 
+/// `OPCODES` index of each byte, `NOT_AN_OPCODE` for the others: a table
+/// lookup per op, which the scanner's and the lexer's hot loop need.
+static INDEX: [u8; 256] = {
+    let mut t = [NOT_AN_OPCODE; 256];
+    let mut i = 0;
+    while i < OPCODES.len() {
+        t[OPCODES[i].code as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+const NOT_AN_OPCODE: u8 = u8::MAX;
+
 /// The description of `code`, if it is an opcode.
+#[inline]
 pub fn info(code: u8) -> Option<&'static OpInfo> {
-    OPCODES
-        .binary_search_by_key(&code, |o| o.code)
-        .ok()
-        .map(|i| &OPCODES[i])
+    match INDEX[usize::from(code)] {
+        NOT_AN_OPCODE => None,
+        i => Some(&OPCODES[usize::from(i)]),
+    }
 }
 
 /// The highest protocol this table knows.

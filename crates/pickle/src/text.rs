@@ -45,6 +45,17 @@ pub fn memo_key(line: &[u8]) -> Option<BigInt> {
     py_int(c_str(line), 10)
 }
 
+/// [`memo_key`] as a `u64` (`None` for a negative or huge key), with a
+/// fast path for the plain digits `pickle.dumps` writes.
+pub fn memo_key_u64(line: &[u8]) -> Option<u64> {
+    if !line.is_empty() && line.len() <= 19 && line.iter().all(u8::is_ascii_digit) {
+        return line.iter().try_fold(0u64, |n, &d| {
+            n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+        });
+    }
+    memo_key(line).and_then(|n| u64::try_from(n).ok())
+}
+
 fn c_str(line: &[u8]) -> &[u8] {
     line.iter()
         .position(|&b| b == 0)

@@ -42,6 +42,15 @@ pub struct ReportArgs {
         value_name = "FILE"
     )]
     pub fuzz: PathBuf,
+    /// The pickle scanner comparison's summary
+    /// (`crates/bench/benches/pickle_scan_compare.sh`); included when the
+    /// file exists.
+    #[arg(
+        long,
+        default_value = "target/pickle-scan-bench/summary.json",
+        value_name = "FILE"
+    )]
+    pub pickle_scan: PathBuf,
     /// Where the report goes.
     #[arg(long, default_value = "target/crossfmt-report", value_name = "DIR")]
     pub out: PathBuf,
@@ -60,6 +69,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         bench: args.bench.clone(),
         conformance: Some(args.conformance.clone()),
         fuzz: Some(args.fuzz.clone()),
+        pickle_scan: Some(args.pickle_scan.clone()),
     };
     let model = match bench_model::load(&inputs) {
         Ok(m) => m,

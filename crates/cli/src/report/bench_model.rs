@@ -23,6 +23,9 @@ pub struct Inputs {
     pub conformance: Option<PathBuf>,
     /// A `crossfmt fuzz` summary.json, when present.
     pub fuzz: Option<PathBuf>,
+    /// The pickle scanner comparison's summary.json
+    /// (`benches/pickle_scan_compare.sh`), when present.
+    pub pickle_scan: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -35,6 +38,17 @@ pub struct Model {
     pub conformance: Option<Vec<serde_json::Value>>,
     /// `targets[]` of the fuzz summary, as read.
     pub fuzz: Option<Vec<serde_json::Value>>,
+    /// The pickle scanner comparison: `throughput[]` and `families[]` rows.
+    pub pickle_scan: Option<PickleScan>,
+}
+
+/// Scanners side by side, as `benches/pickle_scan_compare.py` measured
+/// them: each row an object whose keys are the columns, in order.
+#[derive(Clone, Debug, Serialize)]
+pub struct PickleScan {
+    pub versions: serde_json::Value,
+    pub throughput: Vec<serde_json::Value>,
+    pub families: Vec<serde_json::Value>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -332,6 +346,17 @@ pub fn load(inputs: &Inputs) -> Result<Model, Refused> {
         &mut problems,
     );
     let fuzz = optional_list(inputs.fuzz.as_deref(), "targets", &mut problems);
+    let pickle_scan = optional_list(inputs.pickle_scan.as_deref(), "throughput", &mut problems)
+        .and_then(|throughput| {
+            let path = inputs.pickle_scan.as_deref()?;
+            let families = optional_list(Some(path), "families", &mut problems)?;
+            let all: serde_json::Value = read_json(path).ok()?;
+            Some(PickleScan {
+                versions: all["versions"].clone(),
+                throughput,
+                families,
+            })
+        });
     if !problems.is_empty() {
         return Err(Refused(problems));
     }
@@ -344,6 +369,7 @@ pub fn load(inputs: &Inputs) -> Result<Model, Refused> {
         }),
         conformance,
         fuzz,
+        pickle_scan,
     })
 }
 

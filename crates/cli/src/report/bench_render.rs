@@ -4,7 +4,7 @@
 //! so they cannot disagree.
 
 use super::bench_meta::Machine;
-use super::bench_model::{DatasetReport, Model, RowReport};
+use super::bench_model::{DatasetReport, Model, PickleScan, RowReport};
 use super::bench_plot;
 use crossfmt_bench::records::Timing;
 use html_escape::encode_text;
@@ -196,6 +196,18 @@ pub fn markdown(model: &Model, machine: &Machine) -> String {
         let (head, rows) = conformance_rows(c);
         md_table(&mut s, &head, &rows);
     }
+    if let Some(p) = &model.pickle_scan {
+        let _ = writeln!(
+            s,
+            "\n## Pickle scanners\n\n{SCAN_NOTE} ({})\n",
+            scan_versions(p)
+        );
+        let (head, rows) = object_rows(&p.throughput, THROUGHPUT_COLUMNS);
+        md_table(&mut s, &head, &rows);
+        s.push('\n');
+        let (head, rows) = object_rows(&p.families, FAMILY_COLUMNS);
+        md_table(&mut s, &head, &rows);
+    }
     if let Some(f) = &model.fuzz {
         s.push_str("\n## Fuzzing\n\n");
         let (head, rows) = fuzz_rows(f);
@@ -237,6 +249,46 @@ fn conformance_rows(impls: &[serde_json::Value]) -> (Vec<String>, Vec<Vec<String
         .collect();
     (head, rows)
 }
+
+/// Rows that are JSON objects: `first` columns, then the first row's other
+/// keys.
+fn object_rows(rows: &[serde_json::Value], first: &[&str]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut head: Vec<String> = first.iter().map(|k| k.to_string()).collect();
+    if let Some(o) = rows.first().and_then(|r| r.as_object()) {
+        head.extend(o.keys().filter(|k| !first.contains(&k.as_str())).cloned());
+    }
+    let body = rows
+        .iter()
+        .map(|r| head.iter().map(|k| scalar(&r[k])).collect())
+        .collect();
+    (head, body)
+}
+
+/// What the scanner comparison measured with, in one line.
+fn scan_versions(p: &PickleScan) -> String {
+    p.versions
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| format!("{k} {}", scalar(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+const THROUGHPUT_COLUMNS: &[&str] = &[
+    "set",
+    "tool",
+    "files",
+    "MB",
+    "seconds",
+    "MB/s",
+    "vs picklescan",
+];
+const FAMILY_COLUMNS: &[&str] = &["family", "files", "crossfmt"];
+
+const SCAN_NOTE: &str = "`crossfmt pickle scan` beside picklescan and fickling on the same files (benches/pickle_scan_compare.sh): throughput per set, and per bypass family the malicious files each calls dangerous (a resource hazard: anything but safe), then benign files not called safe.";
 
 fn fuzz_rows(targets: &[serde_json::Value]) -> (Vec<String>, Vec<Vec<String>>) {
     let head = ["target", "status", "seconds", "crashes"]
@@ -347,6 +399,24 @@ pub fn html(model: &Model, machine: &Machine, plots: &[String]) -> String {
         let (head, rows) = conformance_rows(c);
         s.push_str("<section id=\"conformance\"><h2>Conformance</h2>");
         html_table(&mut s, "conformance-table", &head, &[("conformance", rows)]);
+        s.push_str("</section>\n");
+    }
+    if let Some(p) = &model.pickle_scan {
+        let _ = write!(
+            s,
+            "<section id=\"pickle-scan\"><h2>Pickle scanners</h2><p>{} ({})</p>",
+            encode_text(SCAN_NOTE),
+            encode_text(&scan_versions(p))
+        );
+        let (head, rows) = object_rows(&p.throughput, THROUGHPUT_COLUMNS);
+        html_table(
+            &mut s,
+            "pickle-scan-throughput",
+            &head,
+            &[("throughput", rows)],
+        );
+        let (head, rows) = object_rows(&p.families, FAMILY_COLUMNS);
+        html_table(&mut s, "pickle-scan-families", &head, &[("families", rows)]);
         s.push_str("</section>\n");
     }
     if let Some(f) = &model.fuzz {

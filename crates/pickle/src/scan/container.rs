@@ -77,7 +77,12 @@ pub(crate) fn scan_content(
         return "tar";
     }
     let starts_as_zip = bytes.starts_with(LOCAL_HEADER);
-    let zip = match zip::ZipArchive::new(Cursor::new(bytes)) {
+    let central = if has_end_of_central_directory(bytes) {
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())
+    } else {
+        Err("no end of central directory record".to_string())
+    };
+    let zip = match central {
         Ok(mut archive) => {
             scan_archive(&mut archive, label, depth, sink);
             true
@@ -126,6 +131,15 @@ fn also_as_pickle(bytes: &[u8], label: &str, depth: usize, sink: &mut Sink) -> b
         raw.findings.into_iter().for_each(|f| sink.push(f));
     }
     active
+}
+
+/// A zip's end-of-central-directory record sits in its last 65,557 bytes
+/// (22 and a comment of at most 65,535); without one, the zip reader would
+/// search the whole file backwards for it, which on a big pickle is most of
+/// the scan's time.
+fn has_end_of_central_directory(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(22 + 65_535)..];
+    memchr::memmem::rfind(tail, b"PK\x05\x06").is_some()
 }
 
 /// A local header at the start, or one whose fields parse, somewhere.
@@ -384,10 +398,7 @@ fn local_headers(bytes: &[u8]) -> impl Iterator<Item = (String, u16, usize, &[u8
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| i + from)
+    memchr::memmem::find(hay.get(from..)?, needle).map(|i| i + from)
 }
 
 fn scan_local_headers(bytes: &[u8], label: &str, depth: usize, sink: &mut Sink) {

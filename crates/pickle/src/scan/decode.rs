@@ -68,18 +68,24 @@ pub(crate) fn decode(
             };
             decode(via, input, is_text, None, budget)
         }
-        "_codecs.encode" | "codecs.encode" if is_text => {
-            // What CPython writes for bytes before protocol 3: the text
-            // encoded back to latin-1.
-            let codec = encoding?;
-            let latin1 = matches!(codec, b"latin1" | b"latin-1" | b"iso-8859-1" | b"iso8859-1");
-            let text = std::str::from_utf8(input).ok().filter(|_| latin1)?;
-            text.chars()
-                .map(|c| u8::try_from(u32::from(c)).ok())
-                .collect()
-        }
+        "_codecs.encode" | "codecs.encode" if is_text && is_latin1_name(encoding?) => latin1(input),
         _ => None,
     }
+}
+
+/// The encoding names CPython writes, or accepts, for latin-1.
+pub(crate) fn is_latin1_name(codec: &[u8]) -> bool {
+    matches!(codec, b"latin1" | b"latin-1" | b"iso-8859-1" | b"iso8859-1")
+}
+
+/// UTF-8 text encoded to latin-1, as `_codecs.encode(text, 'latin1')`
+/// returns it; `None` where CPython raises.
+pub(crate) fn latin1(text: &[u8]) -> Option<Vec<u8>> {
+    std::str::from_utf8(text)
+        .ok()?
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect()
 }
 
 fn b64(input: &[u8], extra: &[u8; 2], alphabet: &base64::alphabet::Alphabet) -> Option<Vec<u8>> {

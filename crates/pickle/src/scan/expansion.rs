@@ -8,12 +8,13 @@
 //! Computed symbolically, one number per object, in a second pass that runs
 //! only on pickles that fetch from the memo often enough to matter.
 
+use super::memo::Memo;
 use crate::lexer::{self, Arg};
 use crate::opcodes::op;
-use std::collections::HashMap;
 
-/// Memo fetches a pickle needs before its expansion is computed: fewer
-/// cannot multiply anything by much.
+/// Memo fetches of containers a pickle needs before its expansion is
+/// computed: with g of them the tree size is at most about e^(g/e), so fewer
+/// than this cannot reach the 10^9 a finding needs.
 pub(crate) const MIN_GETS: u64 = 64;
 
 /// The tree size of what the pickle in `bytes` returns (every object one,
@@ -25,7 +26,8 @@ pub(crate) fn tree_size(bytes: &[u8]) -> Option<f64> {
     let mut weight: Vec<f64> = vec![1.0];
     let mut stack: Vec<u32> = Vec::new();
     let mut marks: Vec<usize> = Vec::new();
-    let mut memo: HashMap<u64, u32> = HashMap::new();
+    let mut memo: Memo<u32> = Memo::default();
+    memo.reset(bytes.len());
     let mut memo_len = 0u64;
     let new = |weight: &mut Vec<f64>, w: f64| {
         weight.push(w);
@@ -94,7 +96,7 @@ pub(crate) fn tree_size(bytes: &[u8]) -> Option<f64> {
             }
             op::GET | op::BINGET | op::LONG_BINGET => {
                 let key = memo_key(&o.arg)?;
-                stack.push(*memo.get(&key)?);
+                stack.push(*memo.get(key)?);
             }
             op::PUT | op::BINPUT | op::LONG_BINPUT | op::MEMOIZE => {
                 let key = if o.code == op::MEMOIZE {
@@ -102,7 +104,7 @@ pub(crate) fn tree_size(bytes: &[u8]) -> Option<f64> {
                 } else {
                     memo_key(&o.arg)?
                 };
-                if memo.insert(key, *stack.last()?).is_none() {
+                if memo.insert(key, *stack.last()?) {
                     memo_len += 1;
                 }
             }
@@ -140,7 +142,7 @@ pub(crate) fn tree_size(bytes: &[u8]) -> Option<f64> {
 fn memo_key(arg: &Arg) -> Option<u64> {
     match arg {
         Arg::Int(i) => u64::try_from(*i).ok(),
-        Arg::Line(l) => crate::text::memo_key(l).and_then(|n| u64::try_from(n).ok()),
+        Arg::Line(l) => crate::text::memo_key_u64(l),
         _ => None,
     }
 }

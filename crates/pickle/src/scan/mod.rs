@@ -31,6 +31,7 @@
 pub mod container;
 mod decode;
 mod expansion;
+mod memo;
 pub mod output;
 pub mod policy;
 pub mod stream;
@@ -267,9 +268,11 @@ pub fn scan_file(
     limits: Limits,
     max_bytes: u64,
 ) -> std::io::Result<Report> {
-    let mut bytes = Vec::new();
     use std::io::Read;
     let mut f = std::fs::File::open(path)?;
+    // Sized once: growing by doubling would copy a big file several times.
+    let len = f.metadata().map_or(0, |m| m.len().min(max_bytes));
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
     (&mut f).take(max_bytes).read_to_end(&mut bytes)?;
     let mut more = [0u8; 1];
     let truncated = f.read(&mut more)? > 0;

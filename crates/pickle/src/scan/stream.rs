@@ -3,21 +3,48 @@
 //! and payloads, globals, call results, small tuples of arguments), never a
 //! Python object.
 
+use super::memo::Memo;
 use super::{Finding, Kind, Severity, Sink};
 use crate::lexer::{self, Arg, LexErrorKind, Op};
 use crate::opcodes::{op, HIGHEST_PROTOCOL};
 use crate::text;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// Tuple items kept: enough for the arguments the scanner reads (a payload,
 /// an encoding name); the rest are counted as unknown.
 const TUPLE_KEEP: usize = 4;
 
+/// A string's bytes: borrowed from the input (no copy however big the
+/// payload), made by the scanner (unescaped, decoded), or the latin-1
+/// encoding of text in the input, computed only if something reads it
+/// (protocols 0-2 write every bytes object as `_codecs.encode(text,
+/// 'latin1')`, so decoding each eagerly would copy every payload).
 #[derive(Clone, Debug)]
-enum Sym {
+enum Bytes<'a> {
+    In(&'a [u8]),
+    Made(Rc<[u8]>),
+    Latin1(&'a [u8]),
+}
+
+impl Bytes<'_> {
+    /// The bytes; a latin-1 encoding CPython would refuse (a character
+    /// past U+00FF, text that is not UTF-8) is empty, since the call that
+    /// made it raises.
+    fn get(&self) -> std::borrow::Cow<'_, [u8]> {
+        use std::borrow::Cow;
+        match self {
+            Bytes::In(b) => Cow::Borrowed(b),
+            Bytes::Made(b) => Cow::Borrowed(b),
+            Bytes::Latin1(t) => Cow::Owned(super::decode::latin1(t).unwrap_or_default()),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Sym<'a> {
     Data {
-        bytes: Rc<[u8]>,
+        bytes: Bytes<'a>,
         text: bool,
     },
     Global {
@@ -29,21 +56,24 @@ enum Sym {
     /// What calling or constructing this global returned, with the
     /// global's verdict (so `BUILD` on it is judged as the import was).
     Made(Rc<str>, Severity),
-    /// Items of a tuple; never a tuple inside (those become `Other`), so
-    /// dropping one never recurses.
-    Tuple(Rc<[Sym]>),
+    /// Items of a tuple; never a tuple inside (those become `Container`),
+    /// so dropping one never recurses.
+    Tuple(Rc<[Sym<'a>]>),
+    /// A list, dict, set or tuple the scanner reads nothing from: only
+    /// fetching one from the memo can multiply a result's size.
+    Container,
     Other,
 }
 
-impl Sym {
-    fn flat(self) -> Sym {
+impl<'a> Sym<'a> {
+    fn flat(self) -> Sym<'a> {
         match self {
-            Sym::Tuple(_) => Sym::Other,
+            Sym::Tuple(_) => Sym::Container,
             s => s,
         }
     }
 
-    fn tuple(items: impl IntoIterator<Item = Sym>) -> Sym {
+    fn tuple(items: impl IntoIterator<Item = Sym<'a>>) -> Sym<'a> {
         Sym::Tuple(items.into_iter().take(TUPLE_KEEP).map(Sym::flat).collect())
     }
 
@@ -54,23 +84,29 @@ impl Sym {
             Sym::Unresolved => "an unresolved global".into(),
             Sym::Made(g, _) => format!("the result of {g}"),
             Sym::Tuple(_) => "a tuple".into(),
+            Sym::Container => "a container".into(),
             Sym::Other => "a value".into(),
         }
+    }
+
+    /// Nothing the scanner reads: a scalar or a container of such.
+    fn inert(&self) -> bool {
+        matches!(self, Sym::Other | Sym::Container)
     }
 }
 
 /// Why the simulation of a pickle stops where CPython's unpickler would.
 struct Break(String);
 
-struct Stack {
-    items: VecDeque<Sym>,
+struct Stack<'a> {
+    items: VecDeque<Sym<'a>>,
     /// Entries forgotten at the bottom when the stack reached its cap.
     forgotten: usize,
     marks: VecDeque<usize>,
     marks_forgotten: bool,
 }
 
-impl Stack {
+impl<'a> Stack<'a> {
     fn new() -> Self {
         Stack {
             items: VecDeque::new(),
@@ -85,7 +121,7 @@ impl Stack {
     }
 
     /// Returns true when an entry had to be forgotten.
-    fn push(&mut self, s: Sym, cap: usize) -> bool {
+    fn push(&mut self, s: Sym<'a>, cap: usize) -> bool {
         self.items.push_back(s);
         if self.items.len() > cap {
             self.items.pop_front();
@@ -106,7 +142,7 @@ impl Stack {
         self.marks_forgotten = false;
     }
 
-    fn pop(&mut self) -> Result<Sym, Break> {
+    fn pop(&mut self) -> Result<Sym<'a>, Break> {
         if self.len() <= self.fence() {
             return Err(Break("unpickling stack underflow".into()));
         }
@@ -119,7 +155,7 @@ impl Stack {
         })
     }
 
-    fn top(&mut self) -> Result<&mut Sym, Break> {
+    fn top(&mut self) -> Result<&mut Sym<'a>, Break> {
         if self.len() <= self.fence() {
             return Err(Break("unpickling stack underflow".into()));
         }
@@ -140,9 +176,39 @@ impl Stack {
         false
     }
 
+    /// The items above the last mark as one symbol: `Other` when none of
+    /// them is anything the scanner reads (no allocation), else a tuple.
+    fn pop_mark_tuple(&mut self) -> Result<Sym<'a>, Break> {
+        let m = self.marks.back().copied();
+        let known_from = m.map_or(0, |m| m.saturating_sub(self.forgotten));
+        if self
+            .items
+            .range(known_from.min(self.items.len())..)
+            .all(Sym::inert)
+        {
+            self.discard_mark()?;
+            return Ok(Sym::Container);
+        }
+        Ok(Sym::tuple(self.pop_mark()?))
+    }
+
+    /// Pops the items above the last mark and the mark, keeping nothing.
+    fn discard_mark(&mut self) -> Result<(), Break> {
+        let Some(m) = self.marks.pop_back() else {
+            if self.marks_forgotten {
+                return Ok(());
+            }
+            return Err(Break("could not find MARK".into()));
+        };
+        let known_from = m.saturating_sub(self.forgotten);
+        self.items.truncate(known_from);
+        self.forgotten = self.forgotten.min(m);
+        Ok(())
+    }
+
     /// The items above the last mark, oldest first (forgotten ones are not
     /// returned), and the mark removed.
-    fn pop_mark(&mut self) -> Result<Vec<Sym>, Break> {
+    fn pop_mark(&mut self) -> Result<Vec<Sym<'a>>, Break> {
         let Some(m) = self.marks.pop_back() else {
             if self.marks_forgotten {
                 return Ok(Vec::new());
@@ -150,28 +216,29 @@ impl Stack {
             return Err(Break("could not find MARK".into()));
         };
         let known_from = m.saturating_sub(self.forgotten);
-        let out: Vec<Sym> = self.items.drain(known_from..).collect();
+        let out: Vec<Sym<'a>> = self.items.drain(known_from..).collect();
         self.forgotten = self.forgotten.min(m);
         Ok(out)
     }
 }
 
 /// The simulation of one pickle.
-struct Machine<'s, 'p, 'l> {
+struct Machine<'s, 'p, 'l, 'a> {
     sink: &'s mut Sink<'p>,
     label: &'l str,
     depth: usize,
-    stack: Stack,
-    memo: HashMap<u64, Sym>,
+    stack: Stack<'a>,
+    memo: Memo<Sym<'a>>,
     /// Keys `MEMOIZE` has assigned, kept or not.
     memo_count: u64,
     memo_overflowed: bool,
     /// [`Limits::max_memo`], or half the input when that is more.
     memo_cap: usize,
     memo_hazard_noted: bool,
-    /// Memo fetches so far: only a pickle with many can be an expansion
-    /// bomb.
-    gets: u64,
+    /// Memo fetches and `DUP`s of containers and constructed objects so
+    /// far: only a pickle with many can be an expansion bomb (fetching a
+    /// string again multiplies nothing).
+    shared_gets: u64,
     /// Bytes from this pickle's start to the end of the stream.
     input_len: usize,
     limit_noted: bool,
@@ -180,7 +247,7 @@ struct Machine<'s, 'p, 'l> {
     proto_seen: Option<usize>,
 }
 
-impl Machine<'_, '_, '_> {
+impl<'a> Machine<'_, '_, '_, 'a> {
     fn finding(
         &mut self,
         severity: Severity,
@@ -214,7 +281,7 @@ impl Machine<'_, '_, '_> {
         }
     }
 
-    fn push(&mut self, s: Sym, at: &Op) {
+    fn push(&mut self, s: Sym<'a>, at: &Op) {
         if self.stack.push(s, self.sink.limits.max_stack) {
             self.limit(
                 at,
@@ -223,7 +290,7 @@ impl Machine<'_, '_, '_> {
         }
     }
 
-    fn import(&mut self, module: &[u8], name: &[u8], at: &Op) -> Sym {
+    fn import(&mut self, module: &[u8], name: &[u8], at: &Op) -> Sym<'a> {
         let module = String::from_utf8_lossy(module);
         let name = String::from_utf8_lossy(name);
         let (severity, why) = self.sink.policy.judge(&module, &name);
@@ -249,7 +316,7 @@ impl Machine<'_, '_, '_> {
     }
 
     /// A call site: `callee(*args)` in whatever form the opcode spells it.
-    fn call(&mut self, callee: Sym, args: Option<&Sym>, at: &Op) -> Sym {
+    fn call(&mut self, callee: Sym<'a>, args: Option<&Sym<'a>>, at: &Op) -> Sym<'a> {
         let site = at.info.name;
         match callee {
             Sym::Global { full, severity } => {
@@ -271,11 +338,18 @@ impl Machine<'_, '_, '_> {
                     _ => None,
                 };
                 if let Some((payload, is_text)) = first {
+                    if let (Bytes::In(text), true) = (&payload, is_latin1_encode(&full, args)) {
+                        return Sym::Data {
+                            bytes: Bytes::Latin1(text),
+                            text: false,
+                        };
+                    }
+                    let payload = payload.get();
                     if is_loads(&full) {
                         self.nested(&full, &payload, at);
                     } else if let Some(out) = self.transform(&full, &payload, is_text, args, at) {
                         return Sym::Data {
-                            bytes: out.into(),
+                            bytes: Bytes::Made(out.into()),
                             text: false,
                         };
                     }
@@ -339,7 +413,7 @@ impl Machine<'_, '_, '_> {
         full: &str,
         input: &[u8],
         is_text: bool,
-        args: Option<&Sym>,
+        args: Option<&Sym<'a>>,
         at: &Op,
     ) -> Option<Vec<u8>> {
         let budget = self
@@ -349,12 +423,12 @@ impl Machine<'_, '_, '_> {
             .saturating_sub(self.sink.decoded);
         let encoding = match args {
             Some(Sym::Tuple(items)) => match items.get(1) {
-                Some(Sym::Data { bytes, .. }) => Some(&bytes[..]),
+                Some(Sym::Data { bytes, .. }) => Some(bytes.get()),
                 _ => None,
             },
             _ => None,
         };
-        let out = super::decode::decode(full, input, is_text, encoding, budget)?;
+        let out = super::decode::decode(full, input, is_text, encoding.as_deref(), budget)?;
         if out.len() > budget {
             self.limit(
                 at,
@@ -390,11 +464,15 @@ impl Machine<'_, '_, '_> {
     }
 
     /// One op; `Err` where CPython's unpickler would raise.
-    fn step(&mut self, o: &Op, index: usize, input_len: usize) -> Result<(), Break> {
+    fn step(&mut self, o: &Op<'a>, index: usize, input_len: usize) -> Result<(), Break> {
         self.sink.ops += 1;
         self.check_frame(o);
-        let data = |bytes: &[u8], text: bool| Sym::Data {
-            bytes: bytes.into(),
+        let made = |bytes: &[u8], text: bool| Sym::Data {
+            bytes: Bytes::Made(bytes.into()),
+            text,
+        };
+        let data = |bytes: &'a [u8], text: bool| Sym::Data {
+            bytes: Bytes::In(bytes),
             text,
         };
         match o.code {
@@ -463,24 +541,25 @@ impl Machine<'_, '_, '_> {
                     self.stack.pop()?;
                 }
             }
-            op::POP_MARK => {
-                self.stack.pop_mark()?;
-            }
+            op::POP_MARK => self.stack.discard_mark()?,
             op::DUP => {
                 let t = self.stack.top()?.clone();
+                if matches!(t, Sym::Container | Sym::Made(..) | Sym::Tuple(_)) {
+                    self.shared_gets += 1;
+                }
                 self.push(t, o);
             }
             op::STRING => {
                 let Arg::Line(l) = o.arg else { unreachable!() };
                 let s = text::string_literal(l)
                     .ok_or_else(|| Break("the STRING opcode argument must be quoted".into()))?;
-                self.push(data(&s, true), o);
+                self.push(made(&s, true), o);
             }
             op::UNICODE => {
                 let Arg::Line(l) = o.arg else { unreachable!() };
                 let s = text::raw_unicode_escape_wtf8(l)
                     .ok_or_else(|| Break("UNICODE argument is not raw-unicode-escape".into()))?;
-                self.push(data(&s, true), o);
+                self.push(made(&s, true), o);
             }
             _ => match o.arg {
                 Arg::Text(b) => self.push(data(b, true), o),
@@ -495,28 +574,33 @@ impl Machine<'_, '_, '_> {
         Ok(())
     }
 
-    fn structural(&mut self, o: &Op) -> Result<(), Break> {
+    fn structural(&mut self, o: &Op<'a>) -> Result<(), Break> {
         match o.code {
-            op::EMPTY_TUPLE => self.push(Sym::tuple([]), o),
+            op::EMPTY_TUPLE => self.push(Sym::Container, o),
             op::TUPLE => {
-                let items = self.stack.pop_mark()?;
-                self.push(Sym::tuple(items), o)
+                let t = self.stack.pop_mark_tuple()?;
+                self.push(t, o)
             }
             op::TUPLE1 | op::TUPLE2 | op::TUPLE3 => {
                 let n = usize::from(o.code - op::TUPLE1 + 1);
-                let mut items = Vec::with_capacity(n);
-                for _ in 0..n {
-                    items.push(self.stack.pop()?);
+                let mut items = [Sym::Other, Sym::Other, Sym::Other];
+                for i in (0..n).rev() {
+                    items[i] = self.stack.pop()?;
                 }
-                items.reverse();
-                self.push(Sym::tuple(items), o)
+                let t = if items[..n].iter().all(Sym::inert) {
+                    Sym::Container
+                } else {
+                    Sym::tuple(items.into_iter().take(n))
+                };
+                self.push(t, o)
             }
             op::LIST | op::DICT | op::FROZENSET => {
-                self.stack.pop_mark()?;
-                self.push(Sym::Other, o)
+                self.stack.discard_mark()?;
+                self.push(Sym::Container, o)
             }
+            op::EMPTY_LIST | op::EMPTY_DICT | op::EMPTY_SET => self.push(Sym::Container, o),
             op::APPENDS | op::SETITEMS | op::ADDITEMS => {
-                self.stack.pop_mark()?;
+                self.stack.discard_mark()?;
                 self.stack.top()?;
             }
             op::APPEND => {
@@ -529,13 +613,15 @@ impl Machine<'_, '_, '_> {
                 self.stack.top()?;
             }
             op::GET | op::BINGET | op::LONG_BINGET => {
-                self.gets += 1;
                 let key = self.memo_key(o)?;
-                let v = match self.memo.get(&key) {
+                let v = match self.memo.get(key) {
                     Some(v) => v.clone(),
-                    None if self.memo_overflowed => Sym::Other,
+                    None if self.memo_overflowed => Sym::Container,
                     None => return Err(Break(format!("memo value not found at index {key}"))),
                 };
+                if matches!(v, Sym::Container | Sym::Made(..) | Sym::Tuple(_)) {
+                    self.shared_gets += 1;
+                }
                 self.push(v, o)
             }
             op::PUT | op::BINPUT | op::LONG_BINPUT | op::MEMOIZE => {
@@ -548,10 +634,11 @@ impl Machine<'_, '_, '_> {
                 if o.code != op::MEMOIZE {
                     self.memo_hazard(key, o);
                 }
-                if !self.memo.contains_key(&key) {
+                let known = self.memo.contains(key);
+                if !known {
                     self.memo_count += 1;
                 }
-                if self.memo.len() < self.memo_cap || self.memo.contains_key(&key) {
+                if known || self.memo.len() < self.memo_cap {
                     self.memo.insert(key, v);
                 } else {
                     self.memo_overflowed = true;
@@ -582,7 +669,7 @@ impl Machine<'_, '_, '_> {
                             bytes: n,
                             text: true,
                         },
-                    ) => self.import(&m, &n, o),
+                    ) => self.import(&m.get(), &n.get(), o),
                     (m @ Sym::Data { .. }, n @ Sym::Data { .. }) => {
                         let _ = (m, n);
                         return Err(Break("STACK_GLOBAL requires str".into()));
@@ -698,12 +785,18 @@ impl Machine<'_, '_, '_> {
     fn memo_key(&self, o: &Op) -> Result<u64, Break> {
         match o.arg {
             Arg::Int(i) => Ok(i as u64),
-            Arg::Line(l) => text::memo_key(l)
-                .and_then(|n| u64::try_from(n).ok())
-                .ok_or_else(|| Break("invalid memo key".into())),
+            Arg::Line(l) => text::memo_key_u64(l).ok_or_else(|| Break("invalid memo key".into())),
             _ => unreachable!("memo opcodes take an int or a line"),
         }
     }
+}
+
+/// `_codecs.encode(text, 'latin1')`, what CPython writes for bytes before
+/// protocol 3.
+fn is_latin1_encode(full: &str, args: Option<&Sym>) -> bool {
+    matches!(full, "_codecs.encode" | "codecs.encode")
+        && matches!(args, Some(Sym::Tuple(items)) if matches!(items.get(1),
+            Some(Sym::Data { bytes: Bytes::In(e), .. }) if super::decode::is_latin1_name(e)))
 }
 
 /// Calls that unpickle (or load a file that may be a zip or `.npy` of
@@ -779,9 +872,9 @@ const LEGACY_TORCH_PICKLES: usize = 5;
 /// Stack and memo kept between the pickles of one stream, so that probing
 /// every offset of a data region does not allocate per probe.
 #[derive(Default)]
-struct Reuse {
-    stack: Option<Stack>,
-    memo: HashMap<u64, Sym>,
+struct Reuse<'a> {
+    stack: Option<Stack<'a>>,
+    memo: Memo<Sym<'a>>,
 }
 
 /// Scans the pickles in `bytes` one after another, as repeated
@@ -856,24 +949,24 @@ pub(crate) fn scan_stream(bytes: &[u8], label: &str, depth: usize, sink: &mut Si
 /// pickle reads it misaligned (`torc` + `h._utils`) and would name what is
 /// not there.
 #[allow(clippy::too_many_arguments)]
-fn resync(
-    bytes: &[u8],
+fn resync<'a>(
+    bytes: &'a [u8],
     from: usize,
     label: &str,
     depth: usize,
     sink: &mut Sink,
-    reuse: &mut Reuse,
+    reuse: &mut Reuse<'a>,
     budget: usize,
     spent: &mut usize,
 ) -> Option<(usize, Result<usize, usize>)> {
     #[allow(clippy::too_many_arguments)]
-    fn probe<'p>(
-        bytes: &[u8],
+    fn probe<'p, 'a>(
+        bytes: &'a [u8],
         p: usize,
         label: &str,
         depth: usize,
         sink: &mut Sink<'p>,
-        reuse: &mut Reuse,
+        reuse: &mut Reuse<'a>,
         spent: &mut usize,
     ) -> Result<Hit<'p>, Ended> {
         let mut probe = Sink::new(sink.policy, sink.limits);
@@ -964,7 +1057,7 @@ type Hit<'p> = (Sink<'p>, Ended, usize);
 fn find_proto(bytes: &[u8], from: usize) -> Option<usize> {
     let mut p = from;
     while p + 1 < bytes.len() {
-        let at = p + bytes[p..].iter().position(|&b| b == 0x80)?;
+        let at = p + memchr::memchr(0x80, &bytes[p..])?;
         if bytes.get(at + 1).is_some_and(|&v| v <= HIGHEST_PROTOCOL) {
             return Some(at);
         }
@@ -1000,20 +1093,20 @@ fn first_import(probe: &Sink) -> Option<usize> {
 /// One pickle from `start`: the offset after its `STOP`, or the offset of
 /// the op where the stream breaks (reported, unless `quiet` and the very
 /// first op breaks: data expected after pickles).
-fn scan_one(
-    bytes: &[u8],
+fn scan_one<'a>(
+    bytes: &'a [u8],
     start: usize,
     label: &str,
     depth: usize,
     sink: &mut Sink,
     quiet: bool,
-    reuse: &mut Reuse,
+    reuse: &mut Reuse<'a>,
 ) -> Result<usize, usize> {
     let mut stack = reuse.stack.take().unwrap_or_else(Stack::new);
     stack.clear();
-    let mut memo = std::mem::take(&mut reuse.memo);
-    memo.clear();
     let memo_cap = sink.limits.max_memo.max((bytes.len() - start) / 2);
+    let mut memo = std::mem::take(&mut reuse.memo);
+    memo.reset(memo_cap);
     let mut m = Machine {
         sink,
         label,
@@ -1024,7 +1117,7 @@ fn scan_one(
         memo_overflowed: false,
         memo_cap,
         memo_hazard_noted: false,
-        gets: 0,
+        shared_gets: 0,
         input_len: bytes.len() - start,
         limit_noted: false,
         frame: None,
@@ -1055,7 +1148,7 @@ fn human_bytes(n: u64) -> String {
     }
 }
 
-impl Machine<'_, '_, '_> {
+impl<'a> Machine<'_, '_, '_, 'a> {
     /// A length-prefixed argument that runs past the end: reading a file,
     /// CPython's unpickler asks `read()` for the declared length before it
     /// can tell that the data is short.
@@ -1107,7 +1200,7 @@ impl Machine<'_, '_, '_> {
         }
     }
 
-    fn run(&mut self, bytes: &[u8], start: usize, quiet: bool) -> Result<usize, usize> {
+    fn run(&mut self, bytes: &'a [u8], start: usize, quiet: bool) -> Result<usize, usize> {
         let input = &bytes[start..];
         let broke = |m: &mut Machine,
                      offset: usize,
@@ -1185,7 +1278,7 @@ impl Machine<'_, '_, '_> {
                     let msg = format!("STOP at offset {} inside the frame declared at offset {frame_at} (ends at {end})", o.offset);
                     self.finding(Severity::Suspicious, Kind::Frame, &o, None, msg);
                 }
-                if self.gets >= super::expansion::MIN_GETS {
+                if self.shared_gets >= super::expansion::MIN_GETS {
                     self.expansion_hazard(&bytes[start..o.end], &o);
                 }
                 return Ok(o.end);
