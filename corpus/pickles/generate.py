@@ -569,6 +569,47 @@ class ObjectArray:
         return (NP_RECONSTRUCT, (NP_NDARRAY, (0,), b"b"), (1, (len(self.items),), ObjectArray.Dtype(), False, self.items))
 
 
+JOBLIB_WRAPPER = fake_global("joblib.numpy_pickle", "NumpyArrayWrapper", cls=True)
+
+
+class FakeArray:
+    """A NumPy array as joblib meets it: dtype, shape and its bytes (or, for
+    an object array, its items)."""
+
+    def __init__(self, descr, shape, data=b"", items=None):
+        self.descr, self.shape, self.data, self.items = descr, shape, data, items
+
+
+class _JoblibPickler(pickle._Pickler):
+    """joblib.numpy_pickle.NumpyPickler: an array becomes a NumpyArrayWrapper
+    (its state: subclass, shape, order, dtype, allow_mmap, alignment), then,
+    after the frame is committed, the array itself: a padding length, that
+    many 0xFF, the raw bytes; or, for an object array, a pickle of it."""
+
+    def save(self, obj, save_persistent_id=True):
+        if not isinstance(obj, FakeArray):
+            return super().save(obj, save_persistent_id)
+        w = JOBLIB_WRAPPER.__new__(JOBLIB_WRAPPER)
+        w.__dict__.update(subclass=NP_NDARRAY, shape=obj.shape, order="C", dtype=ObjectArray.Dtype(),
+                          allow_mmap=False, numpy_array_alignment_bytes=16)
+        super().save(w)
+        if self.framer.current_frame:
+            self.framer.commit_frame(force=True)
+        # Straight to the file, past the framer, as joblib writes.
+        f = self._file_write.__self__
+        if obj.items is not None:
+            pickle.dump(ObjectArray(obj.items), f, protocol=self.proto)
+            return
+        pad = 16 - (f.tell() + 1) % 16
+        f.write(bytes([pad]) + b"\xff" * pad + obj.data)
+
+
+def joblib_dump(value, protocol=4):
+    f = io.BytesIO()
+    _JoblibPickler(f, protocol=protocol).dump(value)
+    return f.getvalue()
+
+
 def npy(descr, shape, payload):
     """numpy.lib.format version 1.0: magic, header dict padded to 64, data."""
     header = "{'descr': %r, 'fortran_order': False, 'shape': %r, }" % (descr, shape)
@@ -657,6 +698,13 @@ def structure_cases():
     add("resolver_operator_attrgetter", proto(4) + call_stack("operator", "attrgetter", unicode_("system")) + STOP, "operator.attrgetter")
     add("resolver_operator_methodcaller", proto(4) + call_stack("operator", "methodcaller", unicode_("system"), unicode_("id")) + STOP, "operator.methodcaller")
     add("resolver_builtins_import", proto(2) + call0("builtins", "__import__", string0("os")) + STOP, "builtins.__import__")
+    # joblib files: arrays inline in the stream.
+    add("joblib_object_array_payload.joblib", joblib_dump({"a": FakeArray("<i8", (2,), bytes(16)), "o": FakeArray("|O", (1,), items=[Command()])}), "posix.system")
+    add("joblib_after_arrays_payload.joblib", joblib_dump({"a": FakeArray("<f8", (4,), bytes(32)), "evil": Command()}), "posix.system")
+    # Ops inside what the scanner skips as array data: the wrapper's bytes
+    # are followed by a pickle fragment importing posix.system, then a frame.
+    hidden = joblib_dump({"a": FakeArray("<i8", (0,), call0("posix", "system", CMD)), "b": [1]})
+    add("joblib_ops_in_array_data.joblib", hidden, "posix.system")
     add("dotted_torch_hub_load", proto(4) + call_stack("torch", "hub.load", unicode_("x/y"), unicode_("m")) + STOP, "torch.hub.load", "ml")
     add("wildcard_cannot_allow_runstring", proto(4) + call_stack("numpy.testing._private.utils", "runstring", unicode_("x"), op("EMPTY_DICT")) + STOP, "numpy.testing._private.utils.runstring", "ml")
     return out
@@ -692,6 +740,14 @@ def benign_real_shaped():
     for p in (2, 3, 4, 5):
         out.append((f"npy_object_p{p}.npy", npy_object([1, "two", [3.0, None], {"k": b"v"}], protocol=p), "ml"))
     out.append(("npy_float32.npy", npy("<f4", (4, 4), bytes(range(64))), "default"))
+    arrays = {"coef": FakeArray("<f8", (3, 4), bytes(range(96))), "ids": FakeArray("<i8", (5,), bytes(40)),
+              "labels": FakeArray("|O", (2,), items=["cat", "dog"]), "n": 3}
+    out.append(("joblib_arrays.joblib", joblib_dump(arrays), "ml"))
+    out.append(("joblib_arrays_p5.joblib", joblib_dump(arrays, protocol=5), "ml"))
+    out.append(("joblib_top_level_array.joblib", joblib_dump(FakeArray("<f8", (100,), bytes(800))), "ml"))
+    out.append(("joblib_arrays.joblib.xz", lzma.compress(joblib_dump(arrays)), "ml"))
+    out.append(("joblib_arrays.joblib.z", zlib.compress(joblib_dump(arrays), 3), "ml"))
+    out.append(("joblib_arrays.joblib.bz2", bz2.compress(joblib_dump(arrays)), "ml"))
     out.append(("npz_mixed.npz", zip_of([("x.npy", npy("<i8", (8,), bytes(64))), ("objs.npy", npy_object(["a", ("b", 1)]))], zipfile.ZIP_DEFLATED), "ml"))
     out.append(("surrogate_p0.pkl", pickle.dumps("\ud800 lone", protocol=0), "default"))
     out.append(("surrogate_list_p0.pkl", pickle.dumps(["\udfff", "ok", "\ud83d"], protocol=0), "default"))
@@ -757,6 +813,7 @@ FAMILIES = [
     ("resolver_", "universal resolvers"),
     ("build_state", "universal resolvers"),
     ("nested", "nested loads"),
+    ("joblib_", "behind structure"),
     ("stack_global_dotted", "name tricks"),
     ("dotted_", "name tricks"),
     ("wildcard_", "name tricks"),

@@ -8,7 +8,7 @@
 //! corpora and the oracle's TSV are generated offline and committed).
 
 use crossfmt_pickle::scan::{
-    output, scan_bytes, scan_file, Kind, Limits, Policy, Report, Severity,
+    output, scan_bytes, scan_file, Kind, Limits, Policy, Report, Severity, OPS_PER_BYTE,
 };
 use std::path::{Path, PathBuf};
 
@@ -278,9 +278,9 @@ fn mutated_corpus_files_never_panic() {
             b[i] = (seed >> 32) as u8;
             b.truncate(b.len() - (seed >> 40) as usize % (b.len() / 2 + 1));
             let r = scan_bytes("m", &b, &Policy::default_policy(), Limits::default());
-            // One op a byte for each reading, and the resynchronisation's
-            // budget of 16 a byte (plus a constant) on top.
-            let bound = 20 * (b.len() + r.decoded) as u64 + 65_536;
+            // OPS_PER_BYTE for each reading: the raw stream, and a
+            // container's members (decoded bytes) once more.
+            let bound = OPS_PER_BYTE * (2 * (b.len() + r.decoded) as u64 + 2);
             assert!(r.ops <= bound, "{}: {} ops over {bound}", row[0], r.ops);
         }
     }

@@ -6,17 +6,18 @@ use super::{CheckResult, Finding, Input, Kind, Verdict, PICKLE_SCAN};
 use crate::finding::{Row, Seen};
 use crate::guard::{contain, Outcome};
 use crate::Format;
-use crossfmt_pickle::scan::{scan_bytes, Limits, Policy};
+use crossfmt_pickle::scan::{scan_bytes, Limits, Policy, OPS_PER_BYTE};
 
 /// What the check's findings name in place of a codec.
 pub const ENGINE: &str = "pickle/scan";
 
-/// Ops a scan of `len` input bytes may process: every op consumes a byte of
-/// some pickle, and a byte is read at most once per nesting level and once
-/// per view of the file (raw stream, zip member, local-header fallback),
-/// decoded payloads counting as input.
+/// Ops a scan of `len` input bytes may process: each reading of a stream
+/// spends at most [`OPS_PER_BYTE`] a byte (the pickles in a row, then the
+/// bounded search for the next pickle), and a byte is read at most once
+/// per nesting level and once per view of the file (raw stream, zip member,
+/// local-header fallback), decoded payloads counting as input.
 pub fn op_bound(len: usize, decoded: usize, limits: &Limits) -> u64 {
-    ((len + decoded) as u64 + 1) * (limits.max_nesting as u64 + 1) * 3
+    ((len + decoded) as u64 + 1) * OPS_PER_BYTE * (limits.max_nesting as u64 + 1) * 3
 }
 
 /// Scans `data` with the default policy and limits: a finding on a panic,

@@ -1,6 +1,7 @@
 //! What a file holds, decided by its bytes, never by its name: a zip
 //! archive (as `torch.save` writes them, or an `.npz`), a tar archive (as
-//! `torch.save` wrote them before 0.4), gzip, a NumPy `.npy` array, a stream
+//! `torch.save` wrote them before 0.4), gzip, zlib, bzip2, xz and lzma (as
+//! joblib and pandas compress pickles), a NumPy `.npy` array, a stream
 //! of pickles, or several at once (a polyglot: `pickle.load` reads from the
 //! start, a zip reader from the end). Containers inside containers are
 //! opened to [`Limits::max_nesting`](super::Limits::max_nesting) levels.
@@ -25,7 +26,7 @@ const NPY: &[u8; 6] = b"\x93NUMPY";
 
 /// Scans `bytes`; returns how the content was recognised (`raw`, `zip`,
 /// `zip+raw` for a file that is also a pickle from its first byte, `tar`,
-/// `gzip`, `npy`).
+/// `gzip`, `zlib`, `bz2`, `xz`, `lzma`, `npy`).
 pub(crate) fn scan(bytes: &[u8], sink: &mut Sink) -> &'static str {
     scan_content(bytes, "", 0, sink)
 }
@@ -70,6 +71,10 @@ pub(crate) fn scan_content(
     if bytes.starts_with(NPY) {
         scan_npy(bytes, label, depth, sink);
         return "npy";
+    }
+    if let Some((name, decoded)) = compressed(bytes, label, sink) {
+        scan_content(&decoded, &member_label(label, name), depth + 1, sink);
+        return name;
     }
     if is_tar(bytes) {
         scan_tar(bytes, label, depth, sink);
@@ -275,6 +280,41 @@ fn scan_gzip(bytes: &[u8], label: &str, depth: usize, sink: &mut Sink) {
         .unwrap_or_else(|| "(gunzip)".into());
     let data = read_budgeted(&mut gz, "gzip stream", 0, label, sink);
     scan_content(&data, &member_label(label, &name), depth + 1, sink);
+}
+
+/// A whole file compressed as joblib and pandas write pickles (`.z`,
+/// `.bz2`, `.xz`, `.lzma`): the decompressed bytes, when they decompress.
+/// None of the three can start a pickle that loads (`x`, 0xFD, `]` and
+/// `BZh` as `BINBYTES` of a 1.7-GB length), so trying costs nothing on a
+/// pickle.
+fn compressed(bytes: &[u8], label: &str, sink: &mut Sink) -> Option<(&'static str, Vec<u8>)> {
+    let (name, reader): (&str, Box<dyn Read + '_>) = match bytes {
+        [0x78, b, ..] if (0x7800 | u16::from(*b)) % 31 == 0 => {
+            ("zlib", Box::new(flate2::read::ZlibDecoder::new(bytes)))
+        }
+        [b'B', b'Z', b'h', b'1'..=b'9', ..] => {
+            ("bz2", Box::new(bzip2::read::MultiBzDecoder::new(bytes)))
+        }
+        [0xFD, b'7', b'z', b'X', b'Z', 0, ..] => {
+            ("xz", Box::new(lzma_rust2::XzReader::new(bytes, true)))
+        }
+        [0x5D, 0, 0, ..] => (
+            "lzma",
+            Box::new(lzma_rust2::LzmaReader::new_mem_limit(bytes, u32::MAX, None).ok()?),
+        ),
+        _ => return None,
+    };
+    let mut probe = reader;
+    let mut head = [0u8; 1];
+    // Not this format after all: read as whatever else it is.
+    if probe.read(&mut head).ok()? == 0 {
+        return None;
+    }
+    let rest = read_budgeted(probe, &format!("{name} stream"), 0, label, sink);
+    let mut out = Vec::with_capacity(rest.len() + 1);
+    out.push(head[0]);
+    out.extend(rest);
+    Some((name, out))
 }
 
 /// A NumPy array file: its header, then raw data or, for an object array

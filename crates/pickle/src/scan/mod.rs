@@ -171,6 +171,12 @@ impl Default for Limits {
     }
 }
 
+/// Ops one reading of a stream may process per byte of it: one for the
+/// pickles read in a row, [`stream`]'s search budget after a break, and one
+/// for the probe that ends past that budget. A file is read once per view
+/// of it (raw, zip member, local-header fallback) and nesting level.
+pub const OPS_PER_BYTE: u64 = 2 + stream::RESYNC_OPS_PER_BYTE as u64;
+
 /// How many bytes a file may decode to per byte of its own.
 const DECODED_PER_BYTE: usize = 64;
 

@@ -28,7 +28,8 @@
 //! [`Policy::preset`] `ml` adds what ordinary PyTorch and NumPy checkpoints
 //! hold (torch's tensor and parameter rebuild functions, its storage types,
 //! dtypes and devices, `collections.OrderedDict`, NumPy's array and scalar
-//! reconstructors), so a checkpoint of plain tensors scans as safe.
+//! reconstructors, joblib's array wrapper), so a checkpoint of plain
+//! tensors scans as safe.
 //!
 //! # Policy files
 //!
@@ -125,6 +126,7 @@ const ML_ALLOWED: &[&str] = &[
     "numpy._core.multiarray.scalar",
     "numpy.ndarray",
     "numpy.dtype",
+    "joblib.numpy_pickle.NumpyArrayWrapper",
 ];
 
 /// Single callables outside the dangerous modules that run commands, load
@@ -181,6 +183,15 @@ pub const DANGEROUS_CALLABLES: &[(&str, &str)] = &[
         "numpy.lib.npyio.load",
         "unpickles another file when allow_pickle is set",
     ),
+    ("joblib.load", "unpickles another file"),
+    ("joblib.numpy_pickle.load", "unpickles another file"),
+    ("joblib.dump", "writes a file"),
+    ("joblib.numpy_pickle.dump", "writes a file"),
+    (
+        "joblib.Parallel",
+        "runs the functions it is given in worker processes",
+    ),
+    ("joblib.Memory", "caches results in files"),
     ("pandas.read_pickle", "unpickles another file"),
     ("pandas.io.pickle.read_pickle", "unpickles another file"),
 ];
@@ -204,7 +215,15 @@ const DANGEROUS_MODULES: &[&str] = &[
     "_pickle",
     "cPickle",
     "dill",
-    "joblib",
+    // joblib's process pools and caches run and write; its loaders are in
+    // DANGEROUS_CALLABLES. The rest (NumpyArrayWrapper, which every joblib
+    // file of arrays holds) constructs data.
+    "joblib.externals",
+    "joblib.parallel",
+    "joblib._parallel_backends",
+    "joblib.pool",
+    "joblib.memory",
+    "joblib.executor",
     "marshal",
     "sys",
     "code",

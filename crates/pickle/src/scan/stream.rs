@@ -235,6 +235,9 @@ struct Machine<'s, 'p, 'l, 'a> {
     /// [`Limits::max_memo`], or half the input when that is more.
     memo_cap: usize,
     memo_hazard_noted: bool,
+    /// Where the `BUILD` of a joblib `NumpyArrayWrapper` ended, while it is
+    /// the last op: its array's bytes follow.
+    joblib_array_end: Option<usize>,
     /// Memo fetches and `DUP`s of containers and constructed objects so
     /// far: only a pickle with many can be an expansion bomb (fetching a
     /// string again multiplies nothing).
@@ -720,7 +723,12 @@ impl<'a> Machine<'_, '_, '_, 'a> {
                 self.stack.pop()?;
                 let inst = self.stack.top()?.clone();
                 let (severity, global) = match &inst {
-                    Sym::Made(g, severity) => (*severity, Some(g.to_string())),
+                    Sym::Made(g, severity) => {
+                        if &**g == "joblib.numpy_pickle.NumpyArrayWrapper" {
+                            self.joblib_array_end = Some(o.end);
+                        }
+                        (*severity, Some(g.to_string()))
+                    }
                     _ => (Severity::Suspicious, None),
                 };
                 if severity > Severity::Safe {
@@ -848,9 +856,10 @@ pub(crate) enum Mode {
 }
 
 /// Ops the resynchronisations of one stream may spend per byte of it before
-/// they give up (reported): a probe from a byte that is not a pickle's start breaks
+/// they give up (reported; one probe may finish past the budget, by at most
+/// the stream's length): a probe from a byte that is not a pickle's start breaks
 /// within a few ops, so only input built to be searched reaches this.
-const RESYNC_OPS_PER_BYTE: usize = 16;
+pub(crate) const RESYNC_OPS_PER_BYTE: usize = 16;
 
 /// The first pickle `torch.save`'s legacy format writes: its magic number,
 /// `0x1950a86a20f9469cfc6c`, as protocol 2+ (`LONG1`) or 0-1 (`LONG`).
@@ -889,7 +898,7 @@ pub(crate) fn scan_stream(bytes: &[u8], label: &str, depth: usize, sink: &mut Si
     let mut index = 0;
     let mut mode = mode;
     let mut legacy_torch = false;
-    let budget = RESYNC_OPS_PER_BYTE.saturating_mul(bytes.len()) + 4096;
+    let budget = RESYNC_OPS_PER_BYTE.saturating_mul(bytes.len());
     let mut spent = 0;
     while pos < bytes.len() {
         if index == sink.limits.max_pickles {
@@ -1117,6 +1126,7 @@ fn scan_one<'a>(
         memo_overflowed: false,
         memo_cap,
         memo_hazard_noted: false,
+        joblib_array_end: None,
         shared_gets: 0,
         input_len: bytes.len() - start,
         limit_noted: false,
@@ -1238,52 +1248,138 @@ impl<'a> Machine<'_, '_, '_, 'a> {
             m.sink.push(f);
             Err(offset)
         };
-        for (index, item) in lexer::ops(input).enumerate() {
-            let o = match item {
-                Ok(mut o) => {
-                    o.offset += start;
-                    o.end += start;
-                    o
-                }
-                Err(e) => {
-                    let offset = e.offset + start;
-                    let trailing = index == 0 && start > 0;
-                    if let LexErrorKind::Truncated(_) = e.kind {
-                        self.length_hazard(bytes, offset);
+        let mut seg = start;
+        let mut index = 0;
+        'segments: loop {
+            for item in lexer::ops(&bytes[seg..]) {
+                index += 1;
+                let index = index - 1;
+                let o = match item {
+                    Ok(mut o) => {
+                        o.offset += seg;
+                        o.end += seg;
+                        o
                     }
-                    let message = match e.kind {
-                        LexErrorKind::UnknownOpcode(c) => {
-                            format!("unknown opcode {c:#04x} at offset {offset}")
+                    Err(e) => {
+                        let offset = e.offset + seg;
+                        if let Some(resume) = self.joblib_resume(bytes, offset) {
+                            seg = resume;
+                            continue 'segments;
                         }
-                        LexErrorKind::Truncated(name) => {
-                            format!("truncated in the argument of {name} at offset {offset}")
+                        let trailing = index == 0 && start > 0;
+                        if let LexErrorKind::Truncated(_) = e.kind {
+                            self.length_hazard(bytes, offset);
                         }
-                        LexErrorKind::BadArgument(name, why) => {
-                            format!("{name} at offset {offset}: {why}")
-                        }
-                        LexErrorKind::NoStop => {
-                            format!("the data ends at offset {offset} without STOP")
-                        }
-                    };
-                    return broke(self, offset, None, message, trailing);
+                        let message = match e.kind {
+                            LexErrorKind::UnknownOpcode(c) => {
+                                format!("unknown opcode {c:#04x} at offset {offset}")
+                            }
+                            LexErrorKind::Truncated(name) => {
+                                format!("truncated in the argument of {name} at offset {offset}")
+                            }
+                            LexErrorKind::BadArgument(name, why) => {
+                                format!("{name} at offset {offset}: {why}")
+                            }
+                            LexErrorKind::NoStop => {
+                                format!("the data ends at offset {offset} without STOP")
+                            }
+                        };
+                        return broke(self, offset, None, message, trailing);
+                    }
+                };
+                if o.code == op::PROTO && self.joblib_array_end == Some(o.offset) {
+                    // An object array: joblib pickles it on its own, inside.
+                    self.joblib_array_end = None;
+                    let here = format!("{} (joblib object array)", self.label);
+                    let mut reuse = Reuse::default();
+                    let end = scan_one(
+                        bytes, o.offset, &here, self.depth, self.sink, false, &mut reuse,
+                    )?;
+                    seg = end;
+                    self.frame = None;
+                    continue 'segments;
                 }
-            };
-            if let Err(Break(why)) = self.step(&o, index, bytes.len()) {
-                let msg = format!("{} at offset {}: {why}", o.info.name, o.offset);
-                let trailing = index == 0 && start > 0;
-                return broke(self, o.offset, Some(o.info.name), msg, trailing);
+                if let Err(Break(why)) = self.step(&o, index, bytes.len()) {
+                    if let Some(resume) = self.joblib_resume(bytes, o.offset) {
+                        seg = resume;
+                        continue 'segments;
+                    }
+                    let msg = format!("{} at offset {}: {why}", o.info.name, o.offset);
+                    let trailing = index == 0 && start > 0;
+                    return broke(self, o.offset, Some(o.info.name), msg, trailing);
+                }
+                if o.code == op::STOP {
+                    if let Some((end, frame_at)) = self.frame.filter(|(end, _)| *end > o.end) {
+                        let msg = format!("STOP at offset {} inside the frame declared at offset {frame_at} (ends at {end})", o.offset);
+                        self.finding(Severity::Suspicious, Kind::Frame, &o, None, msg);
+                    }
+                    if self.shared_gets >= super::expansion::MIN_GETS {
+                        self.expansion_hazard(&bytes[start..o.end], &o);
+                    }
+                    return Ok(o.end);
+                }
             }
-            if o.code == op::STOP {
-                if let Some((end, frame_at)) = self.frame.filter(|(end, _)| *end > o.end) {
-                    let msg = format!("STOP at offset {} inside the frame declared at offset {frame_at} (ends at {end})", o.offset);
-                    self.finding(Severity::Suspicious, Kind::Frame, &o, None, msg);
-                }
-                if self.shared_gets >= super::expansion::MIN_GETS {
-                    self.expansion_hazard(&bytes[start..o.end], &o);
-                }
-                return Ok(o.end);
-            }
+            return Err(bytes.len());
         }
-        Err(bytes.len())
+    }
+
+    /// joblib writes a NumPy array's bytes into the pickle stream itself,
+    /// right after the `BUILD` of its `NumpyArrayWrapper` (a padding length,
+    /// that many 0xFF bytes, the data), and its unpickler reads them before
+    /// it goes on. When the stream breaks there, the pickle resumes at the
+    /// `FRAME` joblib starts after the data (protocol 4+; one whose length
+    /// fits the file): the offset to go on from. The bytes skipped are still
+    /// searched for a pickle that imports something, so hiding ops there
+    /// gains nothing.
+    fn joblib_resume(&mut self, bytes: &'a [u8], at: usize) -> Option<usize> {
+        if self.joblib_array_end.take() != Some(at) {
+            return None;
+        }
+        let pad = usize::from(*bytes.get(at)?);
+        let data = match bytes.get(at + 1..at + 1 + pad) {
+            Some(p) if (1..=64).contains(&pad) && p.iter().all(|&b| b == 0xFF) => at + 1 + pad,
+            _ => at,
+        };
+        let mut from = data;
+        let resume = loop {
+            let Some(r) = bytes.get(from..).and_then(|b| memchr::memchr(op::FRAME, b)) else {
+                // No frame after the data: in a framed pickle, an array
+                // that is the whole pickle's object ends with its STOP.
+                // (Protocols 2 and 3 have no frames to resume at: the break
+                // stands.)
+                let framed = self
+                    .proto_seen
+                    .and_then(|p| bytes.get(p + 1))
+                    .is_some_and(|&v| v >= 4);
+                let last = bytes.len().checked_sub(1)?;
+                if framed && last >= data && bytes[last] == op::STOP {
+                    break last;
+                }
+                return None;
+            };
+            let r = from + r;
+            let len = bytes
+                .get(r + 1..r + 9)
+                .map(|l| u64::from_le_bytes(l.try_into().expect("8 bytes")));
+            if len.is_some_and(|n| n <= (bytes.len() - r - 9) as u64) {
+                break r;
+            }
+            from = r + 1;
+        };
+        let budget = RESYNC_OPS_PER_BYTE.saturating_mul(resume - at);
+        let mut spent = 0;
+        let here = format!("{} (joblib array data)", self.label);
+        resync(
+            &bytes[..resume],
+            at,
+            &here,
+            self.depth,
+            self.sink,
+            &mut Reuse::default(),
+            budget,
+            &mut spent,
+        );
+        self.frame = None;
+        Some(resume)
     }
 }
