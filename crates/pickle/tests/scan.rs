@@ -346,3 +346,93 @@ fn resource_hazards_are_findings_with_their_figure() {
         );
     }
 }
+
+#[test]
+fn overlapping_zip_entries_spend_the_decoding_budget() {
+    // 100 central-directory entries all pointing at one stored 1 MiB
+    // member: 100 MiB to a reader that trusts each entry, from a 1 MiB file.
+    let mut data = b"\x80\x02N.".to_vec();
+    data.resize(1 << 20, 0);
+    let crc = {
+        // CRC-32 (IEEE), bit by bit: the test needs no crate for it.
+        let mut c = !0u32;
+        for &b in &data {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    (c >> 1) ^ 0xEDB8_8320
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    };
+    let le16 = |v: u16| v.to_le_bytes();
+    let le32 = |v: u32| v.to_le_bytes();
+    let mut zip = Vec::new();
+    zip.extend(b"PK\x03\x04");
+    for f in [le16(20), le16(0), le16(0), le16(0), le16(0)] {
+        zip.extend(f);
+    }
+    for f in [le32(crc), le32(data.len() as u32), le32(data.len() as u32)] {
+        zip.extend(f);
+    }
+    zip.extend(le16(5));
+    zip.extend(le16(0));
+    zip.extend(b"a.pkl");
+    zip.extend(&data);
+    let cd_at = zip.len();
+    let n = 100u16;
+    for i in 0..n {
+        let name = format!("m{i:05}.pkl");
+        zip.extend(b"PK\x01\x02");
+        for f in [le16(20), le16(20), le16(0), le16(0), le16(0), le16(0)] {
+            zip.extend(f);
+        }
+        for f in [le32(crc), le32(data.len() as u32), le32(data.len() as u32)] {
+            zip.extend(f);
+        }
+        zip.extend(le16(name.len() as u16));
+        for f in [le16(0), le16(0), le16(0), le16(0)] {
+            zip.extend(f);
+        }
+        zip.extend(le32(0));
+        zip.extend(le32(0));
+        zip.extend(name.as_bytes());
+    }
+    let cd_len = (zip.len() - cd_at) as u32;
+    zip.extend(b"PK\x05\x06");
+    for f in [le16(0), le16(0), le16(n), le16(n)] {
+        zip.extend(f);
+    }
+    zip.extend(le32(cd_len));
+    zip.extend(le32(cd_at as u32));
+    zip.extend(le16(0));
+    let limits = Limits::default();
+    let r = scan_bytes("overlap.zip", &zip, &Policy::default_policy(), limits);
+    assert!(
+        r.decoded <= limits.max_decoded.max(64 * zip.len()),
+        "{}",
+        r.decoded
+    );
+    // Members stop being read when the budget is spent: 64 of the 100.
+    let read: std::collections::HashSet<&str> = r
+        .findings
+        .iter()
+        .map(|f| f.location.as_str())
+        .filter(|l| l.starts_with('m'))
+        .collect();
+    assert!(
+        read.len() < usize::from(n) * 3 / 4,
+        "{} members read",
+        read.len()
+    );
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.kind == Kind::Container && f.message.contains("budget is spent")),
+        "{}",
+        output::text(std::slice::from_ref(&r))
+    );
+}

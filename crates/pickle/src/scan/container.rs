@@ -241,17 +241,27 @@ fn scan_archive(
     }
     let mut fallback = false;
     for i in 0..n.min(sink.limits.max_members) {
+        if sink.decoded >= sink.limits.max_decoded {
+            sink.push(container_finding(
+                0,
+                label,
+                format!(
+                    "the {}-byte decoding budget is spent; zip members {i} to {} are not scanned",
+                    sink.limits.max_decoded,
+                    n - 1
+                ),
+            ));
+            break;
+        }
         match archive.by_index(i) {
             Ok(f) => {
                 let name = f.name().to_string();
                 let offset = f.data_start().unwrap_or(0) as usize;
                 let what = format!("zip member {name}");
-                let data = if f.compression() == zip::CompressionMethod::Stored {
-                    // Stored bytes are the file's own: no budget to spend.
-                    read_all(f, &what, offset, label, sink)
-                } else {
-                    read_budgeted(f, &what, offset, label, sink)
-                };
+                // Stored members spend the budget too: central-directory
+                // entries may all point at the same bytes (an overlapping
+                // zip bomb), so what they hold is not bounded by the file.
+                let data = read_budgeted(f, &what, offset, label, sink);
                 scan_member(label, &name, &data, depth, sink);
             }
             Err(e) => {
