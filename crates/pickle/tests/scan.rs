@@ -436,3 +436,30 @@ fn overlapping_zip_entries_spend_the_decoding_budget() {
         output::text(std::slice::from_ref(&r))
     );
 }
+
+#[test]
+fn the_search_after_a_break_does_not_misread_allowed_globals() {
+    // A pickle broken by raw bytes, then the rest of it: allowed GLOBALs
+    // whose text holds `c` and `i` bytes. Probes that run into that text
+    // misaligned (`_code` + `cs`) must not be reported as imports.
+    let mut p = b"\x80\x02]q\x00\x06\x06".to_vec();
+    for _ in 0..3 {
+        // `G` (BINFLOAT) takes the next 8 bytes, `h3c_code`, as its
+        // argument and leaves a probe from it at `cs\nencode`: as the joblib
+        // file this comes from did.
+        p.extend(b"c__builtin__\nset\nq\x01]\x85RqGh3c_codecs\nencode\nq\x03X\x01\x00\x00\x00aX\x06\x00\x00\x00latin1\x86R");
+    }
+    p.push(b'.');
+    let r = scan_bytes("misread", &p, &Policy::default_policy(), Limits::default());
+    let imports: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.kind == Kind::Import)
+        .collect();
+    assert!(
+        imports.is_empty(),
+        "{}",
+        output::text(std::slice::from_ref(&r))
+    );
+    assert!(r.findings.iter().any(|f| f.kind == Kind::Break));
+}

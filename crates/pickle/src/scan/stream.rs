@@ -977,7 +977,7 @@ fn resync<'a>(
         sink: &mut Sink<'p>,
         reuse: &mut Reuse<'a>,
         spent: &mut usize,
-    ) -> Result<Hit<'p>, Ended> {
+    ) -> Result<Hit<'p>, (Ended, Vec<super::GlobalRef>)> {
         let mut probe = Sink::new(sink.policy, sink.limits);
         probe.decoded = sink.decoded;
         let end = scan_one(bytes, p, label, depth, &mut probe, false, reuse);
@@ -986,7 +986,7 @@ fn resync<'a>(
         sink.decoded = probe.decoded;
         match first_import(&probe) {
             Some(at) => Ok((probe, end, at)),
-            None => Err(end),
+            None => Err((end, probe.globals)),
         }
     }
     let over_budget = |sink: &mut Sink, p: usize| {
@@ -1014,8 +1014,8 @@ fn resync<'a>(
                 found = Some((at, hit));
                 break;
             }
-            Err(Ok(end)) => spans.push((at, end)),
-            Err(Err(_)) => {}
+            Err((Ok(end), _)) => spans.push((at, end)),
+            Err((Err(_), _)) => {}
         }
         p = at + 1;
     }
@@ -1024,6 +1024,10 @@ fn resync<'a>(
         let i = spans.partition_point(|(start, _)| *start <= at);
         i > 0 && at < spans[i - 1].1
     };
+    // The text of GLOBAL and INST ops that probes read and the policy
+    // allows: a later probe that imports from inside one reads it
+    // misaligned (`numpy.c` + `ore.multiarray`), and the op itself is safe.
+    let mut texts: Vec<(usize, usize)> = Vec::new();
     for p in from..limit {
         if crate::opcodes::info(bytes[p]).is_none() {
             continue;
@@ -1032,10 +1036,21 @@ fn resync<'a>(
             over_budget(sink, p);
             return None;
         }
-        if let Ok(hit) = probe(bytes, p, label, depth, sink, reuse, spent) {
-            if hit.2 < limit && !inside_a_pickle(hit.2) {
-                found = Some((p, hit));
-                break;
+        match probe(bytes, p, label, depth, sink, reuse, spent) {
+            Ok(hit) => {
+                let misread = texts.iter().any(|&(s, e)| s < hit.2 && hit.2 < e)
+                    || inside_allowed_text(bytes, hit.2, from, sink.policy);
+                if hit.2 < limit && !inside_a_pickle(hit.2) && !misread {
+                    found = Some((p, hit));
+                    break;
+                }
+            }
+            Err((_, globals)) => {
+                for g in globals {
+                    if matches!(bytes.get(g.offset), Some(&(op::GLOBAL | op::INST))) {
+                        texts.push((g.offset, text_end(bytes, g.offset)));
+                    }
+                }
             }
         }
     }
@@ -1062,6 +1077,42 @@ type Ended = Result<usize, usize>;
 /// offset of its first import.
 type Hit<'p> = (Sink<'p>, Ended, usize);
 
+/// Whether `at` lies inside the text of an earlier `GLOBAL` or `INST` (in
+/// the last 256 bytes, from `from` on) that names a global the policy
+/// allows: an import read from there is that op's text misread, whichever
+/// probe started first.
+fn inside_allowed_text(bytes: &[u8], at: usize, from: usize, policy: &super::Policy) -> bool {
+    (at.saturating_sub(256).max(from)..at).rev().any(|t| {
+        if !matches!(bytes[t], op::GLOBAL | op::INST) {
+            return false;
+        }
+        let end = text_end(bytes, t);
+        if at >= end {
+            return false;
+        }
+        let mut lines = bytes[t + 1..end].split(|&b| b == b'\n');
+        let (Some(m), Some(n)) = (lines.next(), lines.next()) else {
+            return false;
+        };
+        let (Ok(m), Ok(n)) = (std::str::from_utf8(m), std::str::from_utf8(n)) else {
+            return false;
+        };
+        pythonic(m) && pythonic(n) && policy.judge(m, n).0 == Severity::Safe
+    })
+}
+
+/// Where the two lines of a `GLOBAL` or `INST` at `at` end.
+fn text_end(bytes: &[u8], at: usize) -> usize {
+    let mut end = at + 1;
+    for _ in 0..2 {
+        match memchr::memchr(b'\n', &bytes[end.min(bytes.len())..]) {
+            Some(i) => end += i + 1,
+            None => return bytes.len(),
+        }
+    }
+    end
+}
+
 /// The next `PROTO` (`0x80` and a protocol number) at or after `from`.
 fn find_proto(bytes: &[u8], from: usize) -> Option<usize> {
     let mut p = from;
@@ -1075,19 +1126,21 @@ fn find_proto(bytes: &[u8], from: usize) -> Option<usize> {
     None
 }
 
+/// A dotted name spelt as Python names are.
+fn pythonic(g: &str) -> bool {
+    g.split('.').all(|seg| {
+        let mut c = seg.chars();
+        c.next()
+            .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+            && c.all(|c| c == '_' || c.is_ascii_alphanumeric())
+    })
+}
+
 /// A probe counts as a pickle when it imports a global, spelt as Python
 /// names are, that the policy does not allow (the offset of the first such
 /// import): random data makes short pickles (`N.`) and calls of nothing
 /// often enough, an importable name almost never.
 fn first_import(probe: &Sink) -> Option<usize> {
-    let pythonic = |g: &str| {
-        g.split('.').all(|seg| {
-            let mut c = seg.chars();
-            c.next()
-                .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
-                && c.all(|c| c == '_' || c.is_ascii_alphanumeric())
-        })
-    };
     probe
         .findings
         .iter()
