@@ -305,13 +305,8 @@ fn compressed(bytes: &[u8], label: &str, sink: &mut Sink) -> Option<(&'static st
         [b'B', b'Z', b'h', b'1'..=b'9', ..] => {
             ("bz2", Box::new(bzip2::read::MultiBzDecoder::new(bytes)))
         }
-        [0xFD, b'7', b'z', b'X', b'Z', 0, ..] => {
-            ("xz", Box::new(lzma_rust2::XzReader::new(bytes, true)))
-        }
-        [0x5D, 0, 0, ..] => (
-            "lzma",
-            Box::new(lzma_rust2::LzmaReader::new_mem_limit(bytes, u32::MAX, None).ok()?),
-        ),
+        [0xFD, b'7', b'z', b'X', b'Z', 0, ..] => ("xz", super::decode::lzma_reader(bytes)?),
+        [0x5D, 0, 0, ..] => ("lzma", super::decode::lzma_reader(bytes)?),
         _ => return None,
     };
     let mut probe = reader;

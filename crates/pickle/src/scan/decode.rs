@@ -45,14 +45,7 @@ pub(crate) fn decode(
         "zlib.decompress" => stream(&mut flate2::read::ZlibDecoder::new(input)),
         "gzip.decompress" => stream(&mut flate2::read::MultiGzDecoder::new(input)),
         "bz2.decompress" => stream(&mut bzip2::read::MultiBzDecoder::new(input)),
-        "lzma.decompress" => {
-            if input.starts_with(b"\xfd7zXZ\x00") {
-                stream(&mut lzma_rust2::XzReader::new(input, true))
-            } else {
-                let mut r = lzma_rust2::LzmaReader::new_mem_limit(input, u32::MAX, None).ok()?;
-                stream(&mut r)
-            }
-        }
+        "lzma.decompress" => stream(&mut *lzma_reader(input)?),
         "codecs.decode" | "_codecs.decode" => {
             let codec = String::from_utf8_lossy(encoding?).to_ascii_lowercase();
             let codec = codec
@@ -71,6 +64,68 @@ pub(crate) fn decode(
         "_codecs.encode" | "codecs.encode" if is_text && is_latin1_name(encoding?) => latin1(input),
         _ => None,
     }
+}
+
+/// The dictionary an LZMA decoder may allocate: 256 MiB, four times what
+/// `xz -9` uses. The decoder allocates its whole dictionary up front, so a
+/// header declaring 4 GiB would otherwise cost 4 GiB before a byte decodes.
+const LZMA_DICT_MAX: u32 = 256 << 20;
+
+/// A decoder for `.xz` or `.lzma` (what `lzma.decompress` accepts), or
+/// `None` when the header is not one or declares a dictionary over
+/// [`LZMA_DICT_MAX`] (for `.xz`, in its first block).
+pub(crate) fn lzma_reader(input: &[u8]) -> Option<Box<dyn Read + '_>> {
+    if input.starts_with(b"\xfd7zXZ\x00") {
+        if xz_first_dict(input).is_none_or(|d| d > u64::from(LZMA_DICT_MAX)) {
+            return None;
+        }
+        return Some(Box::new(lzma_rust2::XzReader::new(input, true)));
+    }
+    let r = lzma_rust2::LzmaReader::new_mem_limit(input, LZMA_DICT_MAX / 1024 + 64, None).ok()?;
+    Some(Box::new(r))
+}
+
+/// The LZMA2 dictionary size the first block of an `.xz` stream declares.
+fn xz_first_dict(input: &[u8]) -> Option<u64> {
+    let header = input.get(12..)?;
+    let size = (usize::from(*header.first()?) + 1) * 4;
+    let block = header.get(..size)?;
+    let flags = *block.get(1)?;
+    let mut at = 2;
+    let varint = |at: &mut usize| -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..63).step_by(7) {
+            let b = *block.get(*at)?;
+            *at += 1;
+            v |= u64::from(b & 0x7F) << shift;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    };
+    for present in [flags & 0x40 != 0, flags & 0x80 != 0] {
+        if present {
+            varint(&mut at)?;
+        }
+    }
+    for _ in 0..(flags & 3) + 1 {
+        let id = varint(&mut at)?;
+        let len = varint(&mut at)? as usize;
+        let props = block.get(at..at + len)?;
+        at += len;
+        if id == 0x21 {
+            let p = u32::from(*props.first()?);
+            return (p <= 40).then(|| {
+                if p == 40 {
+                    u64::from(u32::MAX)
+                } else {
+                    u64::from(2 | (p & 1)) << (p / 2 + 11)
+                }
+            });
+        }
+    }
+    None
 }
 
 /// The encoding names CPython writes, or accepts, for latin-1.
@@ -208,5 +263,16 @@ mod tests {
         assert_eq!(d("base64.a85decode", b"z").unwrap(), [0; 4]);
         assert!(d("base64.b85decode", b"\"").is_none());
         assert!(d("os.system", b"x").is_none());
+        // CPython's lzma.compress output (xz, preset 6: an 8 MiB dictionary)
+        // decodes; the same stream declaring a 4 GiB dictionary is refused.
+        let xz = hex::decode(
+            "fd377a585a000004e6d6b4460200210116000000742fe5a30100067069636b6c6521000089b05d0da2f4e421\
+             00011f07162eb8731fb6f37d010000000004595a",
+        )
+        .unwrap();
+        assert_eq!(d("lzma.decompress", &xz).unwrap(), b"pickle!");
+        let mut huge = xz.clone();
+        huge[16] = 40;
+        assert!(super::lzma_reader(&huge).is_none());
     }
 }
