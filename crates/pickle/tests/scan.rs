@@ -463,3 +463,24 @@ fn the_search_after_a_break_does_not_misread_allowed_globals() {
     );
     assert!(r.findings.iter().any(|f| f.kind == Kind::Break));
 }
+
+#[test]
+fn joblib_object_arrays_nest_only_as_deep_as_pickles_do() {
+    // 20,000 NumpyArrayWrapper BUILDs each followed by a PROTO: every one
+    // would open an object array inside the last, one stack frame each.
+    let su = |s: &str| [&[0x8c, s.len() as u8][..], s.as_bytes()].concat();
+    let mut w = b"\x80\x04".to_vec();
+    w.extend(su("joblib.numpy_pickle"));
+    w.extend(su("NumpyArrayWrapper"));
+    w.extend(b"\x93)\x81}b");
+    let mut p = w.repeat(20_000);
+    p.push(b'N');
+    p.extend(std::iter::repeat_n(b'.', 20_000));
+    let r = scan_bytes(
+        "deep.joblib",
+        &p,
+        &Policy::preset("ml").unwrap(),
+        Limits::default(),
+    );
+    assert_eq!(r.verdict, Severity::Suspicious);
+}

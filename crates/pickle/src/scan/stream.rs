@@ -1340,13 +1340,22 @@ impl<'a> Machine<'_, '_, '_, 'a> {
                         return broke(self, offset, None, message, trailing);
                     }
                 };
-                if o.code == op::PROTO && self.joblib_array_end == Some(o.offset) {
-                    // An object array: joblib pickles it on its own, inside.
+                let nested_ok = self.depth < self.sink.limits.max_nesting;
+                if o.code == op::PROTO && self.joblib_array_end == Some(o.offset) && nested_ok {
+                    // An object array: joblib pickles it on its own, inside
+                    // (one nesting level: object arrays of object arrays are
+                    // bounded like nested pickles).
                     self.joblib_array_end = None;
                     let here = format!("{} (joblib object array)", self.label);
                     let mut reuse = Reuse::default();
                     let end = scan_one(
-                        bytes, o.offset, &here, self.depth, self.sink, false, &mut reuse,
+                        bytes,
+                        o.offset,
+                        &here,
+                        self.depth + 1,
+                        self.sink,
+                        false,
+                        &mut reuse,
                     )?;
                     seg = end;
                     self.frame = None;
