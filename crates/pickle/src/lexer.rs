@@ -142,7 +142,7 @@ impl<'a> Ops<'a> {
 
     fn line(&mut self, op: &'static OpInfo, at: usize) -> Result<&'a [u8], LexError> {
         let rest = &self.input[self.pos..];
-        let i = rest.iter().position(|&b| b == b'\n').ok_or(LexError {
+        let i = memchr::memchr(b'\n', rest).ok_or(LexError {
             offset: at,
             kind: LexErrorKind::Truncated(op.name),
         })?;
