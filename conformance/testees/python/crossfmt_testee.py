@@ -289,6 +289,10 @@ class _Server:
             request = json.loads(body)
         except ValueError as e:
             request, response = {}, {"error": "unsupported", "message": f"request is not JSON: {e}"}
+        except RecursionError:
+            # A value nested deeper than Python's JSON reader goes (about
+            # 1,000 levels; VJ doubles them): refused, not a crash.
+            request, response = {}, {"error": "limit", "message": "the request nests deeper than this testee reads"}
         else:
             try:
                 response = self.answer(request)
@@ -301,7 +305,10 @@ class _Server:
             except Exception as e:  # noqa: BLE001 - the server must outlive any request
                 kind = "serialize" if request.get("op") == "encode" else "parse"
                 response = {"error": kind, "message": f"unexpected {type(e).__name__}: {e}"}
-        return json.dumps(response, ensure_ascii=False).encode("utf-8")
+        try:
+            return json.dumps(response, ensure_ascii=False).encode("utf-8")
+        except RecursionError:
+            return json.dumps({"error": "limit", "message": "the answer nests deeper than this testee writes"}).encode()
 
 
 def error_of(e, kind):

@@ -91,6 +91,10 @@ class Server:
             request = json.loads(body)
         except ValueError as e:
             return error("unsupported", f"request is not JSON: {e}")
+        except RecursionError:
+            # Deeper than Python's JSON reader goes (about 1,000 levels; VJ
+            # doubles them): refused, not a crash.
+            return error("limit", "the request nests deeper than this testee reads")
         if not isinstance(request, dict):
             return error("unsupported", "request is not a JSON object")
         try:
@@ -110,6 +114,8 @@ class Server:
             return json.dumps(response, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError as e:
             return error("unrepresentable", f"text that is not Unicode scalar values (a lone surrogate): {e}")
+        except RecursionError:
+            return error("limit", "the answer nests deeper than this testee writes")
 
 
 def error(kind, message):

@@ -115,11 +115,15 @@ enum Command {
         #[arg(long)]
         list: bool,
         /// The input value, in diagnostic notation.
-        #[arg(long, conflicts_with = "hex")]
+        #[arg(long, conflicts_with_all = ["hex", "probe"])]
         value: Option<String>,
         /// The input bytes, as hex.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "probe")]
         hex: Option<String>,
+        /// The stress probe, by name (`deep-array/10000`; `crossfmt check
+        /// --list` names every one): built from each codec's caps.
+        #[arg(long)]
+        probe: Option<String>,
         /// The format of --hex bytes (defaults to the codecs' format).
         #[arg(long)]
         format: Option<Format>,
@@ -294,21 +298,20 @@ pub fn main() -> ExitCode {
             list,
             value,
             hex,
+            probe,
             format,
         } => {
             if list {
                 Ok(cmd_check_list())
             } else {
                 let name = check.unwrap_or_default();
-                cmd_check(
-                    &name,
-                    &codecs,
-                    &testees,
-                    schema.as_deref(),
+                let given = Given {
                     value,
                     hex,
+                    probe,
                     format,
-                )
+                };
+                cmd_check(&name, &codecs, &testees, schema.as_deref(), given)
             }
         }
         Command::Init(args) => crate::init::cmd_init(args),
@@ -374,16 +377,14 @@ fn cmd_run(args: RunArgs) -> Result<ExitCode> {
         .unwrap_or_else(|| root.join("known-findings.txt"));
     let known = Known::load(&known_path)?;
     let cases = run::cases(&corpus);
-    let values = cases
-        .iter()
-        .filter(|c| matches!(c.input, Input::Value(_)))
-        .count();
+    let count = |f: fn(&Input) -> bool| cases.iter().filter(|c| f(&c.input)).count();
     eprintln!(
-        "crossfmt: {} codecs, {} values, {} byte inputs from {}",
+        "crossfmt: {} codecs, {} values, {} byte inputs from {}, {} stress probes",
         registry.all().len(),
-        values,
-        cases.len() - values,
-        root.display()
+        count(|i| matches!(i, Input::Value(_))),
+        count(|i| matches!(i, Input::Bytes { .. })),
+        root.display(),
+        count(|i| matches!(i, Input::Probe(_))),
     );
 
     let mut console = Console {
@@ -747,6 +748,7 @@ fn cmd_check_list() -> ExitCode {
         let input = match c.input {
             check::InputKind::Value => "--value",
             check::InputKind::Bytes => "--hex",
+            check::InputKind::Probe => "--probe",
         };
         let default = if c.default { ", in run" } else { "" };
         println!(
@@ -754,6 +756,10 @@ fn cmd_check_list() -> ExitCode {
             c.name, c.about
         );
     }
+    println!(
+        "\nprobes (--probe): {}",
+        crossfmt::probe::names().join(", ")
+    );
     ExitCode::SUCCESS
 }
 
@@ -782,15 +788,28 @@ pub(crate) fn resolve_codecs(ids: &[String], testees: &[String]) -> Result<Vec<C
         .collect()
 }
 
+/// The input `crossfmt check` was given: one of a value, bytes (with their
+/// format) or a probe.
+struct Given {
+    value: Option<String>,
+    hex: Option<String>,
+    probe: Option<String>,
+    format: Option<Format>,
+}
+
 fn cmd_check(
     name: &str,
     ids: &[String],
     testees: &[String],
     schema: Option<&str>,
-    value: Option<String>,
-    hex_in: Option<String>,
-    format: Option<Format>,
+    given: Given,
 ) -> Result<ExitCode> {
+    let Given {
+        value,
+        hex: hex_in,
+        probe,
+        format,
+    } = given;
     let c = check::get(name).ok_or_else(|| {
         anyhow!(
             "unknown check {name:?}; expected one of {} (crossfmt check --list)",
@@ -798,6 +817,7 @@ fn cmd_check(
         )
     })?;
     let codecs = resolve_codecs(ids, testees)?;
+    let probe_given = probe.is_some();
     let input = match (c.input, value, hex_in) {
         (check::InputKind::Value, Some(v), None) => {
             Input::Value(notation::parse(&v).map_err(|e| anyhow!("--value: {e}"))?)
@@ -809,9 +829,22 @@ fn cmd_check(
                 .ok_or_else(|| anyhow!("give the format of --hex with --format"))?;
             Input::bytes(format, &parse_hex(h.as_bytes(), "--hex")?)
         }
+        (check::InputKind::Probe, None, None) => {
+            let p = probe.ok_or_else(|| anyhow!("{name} takes --probe NAME"))?;
+            Input::Probe(crossfmt::probe::get(&p).ok_or_else(|| {
+                anyhow!(
+                    "unknown probe {p:?}; expected one of {}",
+                    crossfmt::probe::names().join(", ")
+                )
+            })?)
+        }
         (check::InputKind::Value, ..) => bail!("{name} takes --value DIAG"),
         (check::InputKind::Bytes, ..) => bail!("{name} takes --hex HEX"),
+        (check::InputKind::Probe, ..) => bail!("{name} takes --probe NAME"),
     };
+    if probe_given && c.input != check::InputKind::Probe {
+        bail!("{name} takes no --probe");
+    }
     let result = match schema {
         Some(s) => check::run_bound(c, &codecs, s, &input).map_err(|e| anyhow!(e))?,
         None => {

@@ -1,4 +1,4 @@
-//! `planted/buggy`: a small MessagePack subset with five deliberate bugs, the
+//! `planted/buggy`: a small MessagePack subset with six deliberate bugs, the
 //! target the fuzzing set-up is measured on (`fuzz/README.md` has the table of
 //! which fuzz target finds which bug, and how fast). It is **not** in
 //! [`Registry::builtin`](super::Registry::builtin) and must never be.
@@ -36,10 +36,17 @@
 //!   are read as the next values. One-shot `decode` is right; only the
 //!   `chunked` check sees it.
 //!
+//! - **(f) a length header cut short** — a map of 65,536 pairs or more is
+//!   written with a 16-bit count (`de`, `len as u16`) and all its pairs: the
+//!   decoder reads a few pairs and then the rest as trailing bytes. Only a
+//!   value that wide shows it, which no corpus value and no generated value
+//!   is: the `stress` check's `wide-map/65537` probe is what finds it.
+//!
 //! To measure one class at a time, `CROSSFMT_PLANTED_BUGS` (read once) lists
-//! the enabled classes, e.g. `a,c`; unset means all five. A disabled class
+//! the enabled classes, e.g. `a,c`; unset means all six. A disabled class
 //! behaves correctly (bounded checks, sign kept, depth limit 256, capacity
-//! bounded by the remaining input, reads retried until complete).
+//! bounded by the remaining input, reads retried until complete, 32-bit map
+//! counts).
 //!
 //! (c) and (d) kill the process, so they cannot be contained in-process; the
 //! regression test replays them in a child process and asserts it dies.
@@ -64,10 +71,10 @@ const INTERNED_LEN: usize = 0x3b;
 /// Depth limit when bug (c) is disabled.
 const FIXED_MAX_DEPTH: usize = 256;
 
-/// Whether bug class `c` (`'a'`..=`'e'`) is enabled; see the module docs.
+/// Whether bug class `c` (`'a'`..=`'f'`) is enabled; see the module docs.
 pub fn enabled(c: char) -> bool {
     static ON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    ON.get_or_init(|| std::env::var("CROSSFMT_PLANTED_BUGS").unwrap_or_else(|_| "abcde".into()))
+    ON.get_or_init(|| std::env::var("CROSSFMT_PLANTED_BUGS").unwrap_or_else(|_| "abcdef".into()))
         .contains(c)
 }
 
@@ -186,6 +193,15 @@ fn write(v: &Value, out: &mut Vec<u8>) -> Result<(), CodecError> {
             out.push(0xdd);
             out.extend_from_slice(&len32(xs.len())?.to_be_bytes());
             for x in xs {
+                write(x, out)?;
+            }
+        }
+        Value::Map(kvs) if enabled('f') && kvs.len() > 0xffff => {
+            // Bug (f): the count cut to 16 bits, the pairs all written.
+            out.push(0xde);
+            out.extend_from_slice(&(kvs.len() as u16).to_be_bytes());
+            for (k, x) in kvs {
+                write(k, out)?;
                 write(x, out)?;
             }
         }

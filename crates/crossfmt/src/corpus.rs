@@ -194,7 +194,7 @@ impl Corpus {
         let regressions = self.regressions.iter().filter_map(|r| match &r.input {
             RegressionInput::Check(Input::Bytes { bytes, .. }) => Some((&r.name, &r.path, bytes)),
             RegressionInput::Target { data, .. } => Some((&r.name, &r.path, data)),
-            RegressionInput::Check(Input::Value(_)) => None,
+            RegressionInput::Check(Input::Value(_) | Input::Probe(_)) => None,
         });
         corpus
             .chain(regressions)

@@ -21,6 +21,7 @@ pub mod fuzz;
 #[cfg(feature = "proptest")]
 pub mod generated;
 pub mod known;
+pub mod probe;
 pub mod rng;
 pub mod run;
 pub mod testing;

@@ -26,15 +26,6 @@ pub struct Case {
     pub expect: Option<Expect>,
 }
 
-impl Case {
-    fn format(&self) -> Option<Format> {
-        match &self.input {
-            Input::Bytes { format, .. } => Some(*format),
-            Input::Value(_) => None,
-        }
-    }
-}
-
 /// One unit of work: a check on a case for a set of codecs.
 struct Job<'a> {
     check: &'static Check,
@@ -98,8 +89,10 @@ impl Outcome {
 
 /// The named cases a corpus provides: its values and byte inputs, and its
 /// regression inputs (named `regressions/<check>/<name>`), which every check
-/// of their kind replays. Raw fuzz inputs (`regressions/<target>/`) are the
-/// regression replay's ([`crate::fuzz::run_target`]).
+/// of their kind replays, and the stress probes (named `stress/<probe>`),
+/// which the corpus does not hold because each codec builds them. Raw fuzz
+/// inputs (`regressions/<target>/`) are the regression replay's
+/// ([`crate::fuzz::run_target`]).
 pub fn cases(corpus: &Corpus) -> Vec<Case> {
     let mut out: Vec<Case> = corpus
         .values
@@ -124,6 +117,11 @@ pub fn cases(corpus: &Corpus) -> Vec<Case> {
             });
         }
     }
+    out.extend(crate::probe::PROBES.into_iter().map(|p| Case {
+        name: format!("{}/{}", crate::check::STRESS, p.name),
+        input: Input::Probe(p),
+        expect: None,
+    }));
     out
 }
 
@@ -183,11 +181,11 @@ fn applications<'a>(
 
 /// Whether `case` is an input for `check` applied to `codecs`.
 fn fits(check: &Check, codecs: &[&CodecRef], case: &Case) -> bool {
-    match (check.input, case.format()) {
-        (InputKind::Value, None) => true,
-        (InputKind::Bytes, Some(f)) => match codecs.first() {
-            Some(c) => c.format() == f,
-            None => check.format == Some(f),
+    match (check.input, &case.input) {
+        (InputKind::Value, Input::Value(_)) | (InputKind::Probe, Input::Probe(_)) => true,
+        (InputKind::Bytes, Input::Bytes { format, .. }) => match codecs.first() {
+            Some(c) => c.format() == *format,
+            None => check.format == Some(*format),
         },
         _ => false,
     }

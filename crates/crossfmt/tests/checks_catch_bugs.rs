@@ -30,6 +30,13 @@ enum Bug {
     /// Accepts an empty array but cannot show what it read (a testee's
     /// `unrepresentable` answer).
     CannotShowEmptyArray,
+    /// Panics encoding anything nested past its declared depth, instead of
+    /// refusing it.
+    PanicsPastDepth,
+    /// Refuses to encode at its declared depth: it counts from 0.
+    RefusesAtDepth,
+    /// Text of more than 65,535 bytes comes back cut to 65,535.
+    CutsLongText,
 }
 
 struct DiagCodec {
@@ -91,6 +98,12 @@ impl Codec for DiagCodec {
                 Float::F64(_) => f.narrow(FloatWidth::F32).unwrap_or(f),
                 _ => f,
             }),
+            Bug::PanicsPastDepth if v.depth() > self.caps.max_depth => {
+                panic!("stack exhausted at depth {}", v.depth())
+            }
+            Bug::RefusesAtDepth if v.depth() >= self.caps.max_depth => {
+                return Err(CodecError::limit("too deep"))
+            }
             _ => v.clone(),
         };
         Ok(notation::print(&v).into_bytes())
@@ -112,6 +125,10 @@ impl Codec for DiagCodec {
                 Err(CodecError::unrepresentable("an empty array"))
             }
             (Bug::SevenIsEight, Value::Int(7)) => Ok(Value::Int(8)),
+            (Bug::CutsLongText, Value::Text(t)) if t.len() > 0xffff => {
+                let cut = (0..=0xffff).rev().find(|&i| t.is_char_boundary(i));
+                Ok(Value::Text(t[..cut.unwrap_or(0)].to_string()))
+            }
             (Bug::Drifts, Value::Float(Float::F64(b))) => Ok(Value::Float(Float::F64(b + 1))),
             (Bug::ReversesMaps, Value::Map(kvs)) => {
                 Ok(Value::Map(kvs.iter().rev().cloned().collect()))
@@ -374,5 +391,67 @@ fn map_order_counts_only_where_the_model_keeps_it() {
     assert_eq!(
         check::roundtrip::bytes_first(&unordered, notation::print(&v).as_bytes()),
         Ok(Verdict::Pass)
+    );
+}
+
+/// The stress probes on a codec declaring depth 20: each planted bug is
+/// found by the probe that reaches it and by no other, and the correct codec
+/// passes every probe (past its depth, a refusal is an answer).
+#[test]
+fn stress_probes_find_what_only_deep_or_long_values_reach() {
+    let stress = check::get(check::STRESS).unwrap();
+    let with_depth = |bug| DiagCodec {
+        caps: Caps {
+            max_depth: 20,
+            ..Caps::ALL
+        },
+        ..codec("cbor/deep", bug)
+    };
+    let run = |c: &DiagCodec, probe: &str| {
+        let p = crossfmt::probe::get(probe).unwrap();
+        stress.run(&[c], &check::Input::Probe(p))
+    };
+    for p in crossfmt::probe::PROBES {
+        assert_eq!(
+            run(&with_depth(Bug::None), p.name),
+            Ok(Verdict::Pass),
+            "{}",
+            p.name
+        );
+    }
+
+    let panics = with_depth(Bug::PanicsPastDepth);
+    assert_eq!(run(&panics, "deep-array/at-limit"), Ok(Verdict::Pass));
+    for probe in ["deep-array/past-limit", "deep-map/10000"] {
+        let f = failed(run(&panics, probe));
+        assert_eq!(f.kind, Kind::Panic, "{f}");
+        assert_eq!(f.expected, Some(Wanted::Answer));
+        assert!(
+            f.repro()
+                .ends_with(&format!("--codec cbor/deep --probe {probe}")),
+            "{}",
+            f.repro()
+        );
+        assert!(
+            f.to_string().contains("one past the codec's max_depth") || probe.ends_with("10000"),
+            "{f}"
+        );
+    }
+
+    let refuses = with_depth(Bug::RefusesAtDepth);
+    let f = failed(run(&refuses, "deep-map/at-limit"));
+    assert_eq!(f.kind, Kind::EncodeFailed, "{f}");
+    assert!(f.to_string().contains("within its declared caps"), "{f}");
+    assert_eq!(run(&refuses, "deep-map/past-limit"), Ok(Verdict::Pass));
+
+    let cuts = with_depth(Bug::CutsLongText);
+    assert_eq!(run(&cuts, "long-bytes/65537"), Ok(Verdict::Pass));
+    let f = failed(run(&cuts, "long-text/65537"));
+    assert_eq!(f.kind, Kind::ValueChanged, "{f}");
+    assert!(f.signature().ends_with("|text->text"), "{}", f.signature());
+    assert_eq!(
+        f.bytes,
+        Vec::<u8>::new(),
+        "a probe finding carries no 65 KiB encoding"
     );
 }

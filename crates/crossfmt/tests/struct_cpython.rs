@@ -87,6 +87,7 @@ mod live {
         let name = match input {
             Input::Value(_) => SCHEMA_ENCODE,
             Input::Bytes { .. } => SCHEMA_DECODE,
+            Input::Probe(p) => return Err(format!("probe {p} is neither a record nor bytes")),
         };
         let c = check::get(name).expect("a registered check");
         match check::run_bound(c, &[engine.clone(), reference.clone()], format, &input)? {

@@ -738,42 +738,55 @@ fn hashable_in(v: &Value, arrays_are_tuples: bool) -> bool {
 /// int and float (`True == 1 == 1.0`, `-0.0 == 0.0`, NaN equal to nothing),
 /// tuples element-wise; everything else exactly.
 pub fn python_eq(a: &Value, b: &Value) -> bool {
-    match (python_number(a), python_number(b)) {
-        (Some(x), Some(y)) => return x == y,
-        (Some(_), None) | (None, Some(_)) => return false,
-        (None, None) => {}
-    }
-    match (a, b) {
-        (Value::Tuple(x), Value::Tuple(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| python_eq(p, q))
-        }
-        _ => a == b,
+    py_key(a) == py_key(b)
+}
+
+/// What Python's `==` compares of a hashable value: equal keys exactly when
+/// the values are equal in Python, so that equal pairs are found by hashing
+/// rather than by comparing every pair (a 65,537-key map took minutes).
+#[derive(PartialEq, Eq, Hash)]
+enum PyKey<'a> {
+    Num(PyNum),
+    Tuple(Vec<PyKey<'a>>),
+    Other(&'a Value),
+}
+
+fn py_key(v: &Value) -> PyKey<'_> {
+    match (python_number(v), v) {
+        (Some(n), _) => PyKey::Num(n),
+        (None, Value::Tuple(xs)) => PyKey::Tuple(xs.iter().map(py_key).collect()),
+        (None, _) => PyKey::Other(v),
     }
 }
 
 /// A number as an exact rational-free key: integers as themselves, integral
 /// floats as the integer they equal, other floats by value bits; NaN as `None`
 /// of equality (never equal).
-#[derive(PartialEq)]
+#[derive(PartialEq, Eq, Hash)]
 enum PyNum {
-    Int(num_bigint::BigInt),
+    Int(i128),
+    Big(num_bigint::BigInt),
     Float(u64),
     NaN(usize),
 }
 
 fn python_number(v: &Value) -> Option<PyNum> {
     use num_bigint::BigInt;
+    use num_traits::ToPrimitive;
+    // i128 when it fits, so that the common case allocates nothing; a big
+    // integer never fits (the Value invariant), an integral float may.
+    let int = |b: BigInt| b.to_i128().map_or(PyNum::Big(b), PyNum::Int);
     Some(match v {
-        Value::Bool(b) => PyNum::Int(BigInt::from(u8::from(*b))),
-        Value::Int(i) => PyNum::Int(BigInt::from(*i)),
-        Value::BigInt(b) => PyNum::Int(b.clone()),
+        Value::Bool(b) => PyNum::Int(i128::from(*b)),
+        Value::Int(i) => PyNum::Int(*i),
+        Value::BigInt(b) => PyNum::Big(b.clone()),
         Value::Float(f) => {
             let x = f.to_f64();
             if x.is_nan() {
                 // Distinct per occurrence: NaN is never equal, even to itself.
                 PyNum::NaN(v as *const Value as usize)
             } else if x.is_finite() && x.fract() == 0.0 {
-                PyNum::Int(num_traits::FromPrimitive::from_f64(x)?)
+                int(num_traits::FromPrimitive::from_f64(x)?)
             } else {
                 PyNum::Float((x + 0.0).to_bits())
             }
@@ -788,15 +801,23 @@ fn python_equal_pair<'a>(
     items: impl Iterator<Item = &'a Value>,
     identical_too: bool,
 ) -> Option<(&'a Value, &'a Value)> {
-    let items: Vec<&Value> = items.collect();
-    for (i, a) in items.iter().enumerate() {
-        for b in &items[i + 1..] {
-            if (identical_too || a != b) && python_eq(a, b) {
-                return Some((a, b));
-            }
+    let mut groups: std::collections::HashMap<PyKey<'a>, Vec<&'a Value>> = Default::default();
+    let mut order = Vec::new();
+    for v in items {
+        let members = groups.entry(py_key(v)).or_default();
+        if members.is_empty() {
+            order.push(v);
         }
+        members.push(v);
     }
-    None
+    // In the order each group first showed, as a pairwise scan finds them.
+    order.into_iter().find_map(|first| {
+        let members = &groups[&py_key(first)];
+        members[1..]
+            .iter()
+            .find(|b| identical_too || first != **b)
+            .map(|b| (first, *b))
+    })
 }
 
 /// Whether two pairs of `kvs` have exactly equal keys.
@@ -810,10 +831,14 @@ pub fn has_duplicate_keys(kvs: &[(Value, Value)]) -> bool {
 /// occurrence (Python's dict semantics).
 fn last_wins(pairs: Vec<(Value, Value)>) -> Vec<(Value, Value)> {
     let mut out: Vec<(Value, Value)> = Vec::with_capacity(pairs.len());
+    let mut at: std::collections::HashMap<Value, usize> = Default::default();
     for (k, v) in pairs {
-        match out.iter_mut().find(|(ok, _)| *ok == k) {
-            Some(slot) => slot.1 = v,
-            None => out.push((k, v)),
+        match at.get(&k) {
+            Some(&i) => out[i].1 = v,
+            None => {
+                at.insert(k.clone(), out.len());
+                out.push((k, v));
+            }
         }
     }
     out

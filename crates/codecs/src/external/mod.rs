@@ -130,7 +130,13 @@ pub fn start_testee(command: &str, limits: Limits) -> Result<Started, String> {
             testee: Arc::clone(&testee),
             id: c.id,
             format,
-            caps: c.caps,
+            // crossfmt reads an answer at most `notation::MAX_DEPTH` deep
+            // (deeper is refused as crossfmt's own limit), so a deeper
+            // declared limit cannot be held to: what both sides hold.
+            caps: Caps {
+                max_depth: c.caps.max_depth.min(crossfmt_value::notation::MAX_DEPTH),
+                ..c.caps
+            },
             schemas: c.schemas,
             schema: None,
             framing,

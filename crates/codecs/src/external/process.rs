@@ -16,9 +16,6 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-/// JSON nesting of the deepest answer parsed (see `exchange`).
-const MAX_ANSWER_DEPTH: usize = 3 * crossfmt_value::notation::MAX_DEPTH + 4;
-
 /// The hello gets at least this long: an interpreter importing its codec
 /// libraries on a loaded machine can take seconds to start, and startup is
 /// not what the per-request bound measures.
@@ -215,10 +212,9 @@ impl Running {
             });
         }
         match self.responses.recv_timeout(bound) {
-            Ok(Frame::Message(body)) if wire::json_depth(&body) > MAX_ANSWER_DEPTH => {
-                // Not the testee's fault: crossfmt holds values up to
-                // `notation::MAX_DEPTH` levels, and a VJ level is at most three
-                // JSON levels. Answered as the limit it is.
+            Ok(Frame::Message(body)) if wire::json_depth(&body) > wire::MAX_MESSAGE_DEPTH => {
+                // Not the testee's fault: deeper than crossfmt reads.
+                // Answered as the limit it is.
                 Ok(serde_json::json!({
                     "error": "limit",
                     "message": format!(

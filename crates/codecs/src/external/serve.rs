@@ -20,12 +20,24 @@ pub fn serve(registry: &Registry, input: impl Read, output: impl Write) -> Resul
     let mut input = std::io::BufReader::new(input);
     let mut output = std::io::BufWriter::new(output);
     for n in 1.. {
-        let request = match wire::read_json(&mut input) {
-            Ok(Some(r)) => r,
+        let body = match wire::read_frame(&mut input) {
+            Ok(Some(b)) => b,
             Ok(None) => return Ok(()),
             Err(e) => return Err(format!("request {n}: {e}")),
         };
-        let response = respond(registry, &request).map_err(|e| format!("request {n}: {e}"))?;
+        // A value nested past what crossfmt holds is refused as the limit it
+        // is, not read (the stress probes send 10,000 levels); anything
+        // shallower is read whatever serde_json's default limit says.
+        let response = if wire::json_depth(&body) > wire::MAX_MESSAGE_DEPTH {
+            refusal(&CodecError::limit(format!(
+                "the request nests deeper than crossfmt reads ({} levels of value)",
+                crossfmt_value::notation::MAX_DEPTH
+            )))
+        } else {
+            let request = wire::parse_deep(&body)
+                .map_err(|e| format!("request {n}: frame is not JSON: {e}"))?;
+            respond(registry, &request).map_err(|e| format!("request {n}: {e}"))?
+        };
         wire::write_frame(&mut output, &response).map_err(|e| format!("response {n}: {e}"))?;
     }
     unreachable!("the loop ends only by returning")

@@ -96,6 +96,11 @@ pub fn json_depth(text: &[u8]) -> usize {
     deepest
 }
 
+/// JSON nesting of the deepest message crossfmt parses, either way:
+/// crossfmt holds values up to `notation::MAX_DEPTH` levels, and a VJ level
+/// is at most three JSON levels.
+pub const MAX_MESSAGE_DEPTH: usize = 3 * crossfmt_value::notation::MAX_DEPTH + 4;
+
 /// Parses a frame's JSON without serde_json's fixed 128-level recursion
 /// limit: callers bound the depth with [`json_depth`] first.
 pub fn parse_deep(body: &[u8]) -> Result<serde_json::Value, serde_json::Error> {

@@ -15,6 +15,7 @@ pub mod differential;
 pub mod pickle_scan;
 pub mod roundtrip;
 pub mod stream;
+pub mod stress;
 pub mod struct_layout;
 
 use crate::{Codec, CodecRef, Format};
@@ -44,6 +45,9 @@ pub enum InputKind {
     /// Bytes of the codecs' format (for an engine check, of the format it
     /// reads).
     Bytes,
+    /// A stress probe ([`crate::probe`]): a value each codec builds from
+    /// its own caps, named rather than stored.
+    Probe,
 }
 
 /// How many codecs a check takes, and which.
@@ -131,9 +135,11 @@ pub const CHUNKED: &str = "chunked";
 pub const RECORDS: &str = "records";
 /// A stream cut short reads as its complete records, then an error.
 pub const TRUNCATION: &str = "truncation";
+/// Deep, wide and long values at and past a codec's declared limits.
+pub const STRESS: &str = "stress";
 
 /// Every check, in the order runs and reports list them.
-pub static CHECKS: [Check; 14] = [
+pub static CHECKS: [Check; 15] = [
     Check {
         name: ROUNDTRIP,
         about: "decode(encode(v)) is the codec's normal form of v",
@@ -203,6 +209,19 @@ pub static CHECKS: [Check; 14] = [
         default: true,
         target: None,
         run: |c, i| with_value(i, |v| stream::truncation(c[0], v)),
+    },
+    Check {
+        name: STRESS,
+        about: "values nested, wide and long at and past the codec's declared limits: within them a round trip, past them any answer but a breakdown",
+        input: InputKind::Probe,
+        arity: Arity::One,
+        format: None,
+        default: true,
+        target: None,
+        run: |c, i| match i {
+            Input::Probe(p) => stress::probe(c[0], *p),
+            _ => Ok(Verdict::Skip("this check takes a probe".into())),
+        },
     },
     Check {
         name: DIFFERENTIAL,
@@ -334,14 +353,14 @@ pub fn allowed_by(expect: crate::corpus::Expect, finding: &Finding) -> Option<St
 fn with_value(i: &Input, f: impl FnOnce(&crate::Value) -> CheckResult) -> CheckResult {
     match i {
         Input::Value(v) => f(v),
-        Input::Bytes { .. } => Ok(Verdict::Skip("this check takes a value, not bytes".into())),
+        _ => Ok(Verdict::Skip("this check takes a value".into())),
     }
 }
 
 fn with_bytes(i: &Input, f: impl FnOnce(&[u8]) -> CheckResult) -> CheckResult {
     match i {
         Input::Bytes { bytes, .. } => f(bytes),
-        Input::Value(_) => Ok(Verdict::Skip("this check takes bytes, not a value".into())),
+        _ => Ok(Verdict::Skip("this check takes bytes".into())),
     }
 }
 

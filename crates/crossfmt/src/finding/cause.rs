@@ -29,6 +29,7 @@ fn size(i: &Input) -> usize {
     match i {
         Input::Bytes { bytes, .. } => bytes.len(),
         Input::Value(v) => crate::notation::print(v).len(),
+        Input::Probe(_) => 0,
     }
 }
 

@@ -32,6 +32,9 @@ pub enum Input {
         /// The bytes.
         bytes: Vec<u8>,
     },
+    /// A stress probe, whose value each codec builds from its own caps
+    /// ([`crate::probe`]).
+    Probe(crate::probe::Probe),
 }
 
 impl Input {
@@ -49,6 +52,7 @@ impl Input {
         match self {
             Input::Value(v) => notation::print(v),
             Input::Bytes { bytes, .. } => format!("h'{}'", hex::encode(bytes)),
+            Input::Probe(p) => format!("probe {p}"),
         }
     }
 }
@@ -355,7 +359,7 @@ impl Finding {
     pub fn new(check: &'static str, kind: Kind, codecs: &[&dyn Codec], input: Input) -> Self {
         let bytes = match &input {
             Input::Bytes { bytes, .. } => bytes.clone(),
-            Input::Value(_) => Vec::new(),
+            Input::Value(_) | Input::Probe(_) => Vec::new(),
         };
         Finding {
             check,
@@ -550,6 +554,7 @@ impl Finding {
             Input::Bytes { format, bytes } => {
                 cmd.push_str(&format!(" --format {format} --hex {}", hex::encode(bytes)))
             }
+            Input::Probe(p) => cmd.push_str(&format!(" --probe {p}")),
         }
         cmd
     }
