@@ -52,7 +52,7 @@ NULL = {"null": None}
 CAPS_FIELDS = {
     "null", "simple", "bool", "ints", "f16", "f32", "f64", "nan", "nan_payload", "infinity",
     "text", "bytes", "array", "map", "map_keys", "map_order", "duplicates", "tags", "interpreted_tags", "ext", "ext_codes",
-    "tuple", "set", "frozenset", "set_order", "max_depth",
+    "timestamp_precision", "tuple", "set", "frozenset", "set_order", "max_depth",
 }
 
 # codec -> [(value, what decode(encode(value)) must give)]

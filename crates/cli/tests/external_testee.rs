@@ -567,3 +567,35 @@ fn stress_probes_find_an_encoder_that_dies_past_its_depth() {
         "{stdout}"
     );
 }
+
+/// A library that reads MessagePack timestamps into microsecond datetimes
+/// (msgpack-python with `timestamp=3`, through the Python helper) loses
+/// nanoseconds by design. Declared (`timestamp_precision: "us"`), the finer
+/// timestamps are outside its model and never a finding; undeclared, each
+/// is one (the testee's `--claim-ns`, all a testee could say before).
+#[test]
+fn a_declared_timestamp_precision_keeps_by_design_truncation_out_of_findings() {
+    crate::util::reference_testee(); // the venv, with msgpack pinned
+    let script = crate::util::here("testees/helper_msgpack_datetime.sh");
+    let testee = shell_quote(&script.to_string_lossy()).to_string();
+    let run = |cmd: &str| {
+        crossfmt(&[
+            "run",
+            "--testee",
+            cmd,
+            "--codec",
+            "msgpack/datetime",
+            "--check",
+            "roundtrip",
+            "--seed",
+            "2",
+        ])
+    };
+    let truncated = "roundtrip|msgpack/datetime|value-changed|ext->ext";
+    let (code, stdout, stderr) = run(&testee);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(!stdout.contains(truncated), "{stdout}");
+    let (code, stdout, stderr) = run(&format!("{testee} --claim-ns"));
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(stdout.contains(truncated), "{stdout}");
+}

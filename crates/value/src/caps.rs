@@ -103,6 +103,62 @@ impl IntRange {
     }
 }
 
+/// How finely a codec keeps the fraction of a second of a MessagePack
+/// timestamp (ext -1): a library that reads timestamps into its language's
+/// datetime keeps what that type holds (Python's: microseconds). A
+/// timestamp finer than that is outside the codec's model: skipped, never
+/// generated for it. As JSON `"ns"` (the default: every timestamp),
+/// `"us"`, `"ms"` or `"s"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimestampPrecision {
+    /// Nanoseconds: every timestamp, exactly.
+    #[default]
+    Ns,
+    /// Microseconds.
+    Us,
+    /// Milliseconds.
+    Ms,
+    /// Whole seconds.
+    S,
+}
+
+impl TimestampPrecision {
+    /// Nanoseconds in one unit.
+    pub fn unit_nanos(self) -> u32 {
+        match self {
+            TimestampPrecision::Ns => 1,
+            TimestampPrecision::Us => 1_000,
+            TimestampPrecision::Ms => 1_000_000,
+            TimestampPrecision::S => 1_000_000_000,
+        }
+    }
+
+    /// Whether a timestamp with ext data `data` is kept: every one at
+    /// nanoseconds; at a coarser precision, a well-formed one (4, 8 or 12
+    /// bytes, nanoseconds under 10^9) whose nanoseconds are whole units.
+    pub fn keeps(self, data: &[u8]) -> bool {
+        self == TimestampPrecision::Ns
+            || timestamp_nanos(data)
+                .is_some_and(|n| n < 1_000_000_000 && n % self.unit_nanos() == 0)
+    }
+
+    fn is_ns(&self) -> bool {
+        *self == TimestampPrecision::Ns
+    }
+}
+
+/// The nanoseconds field of MessagePack timestamp data, by its length (the
+/// 32-, 64- and 96-bit forms), or `None` for another length.
+pub fn timestamp_nanos(data: &[u8]) -> Option<u32> {
+    match data.len() {
+        4 => Some(0),
+        8 => Some((u64::from_be_bytes(data.try_into().ok()?) >> 34) as u32),
+        12 => Some(u32::from_be_bytes(data[..4].try_into().ok()?)),
+        _ => None,
+    }
+}
+
 /// Tag numbers a codec interprets instead of carrying them as plain tags
 /// (cbor2 reads tag 1 as a datetime, tag 30 as a Fraction): a value using
 /// one is outside its model. At most [`TagList::CAPACITY`] numbers; as JSON
@@ -266,6 +322,9 @@ pub struct Caps {
     pub ext: bool,
     /// Which extension type codes (all of them unless declared).
     pub ext_codes: ExtCodes,
+    /// How finely MessagePack timestamps (ext -1) come back.
+    #[serde(skip_serializing_if = "TimestampPrecision::is_ns")]
+    pub timestamp_precision: TimestampPrecision,
     /// How a Python tuple comes back.
     pub tuple: CollectionRepr,
     /// How a Python set comes back.
@@ -352,6 +411,7 @@ impl Caps {
         interpreted_tags: TagList::EMPTY,
         ext: false,
         ext_codes: ExtCodes::ALL,
+        timestamp_precision: TimestampPrecision::Ns,
         tuple: CollectionRepr::No,
         set: CollectionRepr::No,
         frozenset: CollectionRepr::No,
@@ -382,6 +442,7 @@ impl Caps {
         interpreted_tags: TagList::EMPTY,
         ext: true,
         ext_codes: ExtCodes::ALL,
+        timestamp_precision: TimestampPrecision::Ns,
         tuple: CollectionRepr::Native,
         set: CollectionRepr::Native,
         frozenset: CollectionRepr::Native,
@@ -416,7 +477,12 @@ impl Caps {
             Value::Array(_) => self.array,
             Value::Map(kvs) => self.map && self.duplicates_ok(kvs),
             Value::Tag(t, _) => self.tags && !self.interpreted_tags.contains(*t),
-            Value::Ext(code, _) => self.ext && self.ext_codes.contains(*code),
+            Value::Ext(code, data) => {
+                self.ext
+                    && self.ext_codes.contains(*code)
+                    && (*code != crate::value::EXT_TIMESTAMP
+                        || self.timestamp_precision.keeps(data))
+            }
             Value::Tuple(_) => self.tuple != CollectionRepr::No,
             Value::Set(_) => self.set != CollectionRepr::No,
             Value::FrozenSet(_) => self.frozenset != CollectionRepr::No,
@@ -646,6 +712,7 @@ impl Caps {
             interpreted_tags: interpreted.unwrap_or_default(),
             ext: self.ext && other.ext && ext_codes.min <= ext_codes.max,
             ext_codes,
+            timestamp_precision: self.timestamp_precision.max(other.timestamp_precision),
             tuple: coll(self.tuple, other.tuple),
             set: coll(self.set, other.set),
             frozenset: coll(self.frozenset, other.frozenset),
@@ -701,6 +768,10 @@ impl Caps {
             (
                 "ext codes",
                 format!("{}..={}", self.ext_codes.min, self.ext_codes.max),
+            ),
+            (
+                "timestamps kept to",
+                format!("{:?}", self.timestamp_precision).to_lowercase(),
             ),
             ("tuple", coll(self.tuple)),
             ("set", coll(self.set)),
@@ -847,6 +918,42 @@ fn last_wins(pairs: Vec<(Value, Value)>) -> Vec<(Value, Value)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_timestamp_finer_than_the_declared_precision_is_outside_the_model() {
+        let ts = |nanos: u32, secs: u64| {
+            Value::Ext(-1, ((u64::from(nanos) << 34) | secs).to_be_bytes().to_vec())
+        };
+        let us = Caps {
+            timestamp_precision: TimestampPrecision::Us,
+            ..Caps::ALL
+        };
+        assert!(us.supports(&ts(123_000, 1)));
+        assert!(us.supports(&Value::Ext(-1, vec![0, 0, 0, 1])));
+        let why = us
+            .unsupported(&ts(123_456, 1))
+            .expect("finer than microseconds");
+        assert!(why.starts_with("ext"), "{why}");
+        assert!(Caps::ALL.supports(&ts(123_456, 1)));
+        let mut twelve = 999_999_999u32.to_be_bytes().to_vec();
+        twelve.extend(7i64.to_be_bytes());
+        assert!(!us.supports(&Value::Ext(-1, twelve)));
+        assert!(
+            us.supports(&Value::Ext(5, vec![1, 2, 3])),
+            "other ext codes are not timestamps"
+        );
+        assert_eq!(
+            us.meet(&Caps::ALL).timestamp_precision,
+            TimestampPrecision::Us
+        );
+        let json: Caps =
+            serde_json::from_str(r#"{"ext": true, "timestamp_precision": "ms", "max_depth": 2}"#)
+                .unwrap();
+        assert_eq!(json.timestamp_precision, TimestampPrecision::Ms);
+        assert!(!serde_json::to_string(&Caps::ALL)
+            .unwrap()
+            .contains("timestamp_precision"));
+    }
 
     fn json_like() -> Caps {
         Caps {

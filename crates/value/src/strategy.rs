@@ -322,11 +322,30 @@ fn leaves(caps: &Caps) -> Option<BoxedStrategy<Value>> {
             .prop_map(|(t, d)| Value::Ext(t, d))
             .boxed();
         let ext = if codes.contains(crate::value::EXT_TIMESTAMP) {
-            let timestamp = prop_oneof![
-                vec(any::<u8>(), 4..=4),
-                vec(any::<u8>(), 8..=8),
-                vec(any::<u8>(), 12..=12)
-            ]
+            let unit = caps.timestamp_precision.unit_nanos();
+            let timestamp = if unit == 1 {
+                prop_oneof![
+                    vec(any::<u8>(), 4..=4),
+                    vec(any::<u8>(), 8..=8),
+                    vec(any::<u8>(), 12..=12)
+                ]
+                .boxed()
+            } else {
+                // Nanoseconds in whole units of the declared precision.
+                let units = 0..1_000_000_000 / unit;
+                prop_oneof![
+                    vec(any::<u8>(), 4..=4),
+                    (units.clone(), 0u64..1 << 34).prop_map(move |(n, secs)| {
+                        ((u64::from(n * unit) << 34) | secs).to_be_bytes().to_vec()
+                    }),
+                    (units, any::<i64>()).prop_map(move |(n, secs)| {
+                        let mut d = (n * unit).to_be_bytes().to_vec();
+                        d.extend(secs.to_be_bytes());
+                        d
+                    })
+                ]
+                .boxed()
+            }
             .prop_map(|d| Value::Ext(crate::value::EXT_TIMESTAMP, d));
             prop_oneof![timestamp, other].boxed()
         } else {
