@@ -258,15 +258,8 @@ struct RunArgs {
     /// Print known findings in full, not just unexpected ones.
     #[arg(long)]
     show_known: bool,
-    /// Generated values per property for each testee codec: every value
-    /// check it takes part in runs over this many values its caps hold,
-    /// and a failure is shrunk over the pipe (0: none).
-    #[arg(long, default_value_t = 100, value_name = "N")]
-    generated: u32,
-    /// The seed of the generated values (printed on every run that
-    /// generates, to replay it). Default: $PROPTEST_RNG_SEED, else random.
-    #[arg(long, value_name = "S")]
-    seed: Option<u64>,
+    #[command(flatten)]
+    generated: crate::generated::GeneratedArgs,
 }
 
 pub fn main() -> ExitCode {
@@ -401,14 +394,14 @@ fn cmd_run(args: RunArgs) -> Result<ExitCode> {
     let mut out = run::run(&registry, &cases, &plan, &known, &mut console);
     console.bar.0.finish_and_clear();
     if !console.interrupted() {
-        generated_for_testees(
+        let found = crate::generated::for_testees(
             &registry,
             &plan.checks,
-            &args,
+            &args.generated,
             &known,
-            &mut console,
-            &mut out,
+            &mut |r| console.finding(r),
         )?;
+        out.findings.extend(found);
     }
 
     print!("{}", report::summary_table(&out));
@@ -428,72 +421,6 @@ fn cmd_run(args: RunArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
-}
-
-/// Generated values through every testee codec's value checks (the
-/// built-ins get theirs from the property tests): each property's line, and
-/// its shrunk finding joins the run's.
-fn generated_for_testees(
-    registry: &Registry,
-    checks: &[&'static check::Check],
-    args: &RunArgs,
-    known: &Known,
-    console: &mut Console,
-    out: &mut run::Outcome,
-) -> Result<()> {
-    let testee_codecs: Vec<_> = registry
-        .all()
-        .iter()
-        .filter(|c| c.testee().is_some())
-        .cloned()
-        .collect();
-    if args.generated == 0 || testee_codecs.is_empty() {
-        return Ok(());
-    }
-    // PROPTEST_RNG_SEED (what CI fixes for the property tests) fixes this too.
-    let seed = args
-        .seed
-        .or_else(|| std::env::var("PROPTEST_RNG_SEED").ok()?.parse().ok())
-        .unwrap_or_else(rand_seed);
-    eprintln!(
-        "crossfmt: {} generated values per property through {} testee codec(s) (--seed {seed})",
-        args.generated,
-        testee_codecs.len()
-    );
-    let plan = crossfmt::generated::Plan {
-        cases: args.generated,
-        seed: Some(seed),
-    };
-    for codec in &testee_codecs {
-        let props = crossfmt::generated::run(registry, codec, checks, plan, known);
-        for p in props.map_err(|e| anyhow!(e))? {
-            let verdict = if p.finding.is_some() { "FOUND" } else { "ok" };
-            println!(
-                "generated  {:<14} {:<40} {:>5} values  {verdict}",
-                p.check,
-                p.codecs.join(", "),
-                p.cases
-            );
-            if let Some(f) = p.finding {
-                let r = run::Recorded {
-                    case: format!("{} (shrunk; --seed {seed})", crossfmt::generated::CASE),
-                    finding: *f,
-                    known: None,
-                };
-                console.finding(&r);
-                out.findings.push(r);
-            }
-        }
-    }
-    println!();
-    Ok(())
-}
-
-/// A seed from the clock: each run explores new values unless told one.
-fn rand_seed() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// The codecs of a run: every testee's codecs (`--testee CMD` or `--codec

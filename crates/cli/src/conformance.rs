@@ -32,7 +32,13 @@ Exit status: 0 when no required case failed unexpectedly; 1 when one did,
 when a recommended one did under --strict, on an unexpected pass (a listed
 failure that now passes) or a stale list entry (matching no case); 2 on usage
 or input errors (bad suite files, no suites, unknown names). Ctrl-C stops the
-run and still writes the reports, marked interrupted.";
+run and still writes the reports, marked interrupted.
+
+Generated values: each testee codec (--testee) also gets --generated N values
+its caps hold through every value check it takes part in, beside the selected
+implementations; a failure is shrunk over the pipe and fails the run unless
+corpus/known-findings.txt or an --expected file records it
+(`<check> <codecs> generated <kind> -- <reason>`).";
 
 #[derive(clap::Args, Debug)]
 pub struct ConformanceArgs {
@@ -84,6 +90,8 @@ pub struct ConformanceArgs {
     /// ignored here).
     #[arg(long = "expected", value_name = "FILE")]
     pub expected: Vec<PathBuf>,
+    #[command(flatten)]
+    pub generated: crate::generated::GeneratedArgs,
 }
 
 pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
@@ -111,6 +119,9 @@ pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
             bail!("no case matches {pattern:?}");
         }
     }
+    // The generated values compare a testee's codecs with every selected
+    // implementation, cases or not.
+    let selected = registry.clone();
     // Implementations no selected case is for would only add empty columns.
     let (used, idle): (Vec<_>, Vec<_>) = registry
         .all()
@@ -164,9 +175,21 @@ pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
         print!("{}", m.problems(args.verbose));
     }
     print!("{}", m.summary());
+    let mut generated = Vec::new();
+    if args.case.is_none() && !m.interrupted {
+        let mut known = Known::load(&Known::builtin_path())?;
+        own.into_iter().for_each(|k| known.extend(k));
+        generated = crate::generated::for_testees(
+            &selected,
+            &crossfmt::check::defaults(),
+            &args.generated,
+            &known,
+            &mut |r| println!("[UNEXPECTED] case {}\n{}\n", r.case, r.finding),
+        )?;
+    }
     eprintln!("crossfmt: finished in {:.2?}", started.elapsed());
     write_reports(&m, &args)?;
-    Ok(if m.failures().is_empty() {
+    Ok(if m.failures().is_empty() && generated.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod conformance;
 pub mod fuzz_driver;
+pub mod generated;
 pub mod init;
 pub mod pickle;
 pub mod pickle_scan;

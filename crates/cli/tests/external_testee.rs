@@ -480,8 +480,7 @@ fn codecs_lists_what_a_testee_announces() {
 /// generated value shrunk over the pipe.
 #[test]
 fn a_testee_written_with_the_python_helper_runs_and_its_bug_is_found() {
-    let script = crate::util::here("testees/helper_json.py");
-    let testee = format!("python3 {}", shell_quote(&script.to_string_lossy()));
+    let testee = helper_json();
     let args = |cmd: &str| {
         vec![
             "run".to_string(),
@@ -530,8 +529,7 @@ fn a_testee_written_with_the_python_helper_runs_and_its_bug_is_found() {
 /// the probe; written correctly, every probe passes or is skipped.
 #[test]
 fn stress_probes_find_an_encoder_that_dies_past_its_depth() {
-    let script = crate::util::here("testees/helper_json.py");
-    let testee = format!("python3 {}", shell_quote(&script.to_string_lossy()));
+    let testee = helper_json();
     let run = |cmd: &str| {
         crossfmt(&[
             "run",
@@ -598,4 +596,80 @@ fn a_declared_timestamp_precision_keeps_by_design_truncation_out_of_findings() {
     let (code, stdout, stderr) = run(&format!("{testee} --claim-ns"));
     assert_eq!(code, 1, "{stdout}\n{stderr}");
     assert!(stdout.contains(truncated), "{stdout}");
+}
+
+/// The helper testee `tests/testees/helper_json.py`, as a `--testee` command.
+fn helper_json() -> String {
+    let script = crate::util::here("testees/helper_json.py");
+    format!("python3 {}", shell_quote(&script.to_string_lossy()))
+}
+
+/// `conformance --testee` pushes generated values through the testee's
+/// codecs as `run --testee` does: the helper's planted bug (map keys
+/// written sorted) is in no suite case, so with generation off the run is
+/// green; with it on the shrunk value is found and fails the run, and the
+/// same testee written correctly stays green.
+#[test]
+fn conformance_pushes_generated_values_through_a_testee() {
+    let dir = tempfile::tempdir().unwrap();
+    // The helper's by-design choices (json.loads takes NaN and lone
+    // surrogates), recorded as an author would.
+    let expected = dir.path().join("expected.txt");
+    std::fs::write(
+        &expected,
+        "conformance json/helper-json json-crossfmt/n/number/nan* false-accept -- json.loads reads NaN\n\
+         conformance json/helper-json json-crossfmt/n/number/*infinity false-accept -- json.loads reads Infinity\n\
+         conformance json/helper-json json-crossfmt/n/utf8/surrogate-* false-accept -- json.loads keeps lone surrogates\n",
+    )
+    .unwrap();
+    let run = |cmd: &str, generated: &str| {
+        crossfmt(&[
+            "conformance",
+            "--testee",
+            cmd,
+            "--codec",
+            "json/helper-json",
+            "--suite",
+            "json-crossfmt",
+            "--expected",
+            &expected.to_string_lossy(),
+            "--generated",
+            generated,
+            "--seed",
+            "1",
+        ])
+    };
+    let testee = helper_json();
+    let buggy = format!("{testee} --bug");
+
+    let (code, stdout, stderr) = run(&buggy, "0");
+    assert_eq!(
+        code, 0,
+        "the suite alone misses the bug\n{stdout}\n{stderr}"
+    );
+    assert!(!stdout.contains("generated  "), "{stdout}");
+
+    let (code, stdout, stderr) = run(&testee, "100");
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("generated  roundtrip") && l.ends_with("ok")),
+        "{stdout}"
+    );
+    assert!(stderr.contains("--seed 1"), "{stderr}");
+
+    let (code, stdout, stderr) = run(&buggy, "100");
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("generated  roundtrip") && l.ends_with("FOUND")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("roundtrip [json/helper-json]: value changed")
+            && stdout.contains("repro:    crossfmt check roundtrip --testee"),
+        "{stdout}"
+    );
 }

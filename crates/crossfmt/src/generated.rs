@@ -39,16 +39,19 @@ pub struct Plan {
     pub seed: Option<u64>,
 }
 
-/// Every value check of `checks` that `codec` takes part in, with the codecs
-/// of `registry` (schema-driven ones left out: a struct layout's values are
-/// shaped by its format, not its caps). A finding `known` records (another
-/// implementation's bug) does not fail the property.
+/// Every value check of `checks` that any of `codecs` takes part in, with
+/// the codecs of `registry` (schema-driven ones left out: a struct layout's
+/// values are shaped by its format, not its caps), each set of codecs once.
+/// A finding `known` records (another implementation's bug) does not fail
+/// the property. `each` sees every property as it ends (so a caller can show
+/// it and keep its finding at once) and stops the run by returning false.
 pub fn run(
     registry: &Registry,
-    codec: &CodecRef,
+    codecs: &[CodecRef],
     checks: &[&'static Check],
     plan: Plan,
     known: &Known,
+    each: &mut dyn FnMut(&Property) -> bool,
 ) -> Result<Vec<Property>, String> {
     let mut config = Config {
         cases: plan.cases,
@@ -67,7 +70,7 @@ pub fn run(
     let mut out = Vec::new();
     for c in checks.iter().filter(|c| c.input == InputKind::Value) {
         for app in c.applications(&one_model) {
-            if !app.iter().any(|x| x.id() == codec.id()) {
+            if !app.iter().any(|x| codecs.iter().any(|c| c.id() == x.id())) {
                 continue;
             }
             let refs: Vec<&dyn Codec> = app.iter().map(|x| x.as_ref()).collect();
@@ -96,12 +99,17 @@ pub fn run(
                     return Err(format!("value generation for {} aborted: {why}", c.name))
                 }
             };
-            out.push(Property {
+            let property = Property {
                 check: c.name,
                 codecs: app.iter().map(|x| x.id().to_string()).collect(),
                 cases: plan.cases as usize,
                 finding,
-            });
+            };
+            let go_on = each(&property);
+            out.push(property);
+            if !go_on {
+                return Ok(out);
+            }
         }
     }
     Ok(out)

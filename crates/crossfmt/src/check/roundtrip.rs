@@ -14,42 +14,84 @@ use crate::diff;
 use crate::finding::{Seen, Wanted};
 use crate::{Codec, Value};
 
+/// What one value's trip through a codec came to: the step `value_first`
+/// and the stress probes share, each building its own finding from it (a
+/// probe's finding names the probe rather than carrying a 10,000-deep value).
+pub enum Trip {
+    /// Read back as the codec's normal form of the value.
+    Kept,
+    /// Encoding did not give bytes.
+    NotEncoded(Outcome<Vec<u8>>),
+    /// The codec did not read its own bytes back.
+    NotDecoded {
+        /// Its encoding.
+        bytes: Vec<u8>,
+        /// What decoding them came to.
+        outcome: Outcome<Value>,
+    },
+    /// It read back another value.
+    Changed {
+        /// Its encoding.
+        bytes: Vec<u8>,
+        /// The codec's normal form of the value written.
+        expected: Value,
+        /// What it read back (in the order its caps compare).
+        back: Value,
+    },
+}
+
+/// Encodes `v` with `codec` and decodes the bytes again.
+pub fn trip(codec: &dyn Codec, v: &Value) -> Trip {
+    let bytes = match encode(codec, v) {
+        Outcome::Ok(b) => b,
+        other => return Trip::NotEncoded(other),
+    };
+    let caps = codec.caps();
+    match decode(codec, &bytes) {
+        Outcome::Ok(back) => {
+            let expected = caps.normalise(v);
+            let back = caps.unordered(&back);
+            if back == expected {
+                Trip::Kept
+            } else {
+                Trip::Changed {
+                    bytes,
+                    expected,
+                    back,
+                }
+            }
+        }
+        outcome => Trip::NotDecoded { bytes, outcome },
+    }
+}
+
 /// `decode(encode(v)) == caps.normalise(v)`.
 pub fn value_first(codec: &dyn Codec, v: &Value) -> CheckResult {
     if let Some(why) = codec.unsupported(v) {
         return Ok(Verdict::Skip(why));
     }
     let finding = |kind| Finding::new(ROUNDTRIP, kind, &[codec], Input::Value(v.clone()));
-    let bytes = match encode(codec, v) {
-        Outcome::Ok(b) => b,
-        other => {
-            return Err(Box::new(
-                finding(Kind::EncodeFailed)
-                    .expected(Wanted::Encoding)
-                    .outcome(codec, &other, |b| Seen::Bytes(b.clone()))
-                    .context("while encoding"),
-            ))
-        }
-    };
-    let caps = codec.caps();
-    let expected = caps.normalise(v);
-    match decode(codec, &bytes).map(|back| caps.unordered(&back)) {
-        Outcome::Ok(back) if back == expected => Ok(Verdict::Pass),
-        Outcome::Ok(back) => Err(Box::new(
-            finding(Kind::ValueChanged)
-                .bytes(&bytes)
-                .difference(diff::first(&expected, &back))
-                .expected(Wanted::Value(expected))
-                .seen(codec, Seen::Value(back)),
-        )),
-        other => Err(Box::new(
-            finding(Kind::OwnEncodingRejected)
-                .bytes(&bytes)
-                .expected(Wanted::Value(expected))
-                .outcome(codec, &other, |v| Seen::Value(v.clone()))
-                .context("while decoding its own encoding"),
-        )),
-    }
+    Err(Box::new(match trip(codec, v) {
+        Trip::Kept => return Ok(Verdict::Pass),
+        Trip::NotEncoded(other) => finding(Kind::EncodeFailed)
+            .expected(Wanted::Encoding)
+            .outcome(codec, &other, |b| Seen::Bytes(b.clone()))
+            .context("while encoding"),
+        Trip::Changed {
+            bytes,
+            expected,
+            back,
+        } => finding(Kind::ValueChanged)
+            .bytes(&bytes)
+            .difference(diff::first(&expected, &back))
+            .expected(Wanted::Value(expected))
+            .seen(codec, Seen::Value(back)),
+        Trip::NotDecoded { bytes, outcome } => finding(Kind::OwnEncodingRejected)
+            .bytes(&bytes)
+            .expected(Wanted::Value(codec.caps().normalise(v)))
+            .outcome(codec, &outcome, |v| Seen::Value(v.clone()))
+            .context("while decoding its own encoding"),
+    }))
 }
 
 /// Decode error fine; a decoded value must re-encode and reach a fixed point.

@@ -21,7 +21,8 @@
 //! crash finding it is). A finding names the probe, never carries the value: it is
 //! built again from the codec's caps by the repro command.
 
-use super::{decode, encode, CheckResult, Finding, Input, Kind, Outcome, Verdict, STRESS};
+use super::roundtrip::{trip, Trip};
+use super::{CheckResult, Finding, Input, Kind, Outcome, Verdict, STRESS};
 use crate::diff::{self, Difference};
 use crate::finding::{Seen, Wanted};
 use crate::probe::Probe;
@@ -86,47 +87,32 @@ fn judge(codec: &dyn Codec, probe: Probe) -> CheckResult {
             }
         ))
     };
-    let bytes = match encode(codec, &v) {
-        Outcome::Ok(b) => b,
-        Outcome::Rejected(_) if !within => return Ok(Verdict::Pass),
-        other => {
-            let wanted = if within {
-                Wanted::Encoding
-            } else {
-                Wanted::Answer
-            };
-            return Err(Box::new(
-                finding(Kind::EncodeFailed)
-                    .expected(wanted)
-                    .outcome(codec, &other, |b| Seen::Bytes(b.clone())),
-            ));
+    let wanted = |within_want| if within { within_want } else { Wanted::Answer };
+    Err(Box::new(match trip(codec, &v) {
+        Trip::Kept => return Ok(Verdict::Pass),
+        Trip::NotEncoded(Outcome::Rejected(_)) if !within => return Ok(Verdict::Pass),
+        Trip::NotEncoded(other) => finding(Kind::EncodeFailed)
+            .expected(wanted(Wanted::Encoding))
+            .outcome(codec, &other, |b| Seen::Bytes(b.clone())),
+        Trip::Changed { expected, back, .. } => {
+            finding(Kind::ValueChanged).difference(diff::first(&expected, &back).map(compact))
         }
-    };
-    match decode(codec, &bytes) {
-        Outcome::Ok(back) => {
-            let expected = caps.normalise(&v);
-            let back = caps.unordered(&back);
-            if back == expected {
-                return Ok(Verdict::Pass);
-            }
-            Err(Box::new(
-                finding(Kind::ValueChanged).difference(diff::first(&expected, &back).map(compact)),
-            ))
+        Trip::NotDecoded {
+            outcome: Outcome::Rejected(e),
+            ..
+        } if e.kind.is_accept() => {
+            return Ok(Verdict::Skip(format!(
+                "accepted its own encoding, but the value cannot be compared ({e})"
+            )))
         }
-        Outcome::Rejected(e) if e.kind.is_accept() => Ok(Verdict::Skip(format!(
-            "accepted its own encoding, but the value cannot be compared ({e})"
-        ))),
-        Outcome::Rejected(_) if !within => Ok(Verdict::Pass),
-        other => Err(Box::new(
-            finding(Kind::OwnEncodingRejected)
-                .expected(if within {
-                    Wanted::Representable
-                } else {
-                    Wanted::Answer
-                })
-                .outcome(codec, &other, |v| Seen::Value(v.clone())),
-        )),
-    }
+        Trip::NotDecoded {
+            outcome: Outcome::Rejected(_),
+            ..
+        } if !within => return Ok(Verdict::Pass),
+        Trip::NotDecoded { outcome, .. } => finding(Kind::OwnEncodingRejected)
+            .expected(wanted(Wanted::Representable))
+            .outcome(codec, &outcome, |v| Seen::Value(v.clone())),
+    }))
 }
 
 /// A difference 10,000 levels down has a path of 10,000 steps: a run of

@@ -1,0 +1,716 @@
+//! `protobuf:<file.proto>#<package.Message>`: any message of a user's
+//! `.proto` file, compiled at run time in pure Rust (protox, no `protoc`) and
+//! read and written by prost-reflect's `DynamicMessage`.
+//!
+//! # A message as a [`Value`]
+//!
+//! The mapping keeps every distinction the schema leaves to the bytes, so
+//! that two implementations of one schema can be compared value for value,
+//! and a message can cross into any format that holds integer map keys:
+//!
+//! | protobuf | `Value` |
+//! |---|---|
+//! | message, group | `Map` keyed by field number (`Int`), ascending; only the fields that are *present* |
+//! | `int32` `sint32` `sfixed32` `int64` `sint64` `sfixed64` `uint32` `fixed32` `uint64` `fixed64` | `Int` (in the type's range) |
+//! | `bool` | `Bool` |
+//! | `float` / `double` | f32 / f64 `Float`, bits exact |
+//! | `string` / `bytes` | `Text` / `Bytes` |
+//! | enum | `Int` (the number; an open enum keeps numbers it does not name) |
+//! | repeated field (packed or not) | `Array`, in wire order |
+//! | `map<K, V>` | `Map` sorted by key (the wire order of map entries carries no meaning) |
+//! | unknown field | under its number, `Bytes` holding its occurrences as read, tags included |
+//!
+//! Presence follows the schema: a field with explicit presence (proto2
+//! `optional`/`required`, proto3 `optional`, messages, oneof members) is
+//! present when it was written, whatever its value; a proto3 field with
+//! implicit presence is present when it is not its default (proto3 never
+//! writes a default, so such a field at its default is outside the model:
+//! [`Codec::unsupported`] says so). A oneof holds at most one member, the
+//! last one read. Repeated occurrences of a message field merge, of a scalar
+//! the last wins (protobuf, not a finding).
+//!
+//! Not mapped: extensions (a message holding one is refused as
+//! `Unsupported`). prost-reflect does not check proto2 `required` fields.
+//!
+//! Encoding writes known fields in field-number order (prost-reflect's), then
+//! each message's unknown fields as given: a `Bytes` under a number the
+//! schema does not name must be that number's fields, well formed.
+
+use crossfmt_value::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};
+use crossfmt_value::rng::SplitMix64;
+use crossfmt_value::value::{Float, FloatWidth, Value};
+use crossfmt_value::{Codec, CodecError, ErrorKind, Format};
+use prost::Message;
+use prost_reflect::{
+    DynamicMessage, FieldDescriptor, Kind, MapKey, MessageDescriptor, Value as PValue,
+};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The prefix of a schema-bound protobuf codec id.
+pub const PREFIX: &str = "protobuf:";
+
+/// The environment variable that adds include directories (`:`-separated),
+/// as `--proto-path` does.
+pub const PROTO_PATH_ENV: &str = "CROSSFMT_PROTO_PATH";
+
+/// Messages nested deeper than this are refused (prost-reflect allows 100
+/// below the root; a `Value` level per message).
+pub const MAX_DEPTH: usize = 100;
+
+static PROTO_PATH: OnceLock<Vec<PathBuf>> = OnceLock::new();
+
+/// Sets the include directories of every schema compiled from now on (the
+/// CLI's `--proto-path`); a process sets them once, before it names a codec.
+pub fn set_proto_path(dirs: Vec<PathBuf>) {
+    let _ = PROTO_PATH.set(dirs);
+}
+
+/// `--proto-path` directories, then `$CROSSFMT_PROTO_PATH`'s.
+fn proto_path() -> Vec<PathBuf> {
+    let mut dirs = PROTO_PATH.get().cloned().unwrap_or_default();
+    if let Some(env) = std::env::var_os(PROTO_PATH_ENV) {
+        dirs.extend(std::env::split_paths(&env).filter(|p| !p.as_os_str().is_empty()));
+    }
+    dirs
+}
+
+/// A message of a user's schema, through prost-reflect.
+pub struct Dynamic {
+    id: String,
+    message: MessageDescriptor,
+}
+
+impl Dynamic {
+    /// The codec an id names: `None` when `id` is not `protobuf:…`, else the
+    /// compiled schema or why it does not compile (naming file, line and
+    /// column).
+    pub fn from_id(id: &str) -> Option<Result<Dynamic, String>> {
+        let spec = id.strip_prefix(PREFIX)?;
+        Some(match spec.rsplit_once('#') {
+            Some((file, message)) if !file.is_empty() && !message.is_empty() => {
+                Dynamic::compile(Path::new(file), message, &proto_path()).map(|mut d| {
+                    d.id = id.to_string();
+                    d
+                })
+            }
+            _ => Err(format!(
+                "{id:?}: a schema-bound protobuf codec is protobuf:<file.proto>#<package.Message>"
+            )),
+        })
+    }
+
+    /// Compiles `file` (its directory and `include` searched for imports,
+    /// `include` first) and binds `message` (a full name, `package.Msg`).
+    pub fn compile(file: &Path, message: &str, include: &[PathBuf]) -> Result<Dynamic, String> {
+        if !file.is_file() {
+            return Err(format!("{}: no such file", file.display()));
+        }
+        let dir = match file.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut dirs: Vec<PathBuf> = include.to_vec();
+        dirs.push(dir.clone());
+        let mut compiler =
+            protox::Compiler::new(&dirs).map_err(|e| located(&e, &dirs, file))?;
+        compiler.include_imports(true);
+        compiler
+            .open_file(file)
+            .map_err(|e| located(&e, &dirs, file))?;
+        let pool = compiler.descriptor_pool();
+        let name = message.trim_start_matches('.');
+        let Some(desc) = pool.get_message_by_name(name) else {
+            let mut names: Vec<String> = pool
+                .all_messages()
+                .filter(|m| !m.is_map_entry() && !m.full_name().starts_with("google.protobuf."))
+                .map(|m| m.full_name().to_string())
+                .collect();
+            names.sort();
+            return Err(format!(
+                "{}: no message {name:?}; it defines: {}",
+                file.display(),
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ));
+        };
+        Ok(Dynamic {
+            id: format!("{PREFIX}{}#{name}", file.display()),
+            message: desc,
+        })
+    }
+
+    /// The message it reads and writes.
+    pub fn message(&self) -> &MessageDescriptor {
+        &self.message
+    }
+}
+
+/// A compile error as `file:line:column: message`, the position from the
+/// error's label in the file it names.
+fn located(e: &protox::Error, dirs: &[PathBuf], file: &Path) -> String {
+    use miette::Diagnostic;
+    let name = e.file().map(str::to_string);
+    let at = (|| {
+        let label = e.labels()?.next()?;
+        let src = e.source_code()?;
+        let span = src.read_span(label.inner(), 0, 0).ok()?;
+        Some((span.line() + 1, span.column() + 1))
+    })();
+    let shown = match &name {
+        // The name is relative to an include directory: show the path.
+        Some(n) => dirs
+            .iter()
+            .map(|d| d.join(n))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| PathBuf::from(n))
+            .display()
+            .to_string(),
+        None => file.display().to_string(),
+    };
+    let mut text = e.to_string();
+    // A parse error's own text says what was expected; the help, when
+    // there is one, says what to do.
+    if let Some(help) = e.help() {
+        text.push_str(&format!(" ({help})"));
+    }
+    match at {
+        Some((line, col)) => format!("{shown}:{line}:{col}: {text}"),
+        None => format!("{shown}: {text}"),
+    }
+}
+
+impl Codec for Dynamic {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn format(&self) -> Format {
+        Format::Protobuf
+    }
+
+    fn schema(&self) -> Option<&str> {
+        Some(self.message.full_name())
+    }
+
+    fn caps(&self) -> Caps {
+        Caps {
+            null: false,
+            bool: true,
+            ints: IntRange::I64_U64,
+            f16: FloatRepr::Unsupported,
+            f32: FloatRepr::As(FloatWidth::F32),
+            f64: FloatRepr::As(FloatWidth::F64),
+            nan: true,
+            nan_payload: true,
+            infinity: true,
+            text: true,
+            bytes: true,
+            array: true,
+            map: true,
+            map_keys: MapKeys::Any,
+            map_order: false,
+            duplicates: Duplicates::Unsupported,
+            tuple: CollectionRepr::Unsupported,
+            set: CollectionRepr::Unsupported,
+            frozenset: CollectionRepr::Unsupported,
+            max_depth: MAX_DEPTH,
+            ..Caps::NONE
+        }
+    }
+
+    fn unsupported(&self, v: &Value) -> Option<String> {
+        check_message(&self.message, v, 1).err()
+    }
+
+    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+        if let Err(why) = check_message(&self.message, v, 1) {
+            return Err(CodecError::unsupported(why));
+        }
+        Ok(to_message(&self.message, v)?.encode_to_vec())
+    }
+
+    fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+        let m = DynamicMessage::decode(self.message.clone(), b).map_err(|e| {
+            let text = e.to_string();
+            let kind = if text.contains("recursion limit") {
+                ErrorKind::Limit
+            } else {
+                ErrorKind::Syntax
+            };
+            CodecError::new(kind, text)
+        })?;
+        from_message(&m)
+    }
+
+    fn samples(&self, seed: u64, n: usize) -> Vec<Value> {
+        let mut rng = SplitMix64::new(seed);
+        (0..n)
+            .map(|_| sample_message(&self.message, &mut rng, 0))
+            .collect()
+    }
+}
+
+// ---- protobuf -> Value ------------------------------------------------------
+
+fn from_message(m: &DynamicMessage) -> Result<Value, CodecError> {
+    if let Some((ext, _)) = m.extensions().next() {
+        return Err(CodecError::unsupported(format!(
+            "extension {} is not mapped to a value",
+            ext.full_name()
+        )));
+    }
+    let mut out: Vec<(u32, Value)> = Vec::new();
+    for (field, value) in m.fields() {
+        out.push((field.number(), from_field(&field, value)?));
+    }
+    // Unknown fields, each number's occurrences together, as read.
+    let mut unknown: Vec<(u32, Vec<u8>)> = Vec::new();
+    for u in m.unknown_fields() {
+        let mut raw = Vec::new();
+        u.encode(&mut raw);
+        match unknown.iter_mut().find(|(n, _)| *n == u.number()) {
+            Some((_, bytes)) => bytes.extend(raw),
+            None => unknown.push((u.number(), raw)),
+        }
+    }
+    out.extend(unknown.into_iter().map(|(n, b)| (n, Value::Bytes(b))));
+    out.sort_by_key(|(n, _)| *n);
+    Ok(Value::Map(
+        out.into_iter()
+            .map(|(n, v)| (Value::Int(n.into()), v))
+            .collect(),
+    ))
+}
+
+fn from_field(field: &FieldDescriptor, v: &PValue) -> Result<Value, CodecError> {
+    match v {
+        PValue::List(items) => Ok(Value::Array(
+            items
+                .iter()
+                .map(from_scalar)
+                .collect::<Result<_, _>>()?,
+        )),
+        PValue::Map(entries) => {
+            let value_field = match field.kind() {
+                Kind::Message(entry) => entry.map_entry_value_field(),
+                _ => unreachable!("a map field's kind is its entry message"),
+            };
+            let mut out = entries
+                .iter()
+                .map(|(k, v)| Ok((from_key(k), from_field(&value_field, v)?)))
+                .collect::<Result<Vec<_>, CodecError>>()?;
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+            Ok(Value::Map(out))
+        }
+        other => from_scalar(other),
+    }
+}
+
+fn from_scalar(v: &PValue) -> Result<Value, CodecError> {
+    Ok(match v {
+        PValue::Bool(b) => Value::Bool(*b),
+        PValue::I32(i) => Value::Int((*i).into()),
+        PValue::I64(i) => Value::Int((*i).into()),
+        PValue::U32(i) => Value::Int((*i).into()),
+        PValue::U64(i) => Value::Int((*i).into()),
+        PValue::EnumNumber(i) => Value::Int((*i).into()),
+        PValue::F32(x) => Value::Float(Float::from_f32(*x)),
+        PValue::F64(x) => Value::Float(Float::from_f64(*x)),
+        PValue::String(s) => Value::Text(s.clone()),
+        PValue::Bytes(b) => Value::Bytes(b.to_vec()),
+        PValue::Message(m) => from_message(m)?,
+        PValue::List(_) | PValue::Map(_) => {
+            return Err(CodecError::unsupported("a list or map inside a list"))
+        }
+    })
+}
+
+fn from_key(k: &MapKey) -> Value {
+    match k {
+        MapKey::Bool(b) => Value::Bool(*b),
+        MapKey::I32(i) => Value::Int((*i).into()),
+        MapKey::I64(i) => Value::Int((*i).into()),
+        MapKey::U32(i) => Value::Int((*i).into()),
+        MapKey::U64(i) => Value::Int((*i).into()),
+        MapKey::String(s) => Value::Text(s.clone()),
+    }
+}
+
+// ---- the model: which values are messages of this schema ----------------------
+
+/// `Ok` when `v` is a message of `desc` in the mapping above, else where and
+/// why not (a path of field numbers).
+fn check_message(desc: &MessageDescriptor, v: &Value, depth: usize) -> Result<(), String> {
+    if depth > MAX_DEPTH {
+        return Err(format!("nested deeper than {MAX_DEPTH} messages"));
+    }
+    let Value::Map(entries) = v else {
+        return Err(format!("{} is a map keyed by field number, not {}", desc.full_name(), kind_of(v)));
+    };
+    let mut seen: Vec<u32> = Vec::new();
+    let mut oneofs: HashMap<String, u32> = HashMap::new();
+    for (k, value) in entries {
+        let number = match k {
+            Value::Int(n) if (1..=536_870_911).contains(n) => *n as u32,
+            other => {
+                return Err(format!(
+                    "{}: key {} is not a field number (1..=536870911)",
+                    desc.full_name(),
+                    crossfmt_value::notation::print(other)
+                ))
+            }
+        };
+        if seen.contains(&number) {
+            return Err(format!("{}: field {number} given twice", desc.full_name()));
+        }
+        seen.push(number);
+        let at = |why: String| format!("{}.{number}: {why}", desc.full_name());
+        let Some(field) = desc.get_field(number) else {
+            return match value {
+                Value::Bytes(raw) => check_unknown(number, raw).map_err(at),
+                other => Err(at(format!(
+                    "no field has this number, so it holds unknown fields as bytes, not {}",
+                    kind_of(other)
+                ))),
+            };
+        };
+        if let Some(oneof) = field.containing_oneof() {
+            if let Some(other) = oneofs.insert(oneof.full_name().to_string(), number) {
+                return Err(at(format!(
+                    "fields {other} and {number} are members of oneof {}",
+                    oneof.name()
+                )));
+            }
+        }
+        check_field(&field, value, depth).map_err(at)?;
+    }
+    Ok(())
+}
+
+fn check_field(field: &FieldDescriptor, v: &Value, depth: usize) -> Result<(), String> {
+    if field.is_map() {
+        let Kind::Message(entry) = field.kind() else {
+            unreachable!("a map field's kind is its entry message")
+        };
+        let Value::Map(pairs) = v else {
+            return Err(format!("a map field holds a map, not {}", kind_of(v)));
+        };
+        if pairs.is_empty() && !field.supports_presence() {
+            return Err("an empty map is never written: leave it out".to_string());
+        }
+        let (kf, vf) = (entry.map_entry_key_field(), entry.map_entry_value_field());
+        let mut keys = Vec::new();
+        for (k, x) in pairs {
+            check_scalar(&kf.kind(), k, depth).map_err(|e| format!("key: {e}"))?;
+            check_scalar(&vf.kind(), x, depth)?;
+            if keys.contains(&k) {
+                return Err(format!(
+                    "key {} given twice",
+                    crossfmt_value::notation::print(k)
+                ));
+            }
+            keys.push(k);
+        }
+        return Ok(());
+    }
+    if field.is_list() {
+        let Value::Array(items) = v else {
+            return Err(format!("a repeated field holds an array, not {}", kind_of(v)));
+        };
+        if items.is_empty() {
+            return Err("an empty repeated field is never written: leave it out".to_string());
+        }
+        return items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, x)| check_scalar(&field.kind(), x, depth).map_err(|e| format!("[{i}]: {e}")));
+    }
+    check_scalar(&field.kind(), v, depth)?;
+    if !field.supports_presence() && to_scalar(&field.kind(), v).is_ok_and(|p| is_default(&p)) {
+        return Err(format!(
+            "holds its default, {}, which proto3 does not write: leave it out",
+            crossfmt_value::notation::print(v)
+        ));
+    }
+    Ok(())
+}
+
+fn check_scalar(kind: &Kind, v: &Value, depth: usize) -> Result<(), String> {
+    if let (Kind::Message(m), _) = (kind, v) {
+        return check_message(m, v, depth + 1);
+    }
+    to_scalar(kind, v).map(|_| ())
+}
+
+/// An unknown field's bytes: fields of `number` only, each complete.
+fn check_unknown(number: u32, mut raw: &[u8]) -> Result<(), String> {
+    use prost::encoding::{decode_key, skip_field, DecodeContext, WireType};
+    if raw.is_empty() {
+        return Err("no bytes: an unknown field holds at least one occurrence".to_string());
+    }
+    while !raw.is_empty() {
+        let (n, wire) = decode_key(&mut raw).map_err(|e| format!("unknown field bytes: {e}"))?;
+        if n != number {
+            return Err(format!("unknown field bytes hold field {n}"));
+        }
+        if wire == WireType::EndGroup {
+            return Err("unknown field bytes start with an end-group tag".to_string());
+        }
+        skip_field(wire, n, &mut raw, DecodeContext::default())
+            .map_err(|e| format!("unknown field bytes: {e}"))?;
+    }
+    Ok(())
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Simple(_) => "a simple value",
+        Value::Bool(_) => "a bool",
+        Value::Int(_) | Value::BigInt(_) => "an integer",
+        Value::Float(_) => "a float",
+        Value::Text(_) => "text",
+        Value::Bytes(_) => "bytes",
+        Value::Array(_) => "an array",
+        Value::Map(_) => "a map",
+        Value::Tag(..) => "a tag",
+        Value::Ext(..) => "an ext",
+        Value::Tuple(_) => "a tuple",
+        Value::Set(_) => "a set",
+        Value::FrozenSet(_) => "a frozenset",
+    }
+}
+
+fn is_default(v: &PValue) -> bool {
+    match v {
+        PValue::Bool(b) => !b,
+        PValue::I32(i) | PValue::EnumNumber(i) => *i == 0,
+        PValue::I64(i) => *i == 0,
+        PValue::U32(i) => *i == 0,
+        PValue::U64(i) => *i == 0,
+        // proto3 writes -0.0 (its bits are not the default's).
+        PValue::F32(x) => x.to_bits() == 0,
+        PValue::F64(x) => x.to_bits() == 0,
+        PValue::String(s) => s.is_empty(),
+        PValue::Bytes(b) => b.is_empty(),
+        PValue::Message(_) | PValue::List(_) | PValue::Map(_) => false,
+    }
+}
+
+// ---- Value -> protobuf ------------------------------------------------------
+
+/// A scalar (or message) of `kind` from `v`; messages are built whole.
+fn to_scalar(kind: &Kind, v: &Value) -> Result<PValue, String> {
+    fn int<T: TryFrom<i128>>(v: &Value, ty: &str) -> Result<T, String> {
+        match v {
+            Value::Int(n) => T::try_from(*n).map_err(|_| format!("{n} is outside {ty}")),
+            other => Err(format!("{ty} holds an integer, not {}", kind_of(other))),
+        }
+    }
+    Ok(match kind {
+        Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => PValue::I32(int(v, "int32")?),
+        Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => PValue::I64(int(v, "int64")?),
+        Kind::Uint32 | Kind::Fixed32 => PValue::U32(int(v, "uint32")?),
+        Kind::Uint64 | Kind::Fixed64 => PValue::U64(int(v, "uint64")?),
+        Kind::Enum(_) => PValue::EnumNumber(int(v, "an enum (int32)")?),
+        Kind::Bool => match v {
+            Value::Bool(b) => PValue::Bool(*b),
+            other => return Err(format!("bool holds a bool, not {}", kind_of(other))),
+        },
+        Kind::Float => match v {
+            Value::Float(f) if f.width() == FloatWidth::F32 => PValue::F32(f.to_f64() as f32),
+            other => return Err(format!("float holds an f32, not {}", describe_float(other))),
+        },
+        Kind::Double => match v {
+            Value::Float(f) if f.width() == FloatWidth::F64 => PValue::F64(f.to_f64()),
+            other => return Err(format!("double holds an f64, not {}", describe_float(other))),
+        },
+        Kind::String => match v {
+            Value::Text(s) => PValue::String(s.clone()),
+            other => return Err(format!("string holds text, not {}", kind_of(other))),
+        },
+        Kind::Bytes => match v {
+            Value::Bytes(b) => PValue::Bytes(b.clone().into()),
+            other => return Err(format!("bytes holds bytes, not {}", kind_of(other))),
+        },
+        Kind::Message(m) => {
+            check_message(m, v, 1)?;
+            PValue::Message(to_message(m, v).map_err(|e| e.message)?)
+        }
+    })
+}
+
+fn describe_float(v: &Value) -> String {
+    match v {
+        Value::Float(f) => format!("an {:?} float", f.width()).to_lowercase(),
+        other => kind_of(other).to_string(),
+    }
+}
+
+/// `v` (already checked against `desc`) as a message: known fields set,
+/// then unknown fields' bytes appended and read back in, so that a nested
+/// message keeps its own.
+fn to_message(desc: &MessageDescriptor, v: &Value) -> Result<DynamicMessage, CodecError> {
+    let unsupported = |e: String| CodecError::unsupported(e);
+    let Value::Map(entries) = v else {
+        return Err(unsupported(format!("{} is a map", desc.full_name())));
+    };
+    let mut m = DynamicMessage::new(desc.clone());
+    let mut raw_unknown = Vec::new();
+    for (k, value) in entries {
+        let Value::Int(n) = k else { continue };
+        let number = *n as u32;
+        let Some(field) = desc.get_field(number) else {
+            if let Value::Bytes(raw) = value {
+                raw_unknown.extend_from_slice(raw);
+            }
+            continue;
+        };
+        let pv = if field.is_map() {
+            let Kind::Message(entry) = field.kind() else {
+                unreachable!("a map field's kind is its entry message")
+            };
+            let (kf, vf) = (entry.map_entry_key_field(), entry.map_entry_value_field());
+            let Value::Map(pairs) = value else {
+                return Err(unsupported("a map field holds a map".to_string()));
+            };
+            let mut out = HashMap::new();
+            for (k, x) in pairs {
+                let key = match to_scalar(&kf.kind(), k).map_err(unsupported)? {
+                    PValue::Bool(b) => MapKey::Bool(b),
+                    PValue::I32(i) => MapKey::I32(i),
+                    PValue::I64(i) => MapKey::I64(i),
+                    PValue::U32(i) => MapKey::U32(i),
+                    PValue::U64(i) => MapKey::U64(i),
+                    PValue::String(s) => MapKey::String(s),
+                    _ => return Err(unsupported("a map key of no key type".to_string())),
+                };
+                out.insert(key, to_scalar(&vf.kind(), x).map_err(unsupported)?);
+            }
+            PValue::Map(out)
+        } else if field.is_list() {
+            let Value::Array(items) = value else {
+                return Err(unsupported("a repeated field holds an array".to_string()));
+            };
+            PValue::List(
+                items
+                    .iter()
+                    .map(|x| to_scalar(&field.kind(), x))
+                    .collect::<Result<_, _>>()
+                    .map_err(unsupported)?,
+            )
+        } else {
+            to_scalar(&field.kind(), value).map_err(unsupported)?
+        };
+        m.try_set_field(&field, pv)
+            .map_err(|e| CodecError::new(ErrorKind::Encode, e.to_string()))?;
+    }
+    if raw_unknown.is_empty() {
+        return Ok(m);
+    }
+    let mut bytes = m.encode_to_vec();
+    bytes.extend_from_slice(&raw_unknown);
+    DynamicMessage::decode(desc.clone(), bytes.as_slice())
+        .map_err(|e| CodecError::new(ErrorKind::Encode, format!("unknown fields: {e}")))
+}
+
+// ---- samples ----------------------------------------------------------------
+
+/// A message of `desc` with each field present by chance, each value drawn
+/// from its type's boundaries and ordinary values; recursion stops at a few
+/// levels (a recursive message's fields are left out below that).
+fn sample_message(desc: &MessageDescriptor, rng: &mut SplitMix64, depth: usize) -> Value {
+    let mut out = Vec::new();
+    let mut oneofs_done: Vec<String> = Vec::new();
+    for field in desc.fields() {
+        if rng.below(3) == 0 {
+            continue;
+        }
+        if let Some(o) = field.containing_oneof() {
+            let name = o.full_name().to_string();
+            if oneofs_done.contains(&name) {
+                continue;
+            }
+            oneofs_done.push(name);
+        }
+        let nests = matches!(field.kind(), Kind::Message(_));
+        if nests && depth >= 3 {
+            continue;
+        }
+        let value = if field.is_map() {
+            let Kind::Message(entry) = field.kind() else {
+                continue;
+            };
+            let (kf, vf) = (entry.map_entry_key_field(), entry.map_entry_value_field());
+            let mut pairs: Vec<(Value, Value)> = Vec::new();
+            for _ in 0..1 + rng.below(3) {
+                let k = sample_scalar(&kf.kind(), rng, depth);
+                if !pairs.iter().any(|(x, _)| *x == k) {
+                    pairs.push((k, sample_scalar(&vf.kind(), rng, depth)));
+                }
+            }
+            pairs.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Map(pairs)
+        } else if field.is_list() {
+            Value::Array(
+                (0..1 + rng.below(4))
+                    .map(|_| sample_scalar(&field.kind(), rng, depth))
+                    .collect(),
+            )
+        } else {
+            let v = sample_scalar(&field.kind(), rng, depth);
+            let implicit_default = !field.supports_presence()
+                && to_scalar(&field.kind(), &v).is_ok_and(|p| is_default(&p));
+            if implicit_default {
+                continue;
+            }
+            v
+        };
+        out.push((Value::Int(field.number().into()), value));
+    }
+    Value::Map(out)
+}
+
+fn sample_scalar(kind: &Kind, rng: &mut SplitMix64, depth: usize) -> Value {
+    fn pick<T: Copy>(rng: &mut SplitMix64, xs: &[T]) -> T {
+        xs[rng.below(xs.len() as u64) as usize]
+    }
+    let small = |rng: &mut SplitMix64| rng.below(300) as i128 - 100;
+    match kind {
+        Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => Value::Int(if rng.below(2) == 0 {
+            small(rng)
+        } else {
+            pick(rng, &[i32::MIN as i128, i32::MAX as i128, -1, 1, 127, 128, 16_384])
+        }),
+        Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => Value::Int(if rng.below(2) == 0 {
+            small(rng)
+        } else {
+            pick(rng, &[i64::MIN as i128, i64::MAX as i128, i32::MIN as i128 - 1, 1 << 35])
+        }),
+        Kind::Uint32 | Kind::Fixed32 => Value::Int(pick(rng, &[1, 127, 128, 300, u32::MAX as i128])),
+        Kind::Uint64 | Kind::Fixed64 => Value::Int(pick(rng, &[1, 128, 1 << 40, u64::MAX as i128])),
+        Kind::Enum(e) => {
+            let numbers: Vec<i32> = e.values().map(|v| v.number()).collect();
+            Value::Int(if numbers.is_empty() { 0 } else { pick(rng, &numbers) }.into())
+        }
+        Kind::Bool => Value::Bool(rng.below(2) == 0),
+        Kind::Float => Value::Float(Float::from_f32(pick(
+            rng,
+            &[1.5, -0.0, f32::MAX, f32::MIN_POSITIVE, f32::INFINITY, f32::NAN, 1e-45],
+        ))),
+        Kind::Double => Value::Float(Float::from_f64(pick(
+            rng,
+            &[0.1, -0.0, f64::MAX, f64::MIN_POSITIVE, f64::NEG_INFINITY, f64::NAN, 5e-324],
+        ))),
+        Kind::String => Value::Text(
+            pick(rng, &["a", "héllo", "日本語", "\u{1F600}", "with\0nul", "x"]).to_string(),
+        ),
+        Kind::Bytes => Value::Bytes(pick::<&[u8]>(rng, &[b"\x00", b"\xff\xfe", b"abc", b"\x80"]).to_vec()),
+        Kind::Message(m) => sample_message(m, rng, depth + 1),
+    }
+}
