@@ -44,6 +44,11 @@ the Python reference testee's venv there.";
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// A directory searched for the imports of a `protobuf:<file>#<Message>`
+    /// codec's `.proto` file, before the file's own directory (repeatable;
+    /// also $CROSSFMT_PROTO_PATH, `:`-separated).
+    #[arg(long = "proto-path", global = true, value_name = "DIR")]
+    proto_path: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -66,9 +71,11 @@ enum Command {
     },
     /// Hex-dump a file and show what every implementation of its format makes of it.
     Inspect {
-        /// The format of the file (msgpack, cbor, json, pickle, protobuf).
-        #[arg(long, short)]
-        format: Format,
+        /// The format of the file (msgpack, cbor, json, pickle, protobuf):
+        /// every implementation of it reads the file. Or one codec's id, such
+        /// as `protobuf:<file.proto>#<Message>`: that codec reads it.
+        #[arg(long, short, value_name = "FORMAT|ID")]
+        format: String,
         /// The file to read; `-` for standard input.
         file: PathBuf,
         /// The file holds hex text rather than raw bytes.
@@ -264,6 +271,7 @@ struct RunArgs {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    crossfmt::codecs::protobuf::dynamic::set_proto_path(cli.proto_path.clone());
     // A data directory the user named but that is not one is a usage error
     // up front, not a "file not found" from whichever file is read first.
     if std::env::var_os(crossfmt::data::OVERRIDE).is_some() {
@@ -369,7 +377,12 @@ fn cmd_run(args: RunArgs) -> Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| root.join("known-findings.txt"));
     let known = Known::load(&known_path)?;
-    let cases = run::cases(&corpus);
+    let mut cases = run::cases(&corpus);
+    cases.extend(run::schema_cases(
+        &registry,
+        args.generated.seed.unwrap_or(0),
+        args.generated.generated as usize,
+    ));
     let count = |f: fn(&Input) -> bool| cases.iter().filter(|c| f(&c.input)).count();
     eprintln!(
         "crossfmt: {} codecs, {} values, {} byte inputs from {}, {} stress probes",
@@ -527,7 +540,18 @@ fn parse_hex(text: &[u8], what: &str) -> Result<Vec<u8>> {
     hex::decode(&clean).map_err(|e| anyhow!("{what} is not valid hex: {e}"))
 }
 
-fn cmd_inspect(format: Format, file: &Path, is_hex: bool) -> Result<ExitCode> {
+fn cmd_inspect(format: String, file: &Path, is_hex: bool) -> Result<ExitCode> {
+    let readers = match format.parse::<Format>() {
+        Ok(f) => Registry::builtin().of_format(f),
+        Err(_) => Registry::builtin()
+            .select(std::slice::from_ref(&format))
+            .map_err(|e| anyhow!("--format: {e}"))?
+            .all()
+            .to_vec(),
+    };
+    let Some(format) = readers.first().map(|c| c.format()) else {
+        bail!("--format {format}: no implementation");
+    };
     let raw = read_input(Some(file))?;
     let bytes = if is_hex {
         parse_hex(&raw, &file.display().to_string())?
@@ -536,8 +560,7 @@ fn cmd_inspect(format: Format, file: &Path, is_hex: bool) -> Result<ExitCode> {
     };
     println!("{} ({} bytes, {format})", file.display(), bytes.len());
     print!("{}", hex_dump(&bytes));
-    let registry = Registry::builtin();
-    for c in registry.of_format(format) {
+    for c in readers {
         let shown = match check::decode(c.as_ref(), &bytes) {
             check::Outcome::Ok(v) => notation::print_pretty(&v),
             other => Seen::of_value(&other).to_string(),
@@ -591,6 +614,15 @@ fn endpoint(registry: &Registry, name: &str) -> Result<Option<CodecRef>> {
         if let Some(c) = registry.of_format(f).into_iter().next() {
             return Ok(Some(c));
         }
+    }
+    // A codec made from its id: a struct layout, a .proto message.
+    if name.starts_with(crossfmt::codecs::protobuf::dynamic::PREFIX)
+        || name.starts_with("pystruct:")
+    {
+        let one = registry
+            .select(&[name.to_string()])
+            .map_err(|e| anyhow!(e))?;
+        return Ok(one.all().first().cloned());
     }
     let ids: Vec<_> = registry.all().iter().map(|c| c.id().to_string()).collect();
     bail!(

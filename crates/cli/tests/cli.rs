@@ -403,3 +403,111 @@ fn a_stream_finding_reproduces_through_a_testee() {
         assert_eq!(out.status.code(), Some(0), "{stdout}");
     }
 }
+
+/// A `.proto` file of a user's, outside the repository, with an import
+/// found through `--proto-path`: `run` tests the message with its samples
+/// (round trips, bytes first, cross-format), `convert` and `inspect` read it
+/// by the same id, and a schema that does not compile is a usage error
+/// naming the file, line and column.
+#[test]
+fn a_proto_message_of_the_users_is_a_codec() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(lib.path().join("units")).unwrap();
+    std::fs::write(
+        lib.path().join("units/len.proto"),
+        "syntax = \"proto2\";\npackage units;\nmessage Length { optional double metres = 1; }\n",
+    )
+    .unwrap();
+    let file = dir.path().join("route.proto");
+    std::fs::write(
+        &file,
+        "syntax = \"proto3\";\npackage nav;\nimport \"units/len.proto\";\n\
+         message Route { string name = 1; repeated units.Length legs = 2; map<int64, bool> seen = 3;\n\
+         oneof end { uint32 stop = 4; string city = 5; } }\n",
+    )
+    .unwrap();
+    let id = format!("protobuf:{}#nav.Route", file.display());
+    let include = lib.path().to_string_lossy().to_string();
+
+    let out = crossfmt()
+        .args([
+            "run",
+            "--proto-path",
+            &include,
+            "--codec",
+            &id,
+            "--codec",
+            "cbor/ciborium",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for check in ["roundtrip ", "roundtrip-bytes ", "cross_format "] {
+        let row = stdout
+            .lines()
+            .find(|l| l.starts_with(check) && l.contains(&id))
+            .unwrap_or_else(|| panic!("no {check} row:\n{stdout}"));
+        let passed: usize = row
+            .split_whitespace()
+            .rev()
+            .nth(3)
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(passed >= 50, "{row}");
+    }
+
+    let convert = |args: &[&str], input: &str| {
+        use std::io::Write;
+        let mut child = crossfmt()
+            .args(["--proto-path", &include, "convert", "--hex"])
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let hex = convert(
+        &["--from", "diag", "--to", &id],
+        r#"{2: [{1: 1.5}], 5: "Oslo"}"#,
+    );
+    assert_eq!(hex.trim(), "120909000000000000f83f2a044f736c6f");
+    let back = convert(&["--from", &id, "--to", "diag"], &hex);
+    assert_eq!(back.trim(), r#"{2: [{1: 1.5}], 5: "Oslo"}"#);
+
+    std::fs::write(
+        &file,
+        "syntax = \"proto3\";\nmessage Route {\n  strin name = 1;\n}\n",
+    )
+    .unwrap();
+    let out = crossfmt()
+        .args([
+            "run",
+            "--codec",
+            &format!("protobuf:{}#Route", file.display()),
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:3:3: ", file.display())),
+        "{stderr}"
+    );
+}

@@ -55,7 +55,8 @@ impl Registry {
 
     /// Keeps only the codecs whose id is in `ids` (in registry order), or
     /// explains which id is unknown. Beyond the registry's own, `ids` may
-    /// name any struct layout (`pystruct:<format>`) and the planted-bug
+    /// name any struct layout (`pystruct:<format>`), any message of a
+    /// `.proto` file (`protobuf:<file>#<Message>`) and the planted-bug
     /// codec ([`crate::planted::ID`]).
     pub fn select(&self, ids: &[String]) -> Result<Registry, String> {
         if ids.is_empty() {
@@ -69,6 +70,12 @@ impl Registry {
                 // run can be shown to find its bugs.
                 if id == crate::planted::ID {
                     extra.push(Arc::new(crate::planted::Planted) as CodecRef);
+                    continue;
+                }
+                // Any message of a .proto file: `protobuf:<file>#<Message>`.
+                if let Some(bound) = protobuf::dynamic::Dynamic::from_id(id) {
+                    let codec = bound.map_err(|e| format!("codec {id:?}: {e}"))?;
+                    extra.push(Arc::new(codec) as CodecRef);
                     continue;
                 }
                 if let Some(bound) = pystruct::StructCodec::from_id(id) {

@@ -22,7 +22,7 @@ pub mod fuzz;
 pub mod generated;
 pub mod known;
 pub mod probe;
-pub mod rng;
+
 pub mod run;
 pub mod testing;
 pub mod text;
@@ -61,7 +61,7 @@ pub use crossfmt_codecs as codecs;
 pub use crossfmt_codecs::Registry;
 #[cfg(feature = "proptest")]
 pub use crossfmt_value::strategy;
-pub use crossfmt_value::{caps, diff, guard, notation, stream, value};
+pub use crossfmt_value::{caps, diff, guard, notation, rng, stream, value};
 pub use crossfmt_value::{
     Caps, Codec, CodecError, CodecRef, ErrorKind, Float, FloatWidth, Format, Outcome, Value,
 };

@@ -24,6 +24,9 @@ pub struct Case {
     /// What a conforming decoder does with it, for a corpus bytes input
     /// that `MANIFEST.tsv` describes.
     pub expect: Option<Expect>,
+    /// The schema bytes are bound to ([`Codec::schema`]): only codecs of
+    /// that schema read them.
+    pub schema: Option<String>,
 }
 
 /// One unit of work: a check on a case for a set of codecs.
@@ -101,12 +104,14 @@ pub fn cases(corpus: &Corpus) -> Vec<Case> {
             name: c.name.clone(),
             input: Input::Value(c.value.clone()),
             expect: None,
+            schema: None,
         })
         .collect();
     out.extend(corpus.bytes.iter().map(|c| Case {
         name: format!("{}/{}", c.format, c.name),
         input: Input::bytes(c.format, &c.bytes),
         expect: c.expect,
+        schema: None,
     }));
     for r in &corpus.regressions {
         if let RegressionInput::Check(input) = &r.input {
@@ -114,6 +119,7 @@ pub fn cases(corpus: &Corpus) -> Vec<Case> {
                 name: format!("regressions/{}/{}", r.check, r.name),
                 input: input.clone(),
                 expect: None,
+                schema: None,
             });
         }
     }
@@ -121,6 +127,7 @@ pub fn cases(corpus: &Corpus) -> Vec<Case> {
         name: format!("{}/{}", crate::check::STRESS, p.name),
         input: Input::Probe(p),
         expect: None,
+        schema: None,
     }));
     out
 }
@@ -184,8 +191,8 @@ fn fits(check: &Check, codecs: &[&CodecRef], case: &Case) -> bool {
     match (check.input, &case.input) {
         (InputKind::Value, Input::Value(_)) | (InputKind::Probe, Input::Probe(_)) => true,
         (InputKind::Bytes, Input::Bytes { format, .. }) => match codecs.first() {
-            Some(c) => c.format() == *format,
-            None => check.format == Some(*format),
+            Some(c) => c.format() == *format && c.schema() == case.schema.as_deref(),
+            None => check.format == Some(*format) && case.schema.is_none(),
         },
         _ => false,
     }
@@ -310,16 +317,15 @@ pub fn run(
     out
 }
 
-/// Each value case encoded by each implementation of every format with two
-/// or more, named `<case>@<codec>`.
+/// Each value case encoded by each implementation of every format (and
+/// schema) with two or more, named `<case>@<codec>`.
 fn encodings(registry: &Registry, cases: &[Case]) -> Vec<Case> {
     let mut out = Vec::new();
-    for f in Format::ALL.into_iter().filter(|f| !f.has_schema()) {
-        let impls = registry.of_format(f);
+    for impls in crate::check::implementations(registry.all()).into_values() {
         if impls.len() < 2 {
             continue;
         }
-        for c in &impls {
+        for c in impls {
             for case in cases {
                 let Input::Value(v) = &case.input else {
                     continue;
@@ -330,11 +336,41 @@ fn encodings(registry: &Registry, cases: &[Case]) -> Vec<Case> {
                 if let crate::Outcome::Ok(b) = crate::guard::encode(c.as_ref(), v) {
                     out.push(Case {
                         name: format!("{}@{}", case.name, c.id()),
-                        input: Input::bytes(f, &b),
+                        input: Input::bytes(c.format(), &b),
                         expect: None,
+                        schema: c.schema().map(str::to_string),
                     });
                 }
             }
+        }
+    }
+    out
+}
+
+/// Inputs for the codecs bound to a schema no corpus knows (a user's
+/// `.proto` message): `n` values drawn from the schema with `seed`
+/// ([`Codec::samples`]), named `<codec>/sample-<i>`, and each one's
+/// encoding as bytes of that schema (`…@<codec>`), which the bytes-first
+/// checks read.
+pub fn schema_cases(registry: &Registry, seed: u64, n: usize) -> Vec<Case> {
+    let mut out = Vec::new();
+    for c in registry.all().iter().filter(|c| c.schema().is_some()) {
+        for (i, v) in c.samples(seed, n).into_iter().enumerate() {
+            let name = format!("{}/sample-{i}", c.id());
+            if let crate::Outcome::Ok(b) = crate::guard::encode(c.as_ref(), &v) {
+                out.push(Case {
+                    name: format!("{name}@{}", c.id()),
+                    input: Input::bytes(c.format(), &b),
+                    expect: None,
+                    schema: c.schema().map(str::to_string),
+                });
+            }
+            out.push(Case {
+                name,
+                input: Input::Value(v),
+                expect: None,
+                schema: None,
+            });
         }
     }
     out
@@ -360,6 +396,7 @@ mod tests {
             name: "msgpack/c1".into(),
             input: Input::bytes(Format::MsgPack, &[0xc1]),
             expect,
+            schema: None,
         };
         let run = |expect| {
             super::run(

@@ -440,6 +440,7 @@ mod tests {
             name: "int-zero".into(),
             input: check::Input::Value(crate::Value::from(0i64)),
             expect: None,
+            schema: None,
         }];
         let text = "roundtrip json/serde_json int-zero * -- recorded\n\
                     roundtrip json/cpython int-zero * -- recorded\n\

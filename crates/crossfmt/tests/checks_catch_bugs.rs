@@ -455,3 +455,96 @@ fn stress_probes_find_what_only_deep_or_long_values_reach() {
         "a probe finding carries no 65 KiB encoding"
     );
 }
+
+/// A `.proto` message, the schema-bound codec over it, and the same codec
+/// with a bug a reader of unknown fields could have (it drops them on
+/// decode): the run's schema samples find the bug through `roundtrip` and
+/// only there, the correct codec is clean, and no check pairs either with
+/// `protobuf/prost`, whose bytes are another schema's.
+#[test]
+fn schema_samples_find_a_reader_that_drops_unknown_fields() {
+    use crossfmt::codecs::protobuf::dynamic::Dynamic;
+    use crossfmt::run::{self, Plan, Quiet};
+    use crossfmt::{CodecRef, Registry};
+    use std::sync::Arc;
+
+    struct DropsUnknown(Dynamic);
+    impl Codec for DropsUnknown {
+        fn id(&self) -> &str {
+            "protobuf/drops-unknown"
+        }
+        fn format(&self) -> Format {
+            Format::Protobuf
+        }
+        fn schema(&self) -> Option<&str> {
+            self.0.schema()
+        }
+        fn caps(&self) -> Caps {
+            self.0.caps()
+        }
+        fn unsupported(&self, v: &Value) -> Option<String> {
+            self.0.unsupported(v)
+        }
+        fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+            self.0.encode(v)
+        }
+        fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+            let known = self
+                .0
+                .message()
+                .fields()
+                .map(|f| f.number() as i128)
+                .collect::<Vec<_>>();
+            match self.0.decode(b)? {
+                Value::Map(fields) => Ok(Value::Map(
+                    fields
+                        .into_iter()
+                        .filter(|(k, _)| matches!(k, Value::Int(n) if known.contains(n)))
+                        .collect(),
+                )),
+                other => Ok(other),
+            }
+        }
+        fn samples(&self, seed: u64, n: usize) -> Vec<Value> {
+            self.0.samples(seed, n)
+        }
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("point.proto");
+    std::fs::write(
+        &file,
+        "syntax = \"proto3\";\npackage geo;\nmessage Point { sint32 x = 1; sint32 y = 2; string label = 3; repeated Point near = 4; }\n",
+    )
+    .unwrap();
+    let compile = || Dynamic::compile(&file, "geo.Point", &[]).unwrap();
+    let plan = Plan::default_checks();
+    let findings = |codec: CodecRef| {
+        let prost = Registry::builtin()
+            .select(&["protobuf/prost".to_string()])
+            .unwrap()
+            .all()[0]
+            .clone();
+        let registry = Registry::new(vec![codec, prost]);
+        let cases = run::schema_cases(&registry, 1, 64);
+        assert!(cases.len() > 64, "values and their encodings");
+        let out = run::run(&registry, &cases, &plan, &Default::default(), &mut Quiet);
+        assert!(
+            !out.tallies
+                .values()
+                .any(|(check, ids, _)| *check == check::DIFFERENTIAL
+                    && ids.iter().any(|i| i == "protobuf/prost")),
+            "a schema-bound codec is no implementation of prost's schema"
+        );
+        out.findings
+    };
+
+    assert!(findings(Arc::new(compile())).is_empty());
+    let found = findings(Arc::new(DropsUnknown(compile())));
+    assert!(!found.is_empty());
+    for r in &found {
+        assert_eq!(r.finding.check, check::ROUNDTRIP, "{}", r.finding);
+        assert_eq!(r.finding.kind, Kind::ValueChanged, "{}", r.finding);
+        assert!(r.case.contains("/sample-"), "{}", r.case);
+    }
+}

@@ -220,6 +220,23 @@ pub trait Codec: Send + Sync {
         )))
     }
 
+    /// The schema this codec's bytes are bound to, when its format's bytes
+    /// mean one thing only under a schema the user chose (a protobuf message
+    /// of their `.proto` file): two codecs are implementations of one thing
+    /// only when format and schema agree. `None` for a codec with one fixed
+    /// data model.
+    fn schema(&self) -> Option<&str> {
+        None
+    }
+
+    /// `n` values of the codec's schema, drawn from `seed`, for a schema no
+    /// corpus knows: the inputs a run gives a schema-bound codec. Empty for
+    /// codecs without one.
+    fn samples(&self, seed: u64, n: usize) -> Vec<Value> {
+        let _ = (seed, n);
+        Vec::new()
+    }
+
     /// The command of the process that serves this codec, for a codec of a
     /// testee (another process speaking conformance/PROTOCOL.md); a
     /// reproduce command must start that process again to reach it.

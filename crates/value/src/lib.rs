@@ -60,6 +60,7 @@ pub mod codec;
 pub mod diff;
 pub mod guard;
 pub mod notation;
+pub mod rng;
 pub mod serde_value;
 #[cfg(feature = "proptest")]
 pub mod strategy;

@@ -45,6 +45,8 @@ use std::io::BufRead;
 
 /// Code generated from `corpus/schemas/value.proto` by `build.rs`.
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
+pub mod dynamic;
+
 pub mod schema {
     include!(concat!(env!("OUT_DIR"), "/crossfmt.rs"));
 }
@@ -225,5 +227,7 @@ pub fn from_message(m: schema::Value) -> Result<Value, CodecError> {
 
 #[cfg(test)]
 mod descriptor_tests;
+#[cfg(test)]
+mod dynamic_tests;
 #[cfg(test)]
 mod tests;

@@ -418,7 +418,10 @@ impl Check {
                 out
             }
             Arity::Pair => pairs(codecs.iter().collect()),
-            Arity::SameFormatPair => by_format(codecs).into_values().flat_map(pairs).collect(),
+            Arity::SameFormatPair => implementations(codecs)
+                .into_values()
+                .flat_map(pairs)
+                .collect(),
             Arity::Engine => vec![Vec::new()],
         }
     }
@@ -440,10 +443,16 @@ fn pairs<T: Copy>(xs: Vec<T>) -> Vec<Vec<T>> {
     out
 }
 
-fn by_format(codecs: &[CodecRef]) -> BTreeMap<Format, Vec<&CodecRef>> {
-    let mut m: BTreeMap<Format, Vec<&CodecRef>> = BTreeMap::new();
+/// The codecs grouped by what they implement: a format, and the schema a
+/// codec's bytes are bound to ([`Codec::schema`]), so that implementations
+/// of two different `.proto` messages never form a pair. Schema-driven
+/// formats (a `struct` layout per codec) form no group.
+pub fn implementations(codecs: &[CodecRef]) -> BTreeMap<(Format, Option<String>), Vec<&CodecRef>> {
+    let mut m: BTreeMap<(Format, Option<String>), Vec<&CodecRef>> = BTreeMap::new();
     for c in codecs.iter().filter(|c| !c.format().has_schema()) {
-        m.entry(c.format()).or_default().push(c);
+        m.entry((c.format(), c.schema().map(str::to_string)))
+            .or_default()
+            .push(c);
     }
     m
 }
