@@ -25,8 +25,8 @@ import os
 import struct
 
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
-from google.protobuf.message import DecodeError
 
+import protobuf_schema
 import streams
 
 from vj import I64_U64, Refusal, depth, float_vj, int_vj, only_key, unsupported, vj_float, vj_int, widen_bits
@@ -122,7 +122,9 @@ def fill(m, v):
 class Protobuf:
     id = "protobuf/python-protobuf"
     format = "protobuf"
-    schemas = False
+    # A schema (`<Message>@<hex FileDescriptorSet>`) binds the codec to any
+    # message (protobuf_schema); without one it is `crossfmt.Value`.
+    schemas = True
     caps = {
         "null": True, "bool": True, "ints": I64_U64,
         "f16": "f32", "f32": "f32", "f64": "f64",
@@ -144,15 +146,15 @@ class Protobuf:
         return self.decode(streams.read_exactly(f, streams.read_varint(f)), None)
 
     def decode(self, payload, schema):
+        if schema:
+            return protobuf_schema.decode(payload, schema)
         m = self.Value()
-        try:
-            m.ParseFromString(payload)
-        except DecodeError as e:
-            kind = "limit" if "depth" in str(e).lower() or "recursion" in str(e).lower() else "parse"
-            raise Refusal(kind, f"DecodeError: {e}") from None
+        protobuf_schema.parse(m, payload)
         return message_vj(m)
 
     def encode(self, value, schema):
+        if schema:
+            return protobuf_schema.encode(value, schema)
         d = depth(value)
         if d > MAX_DEPTH:
             raise Refusal("limit", f"nesting depth {d} > {MAX_DEPTH}")

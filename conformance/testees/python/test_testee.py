@@ -125,6 +125,29 @@ class TesteeTest(unittest.TestCase):
         for w in words:
             self.assertIn(w, response["message"])
 
+    def test_protobuf_binds_to_any_message_given_its_descriptor_set(self):
+        from google.protobuf import descriptor_pb2
+
+        f = descriptor_pb2.FileDescriptorProto(name="t.proto", package="t", syntax="proto3")
+        m = f.message_type.add(name="M")
+        FD = descriptor_pb2.FieldDescriptorProto
+        m.field.add(name="a", number=1, type=FD.TYPE_SINT32, label=FD.LABEL_OPTIONAL)
+        m.field.add(name="b", number=2, type=FD.TYPE_STRING, label=FD.LABEL_REPEATED)
+        m.field.add(name="c", number=3, type=FD.TYPE_MESSAGE, label=FD.LABEL_OPTIONAL, type_name=".t.M")
+        schema = "t.M@" + descriptor_pb2.FileDescriptorSet(file=[f]).SerializeToString().hex()
+        pb = "protobuf/python-protobuf"
+        i = lambda n: {"int": str(n)}  # noqa: E731
+        # {1: -1, 2: ["x"], 3: {9: h'4805'}}: field 9 is unknown, kept as read.
+        value = {"map": [[i(1), i(-1)], [i(2), {"array": [{"text": "x"}]}],
+                         [i(3), {"map": [[i(9), {"bytes": "4805"}]]}]]}
+        r = self.c.encode(pb, value, schema)
+        self.assertEqual(r.get("payload"), "0801120178" + "1a024805", r)
+        self.assertEqual(self.c.decode(pb, r["payload"], schema).get("value"), value)
+        # Field 1 with the wrong wire type is an unknown field to upb.
+        self.assertEqual(self.c.decode(pb, "0a00", schema).get("value"), {"map": [[i(1), {"bytes": "0a00"}]]})
+        self.assertError(self.c.decode(pb, "1205", schema), "parse")
+        self.assertError(self.c.encode(pb, {"array": []}, schema), "unsupported", "t.M")
+
     def test_hello_announces_every_codec_with_caps_crossfmt_reads(self):
         r = self.c.ask({"op": "hello", "protocol": 1})
         self.assertEqual(r["ok"], "hello")

@@ -7,6 +7,7 @@ use crate::report;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
 use crossfmt::check::{self, CheckResult, Input, Verdict};
+use crossfmt::codecs::protobuf::dynamic::Peer;
 use crossfmt::finding::Seen;
 use crossfmt::known::Known;
 use crossfmt::run::{Observer, Plan, Recorded};
@@ -459,6 +460,11 @@ fn run_registry(codec_args: &[String], testee_args: &[String]) -> Result<Registr
         .into_iter()
         .filter(|c| !names_a_testee_codec || ids.iter().any(|id| id.as_str() == c.id()))
         .collect();
+    // `<testee codec>@<Message>` names a testee's codec bound to a
+    // `protobuf:` codec's message; those are made below, from both.
+    let (peer_ids, ids): (Vec<&String>, Vec<&String>) = ids.into_iter().partition(|id| {
+        Peer::parse_id(id).is_some() && !joined.iter().any(|c| c.id() == id.as_str())
+    });
     let builtin_ids: Vec<String> = ids
         .iter()
         .filter(|id| !joined.iter().any(|c| c.id() == id.as_str()))
@@ -471,7 +477,22 @@ fn run_registry(codec_args: &[String], testee_args: &[String]) -> Result<Registr
             .select(&builtin_ids)
             .map_err(|e| anyhow!(e))?
     };
-    external::join(&selected, &joined).map_err(|e| anyhow!(e))
+    let mut registry = external::join(&selected, &joined).map_err(|e| anyhow!(e))?;
+    let peers: Vec<CodecRef> = Peer::bind_all(registry.all())
+        .into_iter()
+        .filter(|p| peer_ids.is_empty() || peer_ids.iter().any(|id| id.as_str() == p.id()))
+        .collect();
+    if let Some(missing) = peer_ids
+        .iter()
+        .find(|id| !peers.iter().any(|p| p.id() == id.as_str()))
+    {
+        bail!(
+            "codec {missing:?}: no testee codec of that id takes the schema of a \
+             protobuf:<file>#<Message> codec of this run"
+        );
+    }
+    peers.into_iter().for_each(|p| registry.push(p));
+    Ok(registry)
 }
 
 fn cmd_testee(ids: &[String]) -> Result<ExitCode> {
@@ -736,13 +757,32 @@ pub(crate) fn resolve_codecs(ids: &[String], testees: &[String]) -> Result<Vec<C
     let started =
         external::start_announced(commands, external::Limits::default()).map_err(|e| anyhow!(e))?;
     let builtin = Registry::builtin();
-    ids.into_iter()
-        .map(|id| match started.iter().find(|c| c.id() == id) {
+    let plain: Vec<CodecRef> = ids
+        .iter()
+        .filter(|id| Peer::parse_id(id).is_none() || started.iter().any(|c| c.id() == id.as_str()))
+        .map(|id| match started.iter().find(|c| c.id() == id.as_str()) {
             Some(c) => Ok(c.clone()),
             None => builtin
                 .select(std::slice::from_ref(id))
                 .map_err(|e| anyhow!(e))
                 .map(|r| r.all()[0].clone()),
+        })
+        .collect::<Result<_>>()?;
+    // A peer id binds a testee's codec to a message named among the others.
+    let peers = Peer::bind_all(&plain.iter().chain(&started).cloned().collect::<Vec<_>>());
+    ids.into_iter()
+        .map(|id| {
+            plain
+                .iter()
+                .chain(&peers)
+                .find(|c| c.id() == id.as_str())
+                .cloned()
+                .ok_or_else(|| {
+                    anyhow!(
+                        "codec {id:?}: no testee codec of that id takes the schema of a \
+                         protobuf:<file>#<Message> codec named here"
+                    )
+                })
         })
         .collect()
 }

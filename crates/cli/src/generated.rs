@@ -36,7 +36,9 @@ pub fn for_testees(
     let testee_codecs: Vec<_> = registry
         .all()
         .iter()
-        .filter(|c| c.testee().is_some())
+        // A codec bound to a user's schema gets its values from the schema
+        // (`run::schema_cases`), not from its caps.
+        .filter(|c| c.testee().is_some() && c.schema().is_none())
         .cloned()
         .collect();
     if args.generated == 0 || testee_codecs.is_empty() {

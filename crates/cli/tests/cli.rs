@@ -449,19 +449,9 @@ fn a_proto_message_of_the_users_is_a_codec() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for check in ["roundtrip ", "roundtrip-bytes ", "cross_format "] {
-        let row = stdout
-            .lines()
-            .find(|l| l.starts_with(check) && l.contains(&id))
-            .unwrap_or_else(|| panic!("no {check} row:\n{stdout}"));
-        let passed: usize = row
-            .split_whitespace()
-            .rev()
-            .nth(3)
-            .unwrap()
-            .parse()
-            .unwrap();
-        assert!(passed >= 50, "{row}");
+    for check in ["roundtrip", "roundtrip-bytes", "cross_format"] {
+        let passed = crate::util::passed(&stdout, check, &id);
+        assert!(passed >= 50, "{check}: {passed} passed\n{stdout}");
     }
 
     let convert = |args: &[&str], input: &str| {

@@ -31,3 +31,17 @@ pub fn crossfmt() -> Command {
 pub fn reference_testee() -> PathBuf {
     crossfmt::python_reference_testee().unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// The `passed` count of the summary row of `check` whose codecs include
+/// `codec`, in `crossfmt run`'s output; panics naming what is missing.
+pub fn passed(stdout: &str, check: &str, codec: &str) -> usize {
+    let row = stdout
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(check) && l.contains(codec))
+        .unwrap_or_else(|| panic!("no {check} row for {codec}:\n{stdout}"));
+    row.split_whitespace()
+        .rev()
+        .nth(3)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no passed count in {row:?}"))
+}

@@ -229,6 +229,13 @@ pub trait Codec: Send + Sync {
         None
     }
 
+    /// Flags a reproduce command needs, beyond the codec's id, to make the
+    /// codec again (`--proto-path DIR` for the imports of a `.proto`
+    /// message's file). Empty for most codecs.
+    fn repro_args(&self) -> Vec<String> {
+        Vec::new()
+    }
+
     /// `n` values of the codec's schema, drawn from `seed`, for a schema no
     /// corpus knows: the inputs a run gives a schema-bound codec. Empty for
     /// codecs without one.

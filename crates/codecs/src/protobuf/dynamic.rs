@@ -39,14 +39,14 @@
 use crossfmt_value::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};
 use crossfmt_value::rng::SplitMix64;
 use crossfmt_value::value::{Float, FloatWidth, Value};
-use crossfmt_value::{Codec, CodecError, Format};
+use crossfmt_value::{Codec, CodecError, CodecRef, Format};
 use prost::Message;
 use prost_reflect::{
     DynamicMessage, FieldDescriptor, Kind, MapKey, MessageDescriptor, Value as PValue,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// The prefix of a schema-bound protobuf codec id.
 pub const PREFIX: &str = "protobuf:";
@@ -84,6 +84,11 @@ fn proto_path() -> Vec<PathBuf> {
 pub struct Dynamic {
     id: String,
     message: MessageDescriptor,
+    /// `<package.Message>@<hex of the FileDescriptorSet>`: the schema as
+    /// another implementation is bound to it ([`Codec::schema`]).
+    spec: String,
+    /// The include directories it was compiled with (not its own).
+    include: Vec<PathBuf>,
 }
 
 impl Dynamic {
@@ -156,9 +161,14 @@ impl Dynamic {
                 }
             ));
         };
+        let descriptor_set = compiler
+            .include_source_info(false)
+            .encode_file_descriptor_set();
         Ok(Dynamic {
             id: format!("{PREFIX}{}#{name}", file.display()),
+            spec: format!("{name}@{}", hex::encode(descriptor_set)),
             message: desc,
+            include: include.to_vec(),
         })
     }
 
@@ -211,8 +221,23 @@ impl Codec for Dynamic {
         Format::Protobuf
     }
 
+    /// The message and the whole compiled schema, so that two codecs are
+    /// one schema's implementations only when both agree, and a testee can
+    /// build the message from it.
     fn schema(&self) -> Option<&str> {
-        Some(self.message.full_name())
+        Some(&self.spec)
+    }
+
+    /// `--proto-path DIR` per include directory, absolute, so that the
+    /// reproduce command finds the imports from anywhere.
+    fn repro_args(&self) -> Vec<String> {
+        self.include
+            .iter()
+            .flat_map(|d| {
+                let d = std::fs::canonicalize(d).unwrap_or_else(|_| d.clone());
+                ["--proto-path".to_string(), d.display().to_string()]
+            })
+            .collect()
     }
 
     fn caps(&self) -> Caps {
@@ -269,6 +294,89 @@ impl Codec for Dynamic {
         (0..n)
             .map(|_| sample_message(&self.message, &mut rng, 0))
             .collect()
+    }
+}
+
+/// Another implementation bound to a schema-bound codec's message (a
+/// testee's protobuf codec given the schema): `<its id>@<Message>`, judged
+/// in the model's terms (its caps and what it can hold), so that the checks
+/// compare it with the model as two implementations of one schema.
+pub struct Peer {
+    id: String,
+    model: CodecRef,
+    bound: CodecRef,
+}
+
+impl Peer {
+    /// `other` bound to `model`'s schema, when `other` takes a schema.
+    pub fn bind(model: &CodecRef, other: &CodecRef) -> Result<Peer, CodecError> {
+        let spec = model
+            .schema()
+            .ok_or_else(|| CodecError::unsupported(format!("{} has no schema", model.id())))?;
+        let message = spec.split_once('@').map_or(spec, |(m, _)| m);
+        Ok(Peer {
+            id: format!("{}@{message}", other.id()),
+            model: Arc::clone(model),
+            bound: other.for_schema(spec)?,
+        })
+    }
+
+    /// Every protobuf testee codec of `codecs` bound to every schema-bound
+    /// protobuf codec's message: what a run compares a user's message with.
+    pub fn bind_all(codecs: &[CodecRef]) -> Vec<CodecRef> {
+        let models = codecs
+            .iter()
+            .filter(|c| c.format() == Format::Protobuf && c.schema().is_some());
+        let others: Vec<&CodecRef> = codecs
+            .iter()
+            .filter(|c| {
+                c.format() == Format::Protobuf && c.schema().is_none() && c.testee().is_some()
+            })
+            .collect();
+        models
+            .flat_map(|m| others.iter().filter_map(|o| Peer::bind(m, o).ok()))
+            .map(|p| Arc::new(p) as CodecRef)
+            .collect()
+    }
+
+    /// The message name of a peer id (`protobuf/x@shop.Order`) and the id
+    /// it binds, or `None` for any other id.
+    pub fn parse_id(id: &str) -> Option<(&str, &str)> {
+        if id.starts_with(PREFIX) {
+            return None;
+        }
+        id.rsplit_once('@')
+            .filter(|(o, m)| !o.is_empty() && !m.is_empty())
+    }
+}
+
+impl Codec for Peer {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn format(&self) -> Format {
+        self.bound.format()
+    }
+    fn schema(&self) -> Option<&str> {
+        self.model.schema()
+    }
+    fn caps(&self) -> Caps {
+        self.model.caps()
+    }
+    fn unsupported(&self, v: &Value) -> Option<String> {
+        self.model.unsupported(v)
+    }
+    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+        self.bound.encode(v)
+    }
+    fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+        self.bound.decode(b)
+    }
+    fn testee(&self) -> Option<&str> {
+        self.bound.testee()
+    }
+    fn repro_args(&self) -> Vec<String> {
+        self.model.repro_args()
     }
 }
 

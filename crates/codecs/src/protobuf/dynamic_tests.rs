@@ -260,7 +260,17 @@ fn an_id_names_file_and_message() {
     let id = format!("protobuf:{}#shop.Line", file.display());
     let c = Dynamic::from_id(&id).unwrap().unwrap();
     assert_eq!(c.id(), id);
-    assert_eq!(c.schema(), Some("shop.Line"));
+    // The schema is the message and its whole compiled schema, imports
+    // included: what another implementation is bound to.
+    let (message, fds) = c.schema().unwrap().split_once('@').unwrap();
+    assert_eq!(message, "shop.Line");
+    let pool = prost_reflect::DescriptorPool::decode(hex::decode(fds).unwrap().as_slice()).unwrap();
+    assert!(pool.get_message_by_name("common.Money").is_some());
+    assert_eq!(
+        super::dynamic::Peer::parse_id("protobuf/python-protobuf@shop.Line"),
+        Some(("protobuf/python-protobuf", "shop.Line"))
+    );
+    assert_eq!(super::dynamic::Peer::parse_id(&id), None);
     assert!(Dynamic::from_id("protobuf/prost").is_none());
     let e = Dynamic::from_id(&format!("protobuf:{}", file.display()))
         .unwrap()

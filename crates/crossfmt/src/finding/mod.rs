@@ -330,6 +330,9 @@ pub struct Finding {
     /// The commands of the testees serving any of `codecs`, once each: the
     /// reproduce command starts them again.
     pub testees: Vec<String>,
+    /// Flags the codecs need to be made again ([`Codec::repro_args`]), once
+    /// each, in order.
+    pub codec_args: Vec<String>,
     /// What the check was given.
     pub input: Input,
     /// The schema the codecs were bound to, for a schema-bound check.
@@ -371,6 +374,15 @@ impl Finding {
                 |mut seen: Vec<String>, t| {
                     if !seen.iter().any(|s| s == t) {
                         seen.push(t.to_string());
+                    }
+                    seen
+                },
+            ),
+            codec_args: codecs.iter().flat_map(|c| c.repro_args()).fold(
+                Vec::new(),
+                |mut seen: Vec<String>, a| {
+                    if !seen.contains(&a) {
+                        seen.push(a);
                     }
                     seen
                 },
@@ -536,6 +548,9 @@ impl Finding {
     /// A shell command that runs this check again on this input.
     pub fn repro(&self) -> String {
         let mut cmd = format!("crossfmt check {}", self.check);
+        for a in &self.codec_args {
+            cmd.push_str(&format!(" {}", shell_words::quote(a)));
+        }
         for t in &self.testees {
             cmd.push_str(&format!(" --testee {}", shell_words::quote(t)));
         }
