@@ -155,12 +155,13 @@ fn the_python_testee_modules_pass_their_own_tests() {
 }
 
 /// A `.proto` message of a user's (written here, outside the repository)
-/// gets a second implementation: Google's protobuf (upb) in the reference
-/// testee, bound to the compiled schema as `protobuf/python-protobuf@<Msg>`,
-/// and the differential compares it with prost-reflect on every sample's
-/// encoding. With a bug planted in the Python side (a decoded message loses
-/// its unknown fields) the round trip and the differential find it, and the
-/// printed repro command reproduces it.
+/// gets more implementations: Google's protobuf in the reference testee,
+/// upb (`protobuf/python-protobuf@<Msg>`) and, in a testee process of its
+/// own (`--pure-python`), the pure-Python backend, each bound to the
+/// compiled schema; the differential compares every pair with prost-reflect
+/// on every sample's encoding. With a bug planted in the Python side (a
+/// decoded message loses its unknown fields) the round trip and the
+/// differential find it, and the printed repro command reproduces it.
 #[test]
 fn a_users_proto_message_is_compared_with_googles_protobuf() {
     require_python3();
@@ -178,7 +179,7 @@ fn a_users_proto_message_is_compared_with_googles_protobuf() {
         dir.path().join("inv.proto").display()
     );
     let peer = "protobuf/python-protobuf@inv.Item";
-    let run = |testee: &str| {
+    let run = |testee: &str, more: &[&str]| {
         let out = crate::util::crossfmt()
             .args([
                 "run",
@@ -189,6 +190,7 @@ fn a_users_proto_message_is_compared_with_googles_protobuf() {
                 "--codec",
                 "protobuf/python-protobuf",
             ])
+            .args(more)
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout).to_string();
@@ -196,16 +198,33 @@ fn a_users_proto_message_is_compared_with_googles_protobuf() {
         (out.status.code(), stdout, stderr)
     };
 
-    let (code, stdout, stderr) = run(&shell_quote(&testee));
-    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
-    let passed = crate::util::passed(&stdout, "differential", peer);
-    assert!(
-        passed >= 100,
-        "{passed} of the samples' encodings agreed\n{stdout}"
+    // With the pure-Python backend too: four implementations of the
+    // message, every pair compared.
+    let pure = format!("{} --pure-python", shell_quote(&testee));
+    let (code, stdout, stderr) = run(
+        &shell_quote(&testee),
+        &[
+            "--testee",
+            &pure,
+            "--codec",
+            "protobuf/python-protobuf-pure",
+        ],
     );
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    for pair in [
+        format!("{id} + {peer}"),
+        format!("{id} + protobuf/python-protobuf-pure@inv.Item"),
+        format!("{peer} + protobuf/python-protobuf-pure@inv.Item"),
+    ] {
+        let passed = crate::util::passed(&stdout, "differential", &pair);
+        assert!(
+            passed >= 100,
+            "{pair}: {passed} of the samples' encodings agreed\n{stdout}"
+        );
+    }
 
     let buggy = crate::util::here("testees/helper_protobuf_drops_unknown.sh");
-    let (code, stdout, stderr) = run(&shell_quote(&buggy));
+    let (code, stdout, stderr) = run(&shell_quote(&buggy), &[]);
     assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert!(
         stdout.contains(&format!("roundtrip [{peer}]: value changed")),

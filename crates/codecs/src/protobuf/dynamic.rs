@@ -360,11 +360,18 @@ impl Codec for Peer {
     fn schema(&self) -> Option<&str> {
         self.model.schema()
     }
+    /// The model's, but which float bits survive is the library's (a
+    /// backend that reads every NaN as one NaN says so in its own caps).
     fn caps(&self) -> Caps {
-        self.model.caps()
+        Caps {
+            nan_payload: self.model.caps().nan_payload && self.bound.caps().nan_payload,
+            ..self.model.caps()
+        }
     }
     fn unsupported(&self, v: &Value) -> Option<String> {
-        self.model.unsupported(v)
+        self.caps()
+            .unsupported(v)
+            .or_else(|| self.model.unsupported(v))
     }
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
         self.bound.encode(v)
