@@ -37,6 +37,9 @@ enum Bug {
     RefusesAtDepth,
     /// Text of more than 65,535 bytes comes back cut to 65,535.
     CutsLongText,
+    /// Reads every NaN as the one NaN (payload and sign gone), as Google's
+    /// pure-Python protobuf does: a bug unless the caps declare it.
+    OneNan,
 }
 
 struct DiagCodec {
@@ -130,6 +133,13 @@ impl Codec for DiagCodec {
                 Ok(Value::Text(t[..cut.unwrap_or(0)].to_string()))
             }
             (Bug::Drifts, Value::Float(Float::F64(b))) => Ok(Value::Float(Float::F64(b + 1))),
+            (Bug::OneNan, _) => Ok(map_floats(&v, &|f| {
+                if f.is_nan() {
+                    f.width().canonical_nan()
+                } else {
+                    f
+                }
+            })),
             (Bug::ReversesMaps, Value::Map(kvs)) => {
                 Ok(Value::Map(kvs.iter().rev().cloned().collect()))
             }
@@ -341,6 +351,34 @@ fn differential_catches_disagreements_and_refusals() {
     ));
     assert_eq!(f.kind, Kind::Panic, "{f}");
     assert_eq!(f.headline(), "p panicked");
+}
+
+/// A reader that reads every NaN as the one NaN disagrees with one that
+/// keeps payloads, unless it declares that it keeps none: then the two
+/// agree up to it (and still disagree on anything else).
+#[test]
+fn a_declared_loss_of_nan_payloads_is_no_disagreement() {
+    let keeps = codec("a", Bug::None);
+    let undeclared = codec("b", Bug::OneNan);
+    let declared = DiagCodec {
+        caps: Caps {
+            nan_payload: false,
+            ..Caps::ALL
+        },
+        ..codec("c", Bug::OneNan)
+    };
+    let nan = b"[float'7fc00001', float'fff8000000000000']";
+    let f = failed(check::differential::same_bytes(&[&keeps, &undeclared], nan));
+    assert_eq!(f.kind, Kind::ValuesDiffer, "{f}");
+    assert_eq!(
+        check::differential::same_bytes(&[&keeps, &declared], nan),
+        Ok(Verdict::Pass)
+    );
+    let f = failed(check::differential::same_bytes(
+        &[&codec("d", Bug::SevenIsEight), &declared],
+        b"7",
+    ));
+    assert_eq!(f.kind, Kind::ValuesDiffer, "{f}");
 }
 
 #[test]

@@ -650,17 +650,9 @@ impl Caps {
             FloatWidth::F32 => self.f32,
             FloatWidth::F64 => self.f64,
         };
-        let f = match repr {
+        match repr {
             FloatRepr::As(w) => f.widen(w),
             FloatRepr::No => f,
-        };
-        // A model without NaN payloads reads every NaN as the one NaN of
-        // its width: what two such readers (or one and a reader that keeps
-        // payloads) can agree on.
-        if f.is_nan() && !self.nan_payload {
-            f.width().canonical_nan()
-        } else {
-            f
         }
     }
 
@@ -926,27 +918,6 @@ fn last_wins(pairs: Vec<(Value, Value)>) -> Vec<(Value, Value)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A reader that keeps NaN payloads and one that reads every NaN as
-    /// the one NaN (Google's pure-Python protobuf) agree in their meet.
-    #[test]
-    fn without_nan_payloads_every_nan_is_the_one_nan() {
-        let no_payload = Caps {
-            nan_payload: false,
-            ..Caps::ALL
-        };
-        let meet = Caps::ALL.meet(&no_payload);
-        let payload = Value::Float(Float::from_f32(f32::from_bits(0x7fc0_0001)));
-        let negative = Value::Float(Float::from_f64(-f64::NAN));
-        let plain = Value::Float(Float::from_f32(f32::NAN));
-        assert_eq!(meet.normalise(&payload), plain);
-        assert_eq!(
-            meet.normalise(&negative),
-            Value::Float(Float::from_f64(f64::NAN))
-        );
-        assert_eq!(Caps::ALL.normalise(&payload), payload);
-        assert!(!no_payload.supports(&payload));
-    }
 
     #[test]
     fn a_timestamp_finer_than_the_declared_precision_is_outside_the_model() {

@@ -118,12 +118,34 @@ fn compare_decodes(codecs: &[&dyn Codec], bytes: &[u8], rules: Rules) -> CheckRe
             "all accept, but a value read cannot be compared".into(),
         ));
     }
-    let normal: Vec<_> = accepted.iter().map(|v| meet.normalise(v)).collect();
+    let normal: Vec<_> = accepted
+        .iter()
+        .map(|v| meet.normalise(v))
+        .map(|v| if meet.nan_payload { v } else { one_nan(&v) })
+        .collect();
     match normal[1..].iter().find(|v| **v != normal[0]) {
         None => Ok(Verdict::Pass),
         Some(other) => Err(Box::new(
             finding(Kind::ValuesDiffer).difference(diff::first(&normal[0], other)),
         )),
+    }
+}
+
+/// `v` with every NaN the one NaN of its width: an implementation that
+/// declares it keeps no NaN payload (Google's pure-Python protobuf reads every
+/// NaN as `math.nan`) and one that keeps them read the same bytes alike up to
+/// that.
+fn one_nan(v: &Value) -> Value {
+    let all = |xs: &[Value]| xs.iter().map(one_nan).collect::<Vec<_>>();
+    match v {
+        Value::Float(f) if f.is_nan() => Value::Float(f.width().canonical_nan()),
+        Value::Array(xs) => Value::Array(all(xs)),
+        Value::Tuple(xs) => Value::Tuple(all(xs)),
+        Value::Set(xs) => Value::Set(all(xs)),
+        Value::FrozenSet(xs) => Value::FrozenSet(all(xs)),
+        Value::Map(kvs) => Value::Map(kvs.iter().map(|(k, x)| (one_nan(k), one_nan(x))).collect()),
+        Value::Tag(t, inner) => Value::Tag(*t, Box::new(one_nan(inner))),
+        other => other.clone(),
     }
 }
 
