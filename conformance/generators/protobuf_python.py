@@ -13,37 +13,13 @@ import math
 from reference_suite import Suite
 import diag as notation
 import protobuf_value
+from protobuf_wire import key, ld, varint, vj_py, zigzag
 from vj import Refusal, vj_float
 
 PB = protobuf_value.Protobuf()
 ENC = "Protocol Buffers encoding"
 GUIDE = "Language Guide (proto3)"
 MAPPING = "crossfmt value.proto mapping (src/codec/protobuf/mod.rs)"
-
-
-# --- wire building ----------------------------------------------------------
-
-def varint(n, width=None):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        more = n or (width is not None and len(out) + 1 < width)
-        out.append(b | (0x80 if more else 0))
-        if not more:
-            return bytes(out)
-
-
-def zigzag(i):
-    return (i << 1) ^ (i >> 63)
-
-
-def key(field, wire_type):
-    return varint(field << 3 | wire_type)
-
-
-def ld(field, body):
-    return key(field, 2) + varint(len(body)) + body
 
 
 NULL = ld(1, b"")
@@ -60,33 +36,6 @@ def bool_field(b):
 def item(v):
     """A List holding Value bytes `v`, as a Value."""
     return ld(9, ld(1, v))
-
-
-# --- VJ -> notation ----------------------------------------------------------
-
-def vj_py(v):
-    """VJ as diag.py's Python values."""
-    (k, p), = v.items()
-    if k == "null":
-        return None
-    if k in ("bool", "text"):
-        return p
-    if k == "int":
-        return int(p)
-    if k == "bytes":
-        return bytes.fromhex(p)
-    if k == "float":
-        x = vj_float(p)
-        if len(p) == 16:
-            return x
-        if math.isnan(x) and p not in ("7fc00000", "ffc00000"):
-            raise ValueError(f"binary32 NaN payload {p} has no notation here")
-        return notation.F32(x)
-    if k == "array":
-        return [vj_py(x) for x in p]
-    if k == "map":
-        return notation.Map([(vj_py(a), vj_py(b)) for a, b in p])
-    raise ValueError(f"no notation for VJ {k}")
 
 
 def judge(data):

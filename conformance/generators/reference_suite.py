@@ -13,7 +13,7 @@ REPO = os.path.dirname(os.path.dirname(GENERATORS))
 TESTEE = os.path.join(REPO, "conformance", "testees", "python")
 sys.path[:0] = [GENERATORS, TESTEE]
 
-_ID = re.compile(r"^[A-Za-z0-9._/+-]+$")
+_ID = re.compile(r"^[A-Za-z0-9._/+_-]+$")
 
 
 class Suite:

@@ -28,4 +28,5 @@ $PY struct_cpython.py
 ref="$(source "$repo/conformance/testees/python/venv.sh" && echo "$venv/bin/python")"
 "$ref" pickle_cpython.py
 "$ref" protobuf_python.py
+"$ref" protobuf_google.py
 "$ref" streams_python.py

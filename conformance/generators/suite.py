@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SUITES = os.path.join(os.path.dirname(HERE), "suites")
 VECTORS = os.path.join(os.path.dirname(HERE), "vectors")
 
-ID_CHARS = re.compile(r"[A-Za-z0-9._/+-]+")
+ID_CHARS = re.compile(r"[A-Za-z0-9._/+_-]+")
 HEX = re.compile(r"(?:[0-9a-f]{2})*")
 FORMATS = {"msgpack", "cbor", "json", "pickle", "protobuf", "struct"}
 LEVELS = {"required", "recommended"}
@@ -168,7 +168,7 @@ def validate(suite):
         cid = _need(case, "id", f"case #{i}")
         where = f"case {cid}"
         if not ID_CHARS.fullmatch(cid) or not cid.startswith(suite["suite"] + "/"):
-            raise SchemaError(f"{where}: id must start with {suite['suite']}/ and use only [A-Za-z0-9._/+-]")
+            raise SchemaError(f"{where}: id must start with {suite['suite']}/ and use only [A-Za-z0-9._/+_-]")
         if cid in seen:
             raise SchemaError(f"{where}: duplicate id")
         seen.add(cid)

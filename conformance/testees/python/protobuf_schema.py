@@ -46,7 +46,16 @@ def message_class(schema):
 def decode(payload, schema):
     m = message_class(schema)()
     parse(m, payload)
-    return message_vj(m)
+    return value_of(m)
+
+
+def value_of(m):
+    """The message as VJ. proto2 leaves strings unchecked, so upb may hold
+    invalid UTF-8, which no text value can."""
+    try:
+        return message_vj(m)
+    except UnicodeDecodeError as e:
+        raise Refusal("unrepresentable", f"a string field holds invalid UTF-8 ({e})") from None
 
 
 def parse(m, payload):
@@ -83,7 +92,16 @@ def message_vj(m):
         if field.is_extension:
             raise unsupported(f"extension {field.full_name} is not mapped to a value")
         pairs.append((field.number, field_vj(field, value)))
-    pairs.extend(unknown_fields(m))
+    known = {n for n, _ in pairs}
+    for n, raw in unknown_fields(m):
+        if n in known or n in m.DESCRIPTOR.fields_by_number:
+            # upb sets aside occurrences of a known field that it cannot
+            # store (a closed enum's unknown number, another wire type, a
+            # map entry with unknown fields): the mapping has no place for
+            # them beside the field's own value.
+            raise Refusal("unrepresentable", f"{m.DESCRIPTOR.full_name}.{n}: occurrences of a known field "
+                          f"kept as unknown ({raw['bytes'][:32]})")
+        pairs.append((n, raw))
     pairs.sort(key=lambda p: p[0])
     return {"map": [[int_vj(n), v] for n, v in pairs]}
 
@@ -109,6 +127,9 @@ def scalar_vj(field, x):
     if t == FD.TYPE_DOUBLE:
         return float_vj(x)
     if t == FD.TYPE_STRING:
+        if isinstance(x, bytes):
+            # upb hands back a proto2 string that is not UTF-8 as bytes.
+            raise Refusal("unrepresentable", f"{field.full_name} holds invalid UTF-8 {x[:16].hex()}")
         return {"text": x}
     if t == FD.TYPE_BYTES:
         return {"bytes": bytes(x).hex()}

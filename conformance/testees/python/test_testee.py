@@ -143,8 +143,9 @@ class TesteeTest(unittest.TestCase):
         r = self.c.encode(pb, value, schema)
         self.assertEqual(r.get("payload"), "0801120178" + "1a024805", r)
         self.assertEqual(self.c.decode(pb, r["payload"], schema).get("value"), value)
-        # Field 1 with the wrong wire type is an unknown field to upb.
-        self.assertEqual(self.c.decode(pb, "0a00", schema).get("value"), {"map": [[i(1), {"bytes": "0a00"}]]})
+        # Field 1 with the wrong wire type is an unknown field to upb, and
+        # a known number holding unknown occurrences is outside the mapping.
+        self.assertError(self.c.decode(pb, "0a00", schema), "unrepresentable", "occurrences of a known field")
         self.assertError(self.c.decode(pb, "1205", schema), "parse")
         self.assertError(self.c.encode(pb, {"array": []}, schema), "unsupported", "t.M")
 

@@ -109,7 +109,7 @@ pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
     }
     let registry = registry.select(&args.codecs).map_err(|e| anyhow!(e))?;
     if args.list {
-        print_list(&suites, &registry);
+        print_list(&suites, &with_engines(registry, &args.codecs));
         return Ok(ExitCode::SUCCESS);
     }
     let mut cases: Vec<Case> = suites.into_iter().flat_map(|s| s.cases).collect();
@@ -122,18 +122,38 @@ pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
     // The generated values compare a testee's codecs with every selected
     // implementation, cases or not.
     let selected = registry.clone();
+    let registry = with_engines(registry, &args.codecs);
     // Implementations no selected case is for would only add empty columns.
     let (used, idle): (Vec<_>, Vec<_>) = registry
         .all()
         .iter()
         .cloned()
         // A codec bound to a user's schema has no suite: the suites' cases
-        // are crossfmt's and Google's messages.
-        .partition(|c| c.schema().is_none() && cases.iter().any(|k| k.format == c.format().name()));
+        // are crossfmt's and Google's messages. A built-in one bound to a
+        // schema of its own reads the cases that bind it to theirs.
+        .partition(|c| {
+            !c.id()
+                .starts_with(crossfmt::codecs::protobuf::dynamic::PREFIX)
+                && cases.iter().any(|k| {
+                    k.format == c.format().name() && (k.bind.is_some() || c.schema().is_none())
+                })
+        });
     if !idle.is_empty() {
         let ids: Vec<&str> = idle.iter().map(|c| c.id()).collect();
         eprintln!("crossfmt: no cases for {}", ids.join(", "));
     }
+    let used = used
+        .into_iter()
+        .map(|c| {
+            // A testee's protobuf codec bound to a case's message is judged
+            // in that message's model.
+            if c.format() == Format::Protobuf && c.testee().is_some() {
+                Arc::new(crossfmt::codecs::protobuf::dynamic::Binder(c)) as CodecRef
+            } else {
+                c
+            }
+        })
+        .collect();
     let registry = Registry::new(one_per_engine(used));
     let lists_dir = dir.join("expected-failures");
     let own = args
@@ -196,6 +216,18 @@ pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The schema engines ([`Registry::engines`]) read only cases bound to a
+/// schema: unless `--codec` chose, they join the cases' run (not the
+/// generated values', which compare universal values).
+fn with_engines(mut registry: Registry, codecs: &[String]) -> Registry {
+    if codecs.is_empty() {
+        for c in Registry::engines() {
+            registry.push(c);
+        }
+    }
+    registry
 }
 
 fn print_list(suites: &[crossfmt::conformance::Suite], registry: &Registry) {

@@ -53,11 +53,20 @@ impl Registry {
             .collect()
     }
 
+    /// Built-in engines that read only what a schema binds them to
+    /// (`protobuf/prost-reflect`, bound to each conformance case's message):
+    /// not in [`Registry::builtin`], whose codecs every check and fuzz
+    /// target runs over universal values; a conformance run adds them.
+    pub fn engines() -> Vec<CodecRef> {
+        vec![Arc::new(protobuf::prost_reflect())]
+    }
+
     /// Keeps only the codecs whose id is in `ids` (in registry order), or
     /// explains which id is unknown. Beyond the registry's own, `ids` may
     /// name any struct layout (`pystruct:<format>`), any message of a
-    /// `.proto` file (`protobuf:<file>#<Message>`) and the planted-bug
-    /// codec ([`crate::planted::ID`]).
+    /// `.proto` file (`protobuf:<file>#<Message>`), the schema engines
+    /// ([`Registry::engines`]) and the planted-bug codec
+    /// ([`crate::planted::ID`]).
     pub fn select(&self, ids: &[String]) -> Result<Registry, String> {
         if ids.is_empty() {
             return Ok(self.clone());
@@ -68,6 +77,10 @@ impl Registry {
             if self.get(id).is_none() {
                 // Never in a default run, but selectable by name, so that a
                 // run can be shown to find its bugs.
+                if let Some(engine) = Registry::engines().into_iter().find(|c| c.id() == id) {
+                    extra.push(engine);
+                    continue;
+                }
                 if id == crate::planted::ID {
                     extra.push(Arc::new(crate::planted::Planted) as CodecRef);
                     continue;

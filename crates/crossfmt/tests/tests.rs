@@ -8,6 +8,7 @@ mod example_codec;
 mod fuzz_layout;
 mod pickle_cpython;
 mod properties;
+mod protobuf_google;
 mod regressions;
 mod streams;
 mod struct_cpython;

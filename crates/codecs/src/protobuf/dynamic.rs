@@ -172,6 +172,23 @@ impl Dynamic {
         })
     }
 
+    /// A message of an encoded `FileDescriptorSet`, from a schema string
+    /// `<package.Message>@<hex of the set>` ([`Codec::schema`]'s form, the
+    /// one conformance cases and testees are bound with), read and written
+    /// under the id `id`.
+    pub fn from_spec(id: &str, spec: &str) -> Result<Dynamic, String> {
+        let (name, pool) = pool_of(spec)?;
+        let message = pool
+            .get_message_by_name(name)
+            .ok_or_else(|| format!("the schema defines no message {name:?}"))?;
+        Ok(Dynamic {
+            id: id.to_string(),
+            spec: spec.to_string(),
+            message,
+            include: Vec::new(),
+        })
+    }
+
     /// The message it reads and writes.
     pub fn message(&self) -> &MessageDescriptor {
         &self.message
@@ -180,6 +197,18 @@ impl Dynamic {
 
 /// A compile error as `file:line:column: message`, the position from the
 /// error's label in the file it names.
+/// The message name and the descriptor pool of a schema string
+/// `<package.Message>@<hex FileDescriptorSet>`.
+pub fn pool_of(spec: &str) -> Result<(&str, prost_reflect::DescriptorPool), String> {
+    let Some((name, set)) = spec.split_once('@') else {
+        return Err("a protobuf schema is <package.Message>@<hex of a FileDescriptorSet>".into());
+    };
+    let bytes = hex::decode(set).map_err(|e| format!("schema of {name}: not hex: {e}"))?;
+    let pool = prost_reflect::DescriptorPool::decode(bytes.as_slice())
+        .map_err(|e| format!("schema of {name}: {e}"))?;
+    Ok((name.trim_start_matches('.'), pool))
+}
+
 fn located(e: &protox::Error, dirs: &[PathBuf], file: &Path) -> String {
     use miette::Diagnostic;
     let name = e.file().map(str::to_string);
@@ -289,6 +318,13 @@ impl Codec for Dynamic {
         from_message(&m)
     }
 
+    /// The same engine bound to another message (a conformance case's).
+    fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
+        Dynamic::from_spec(&self.id, schema)
+            .map(|d| Arc::new(d) as CodecRef)
+            .map_err(CodecError::unsupported)
+    }
+
     fn samples(&self, seed: u64, n: usize) -> Vec<Value> {
         let mut rng = SplitMix64::new(seed);
         (0..n)
@@ -347,6 +383,41 @@ impl Peer {
         }
         id.rsplit_once('@')
             .filter(|(o, m)| !o.is_empty() && !m.is_empty())
+    }
+}
+
+/// A protobuf codec that takes schemas (a testee's) whose
+/// [`for_schema`](Codec::for_schema) gives a [`Peer`] of the message's own
+/// model, so that a conformance case bound to a message judges it in the
+/// message's terms (its depth, its caps), not the universal value's.
+pub struct Binder(pub CodecRef);
+
+impl Codec for Binder {
+    fn id(&self) -> &str {
+        self.0.id()
+    }
+    fn format(&self) -> Format {
+        self.0.format()
+    }
+    fn caps(&self) -> Caps {
+        self.0.caps()
+    }
+    fn unsupported(&self, v: &Value) -> Option<String> {
+        self.0.unsupported(v)
+    }
+    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+        self.0.encode(v)
+    }
+    fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+        self.0.decode(b)
+    }
+    fn testee(&self) -> Option<&str> {
+        self.0.testee()
+    }
+    fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
+        let model: CodecRef =
+            Arc::new(Dynamic::from_spec(self.0.id(), schema).map_err(CodecError::unsupported)?);
+        Ok(Arc::new(Peer::bind(&model, &self.0)?))
     }
 }
 
@@ -502,7 +573,12 @@ fn check_message(desc: &MessageDescriptor, v: &Value, depth: usize) -> Result<()
             return Err(format!("{}: field {number} given twice", desc.full_name()));
         }
         seen.push(number);
-        let at = |why: String| format!("{}.{number}: {why}", desc.full_name());
+        // A path through one recursive message reads `M.27.27: why`,
+        // not `M.27: M.27: why`.
+        let at = |why: String| match why.strip_prefix(desc.full_name()) {
+            Some(rest) if rest.starts_with('.') => format!("{}.{number}{rest}", desc.full_name()),
+            _ => format!("{}.{number}: {why}", desc.full_name()),
+        };
         let Some(field) = desc.get_field(number) else {
             return match value {
                 Value::Bytes(raw) => check_unknown(number, raw).map_err(at),

@@ -39,13 +39,14 @@
 use crossfmt_value::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};
 use crossfmt_value::stream::{self, Framing};
 use crossfmt_value::value::{Float, FloatWidth, Value};
-use crossfmt_value::{Codec, CodecError, Format};
+use crossfmt_value::{Codec, CodecError, CodecRef, Format};
 use prost::Message;
 use std::io::BufRead;
 
 /// Code generated from `corpus/schemas/value.proto` by `build.rs`.
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 pub mod dynamic;
+pub mod google;
 
 pub mod schema {
     include!(concat!(env!("OUT_DIR"), "/crossfmt.rs"));
@@ -64,6 +65,15 @@ pub const DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/valu
 /// `1 + 3 * (d - 1) + 1 <= 101`, i.e. `d <= 34`. Checked by the tests
 /// `depth_limit_is_exact_for_maps` and `depth_limit_for_arrays`.
 pub const MAX_DEPTH: usize = 34;
+
+/// `protobuf/prost-reflect`: prost-reflect's `DynamicMessage`, bound to
+/// `crossfmt.Value` in the field-number mapping of [`dynamic`] until a
+/// conformance case or a user's schema binds it to another message.
+pub fn prost_reflect() -> dynamic::Dynamic {
+    let spec = format!("crossfmt.Value@{}", hex::encode(DESCRIPTOR_SET));
+    dynamic::Dynamic::from_spec("protobuf/prost-reflect", &spec)
+        .expect("the built-in descriptor set holds crossfmt.Value")
+}
 
 /// `protobuf/prost`: the universal value message through prost.
 pub struct Prost;
@@ -124,6 +134,21 @@ impl Codec for Prost {
 
     fn framing(&self) -> Option<Framing> {
         Some(Framing::LengthDelimited)
+    }
+
+    /// prost's generated code for Google's conformance messages
+    /// ([`google`]); no other message has code in this build.
+    fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
+        google::typed(self.id(), schema)
+            .unwrap_or_else(|| {
+                Err(format!(
+                    "{} has generated code only for crossfmt.Value, {} and {}",
+                    self.id(),
+                    google::PROTO3,
+                    google::PROTO2
+                ))
+            })
+            .map_err(CodecError::unsupported)
     }
 
     /// `parseDelimitedFrom`: a varint length, then that many bytes of one

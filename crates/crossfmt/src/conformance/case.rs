@@ -65,6 +65,10 @@ struct RawSuite {
     description: String,
     #[serde(default)]
     source: String,
+    /// Schema strings too long to repeat in every case (a protobuf
+    /// message's descriptor set), by the short name cases give as `schema`.
+    #[serde(default)]
+    schemas: std::collections::BTreeMap<String, String>,
     cases: Vec<RawCase>,
 }
 
@@ -97,8 +101,12 @@ pub struct Case {
     pub suite: String,
     /// The format name.
     pub format: String,
-    /// The schema codecs are bound to for this case (a struct format, a pickle protocol).
+    /// The schema codecs are bound to for this case (a struct format, a
+    /// pickle protocol, a protobuf message), as written.
     pub schema: Option<String>,
+    /// What codecs are bound with ([`Codec::for_schema`](crate::Codec::for_schema)):
+    /// the suite's `schemas` entry that `schema` names, else `schema` itself.
+    pub bind: Option<std::sync::Arc<str>>,
     /// Where the expectation comes from (a spec section, a reference implementation).
     pub source: String,
     /// Required or recommended.
@@ -224,6 +232,11 @@ pub fn parse_suite(path: &Path, text: &str) -> Result<Suite, CaseError> {
             ));
         }
     }
+    let schemas: std::collections::HashMap<String, std::sync::Arc<str>> = raw
+        .schemas
+        .into_iter()
+        .map(|(k, v)| (k, std::sync::Arc::from(v)))
+        .collect();
     let mut seen = std::collections::HashSet::new();
     let mut cases = Vec::with_capacity(raw.cases.len());
     for (i, rc) in raw.cases.into_iter().enumerate() {
@@ -231,7 +244,7 @@ pub fn parse_suite(path: &Path, text: &str) -> Result<Suite, CaseError> {
         if !seen.insert(id.clone()) {
             return Err(err(Some(&id), "duplicate id".to_string()));
         }
-        let case = validate(&raw.suite, rc).map_err(|m| {
+        let mut case = validate(&raw.suite, rc).map_err(|m| {
             err(
                 Some(&id),
                 if id.is_empty() {
@@ -241,6 +254,12 @@ pub fn parse_suite(path: &Path, text: &str) -> Result<Suite, CaseError> {
                 },
             )
         })?;
+        case.bind = case.schema.as_ref().map(|s| {
+            schemas
+                .get(s)
+                .cloned()
+                .unwrap_or_else(|| std::sync::Arc::from(s.as_str()))
+        });
         cases.push(case);
     }
     Ok(Suite {
@@ -256,7 +275,7 @@ fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._/+-".contains(c))
+            .all(|c| c.is_ascii_alphanumeric() || "._/+_-".contains(c))
 }
 
 fn parse_hex(field: &str, text: &str) -> Result<Vec<u8>, String> {
@@ -272,7 +291,7 @@ fn parse_value(text: &str) -> Result<Value, String> {
 
 fn validate(suite: &str, rc: RawCase) -> Result<Case, String> {
     if !valid_id(&rc.id) {
-        return Err("id: only [A-Za-z0-9._/+-] allowed".to_string());
+        return Err("id: only [A-Za-z0-9._/+_-] allowed".to_string());
     }
     if !rc
         .id
@@ -367,6 +386,7 @@ fn validate(suite: &str, rc: RawCase) -> Result<Case, String> {
         suite: suite.to_string(),
         format: rc.format,
         schema: rc.schema,
+        bind: None,
         source: rc.source,
         level: rc.level,
         note: rc.note,
@@ -421,7 +441,7 @@ mod tests {
             ),
             (
                 DECODE.replace("s/a", "s/a b"),
-                "only [A-Za-z0-9._/+-] allowed",
+                "only [A-Za-z0-9._/+_-] allowed",
             ),
             (
                 DECODE.replace("\"01\"", "\"0g\""),

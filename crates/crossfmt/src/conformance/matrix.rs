@@ -17,6 +17,9 @@ pub struct Implementation {
     pub id: String,
     /// Its format name.
     pub format: String,
+    /// Bound to a schema of its own ([`Codec::schema`](crate::Codec::schema)):
+    /// it reads only cases that bind it to theirs.
+    pub bound: bool,
     /// Its expected-failure list.
     pub failures: FailureList,
 }
@@ -183,9 +186,11 @@ impl Group {
 }
 
 impl Matrix {
-    /// Whether case `case` is of implementation `imp`'s format.
+    /// Whether case `case` is of implementation `imp`'s format, and binds
+    /// it to the case's schema when it has one of its own.
     pub fn applies(&self, case: usize, imp: usize) -> bool {
-        self.cases[case].format == self.implementations[imp].format
+        let (c, i) = (&self.cases[case], &self.implementations[imp]);
+        c.format == i.format && (c.bind.is_some() || !i.bound)
     }
 
     /// Case `case`'s mark for implementation `imp`.

@@ -42,6 +42,7 @@ pub fn run(
         .map(|(c, failures)| Implementation {
             id: c.id().to_string(),
             format: c.format().name().to_string(),
+            bound: c.schema().is_some(),
             failures,
         })
         .collect();
@@ -58,7 +59,7 @@ pub fn run(
         .sum();
     let mut done = 0;
     'run: for (imp, codec) in codecs.iter().enumerate() {
-        let mut bound: HashMap<&str, Result<CodecRef, String>> = HashMap::new();
+        let mut bound: HashMap<std::sync::Arc<str>, Result<CodecRef, String>> = HashMap::new();
         for c in 0..m.cases.len() {
             if !m.applies(c, imp) {
                 continue;
@@ -68,15 +69,15 @@ pub fn run(
                 break 'run;
             }
             let case = &m.cases[c];
-            let outcome = match &case.schema {
-                None => conformance::run(codec.as_ref(), &case.test),
-                Some(schema) => match bound
-                    .entry(schema)
-                    .or_insert_with(|| codec.for_schema(schema).map_err(|e| e.to_string()))
+            let outcome = match (&case.bind, &case.schema) {
+                (Some(bind), Some(schema)) => match bound
+                    .entry(std::sync::Arc::clone(bind))
+                    .or_insert_with(|| codec.for_schema(bind).map_err(|e| e.to_string()))
                 {
                     Ok(bound) => conformance::run(bound.as_ref(), &case.test),
                     Err(e) => CaseOutcome::skipped(format!("schema {schema:?}: {e}")),
                 },
+                _ => conformance::run(codec.as_ref(), &case.test),
             };
             m.cells[c][imp] = Some(judge(outcome, &case.id, &m.implementations[imp].failures));
             done += 1;

@@ -1,0 +1,217 @@
+//! The `protobuf-google` suite (Google's conformance messages) shown
+//! catching deliberately broken protobuf implementations, family by family:
+//! each bug is planted in prost-reflect's reading of the case's message, and
+//! the test names the case families that must fail — and that the correct
+//! implementation passes them all.
+
+use crossfmt::codecs::protobuf::{self, dynamic::Dynamic};
+use crossfmt::conformance::matrix::{Matrix, Status};
+use crossfmt::testing::{conformance_with, Options};
+use crossfmt::{Codec, CodecError, CodecRef, Format, Value};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug)]
+enum Bug {
+    None,
+    /// Every input it cannot parse reads as the empty message.
+    AcceptsAnything,
+    /// Unknown fields are dropped, as prost's generated code does.
+    DropsUnknown,
+    /// Repeated fields come back in reverse.
+    ReversesRepeated,
+    /// A map keeps only its first entry.
+    FirstMapEntryOnly,
+    /// Writes fields in descending number order.
+    WritesBackwards,
+}
+
+/// prost-reflect, bound by each case to its message, with `bug` planted.
+struct Planted {
+    bug: Bug,
+    inner: Dynamic,
+}
+
+impl Planted {
+    fn engine(bug: Bug) -> CodecRef {
+        Arc::new(Planted {
+            bug,
+            inner: protobuf::prost_reflect(),
+        })
+    }
+}
+
+fn top_level(v: Value, f: impl Fn(&Value, Value) -> Value) -> Value {
+    match v {
+        Value::Map(fields) => Value::Map(
+            fields
+                .into_iter()
+                .map(|(k, x)| {
+                    let y = f(&k, x);
+                    (k, y)
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+impl Codec for Planted {
+    fn id(&self) -> &str {
+        "protobuf/planted"
+    }
+    fn format(&self) -> Format {
+        Format::Protobuf
+    }
+    fn caps(&self) -> crossfmt::caps::Caps {
+        self.inner.caps()
+    }
+    fn schema(&self) -> Option<&str> {
+        self.inner.schema()
+    }
+    fn unsupported(&self, v: &Value) -> Option<String> {
+        self.inner.unsupported(v)
+    }
+    fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
+        Ok(Arc::new(Planted {
+            bug: self.bug,
+            inner: Dynamic::from_spec(self.id(), schema).map_err(CodecError::unsupported)?,
+        }))
+    }
+    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+        let bytes = self.inner.encode(v)?;
+        if !matches!(self.bug, Bug::WritesBackwards) {
+            return Ok(bytes);
+        }
+        // One field at a time, in descending number order.
+        let Value::Map(fields) = v else {
+            return Ok(bytes);
+        };
+        let mut out = Vec::new();
+        for (k, x) in fields.iter().rev() {
+            out.extend(
+                self.inner
+                    .encode(&Value::Map(vec![(k.clone(), x.clone())]))?,
+            );
+        }
+        Ok(out)
+    }
+    fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+        let v = match (self.inner.decode(b), self.bug) {
+            (Err(_), Bug::AcceptsAnything) => return Ok(Value::Map(Vec::new())),
+            (r, _) => r?,
+        };
+        let Value::Map(fields) = &v else {
+            return Ok(v);
+        };
+        Ok(match self.bug {
+            Bug::DropsUnknown => Value::Map(
+                fields
+                    .iter()
+                    .filter(|(k, _)| {
+                        let Value::Int(n) = k else { return true };
+                        u32::try_from(*n).is_ok_and(|n| self.inner.message().get_field(n).is_some())
+                    })
+                    .cloned()
+                    .collect(),
+            ),
+            Bug::ReversesRepeated => top_level(v, |_, x| match x {
+                Value::Array(mut xs) => {
+                    xs.reverse();
+                    Value::Array(xs)
+                }
+                other => other,
+            }),
+            Bug::FirstMapEntryOnly => top_level(v, |_, x| match x {
+                Value::Map(mut kvs)
+                    if kvs.len() > 1
+                        && matches!(kvs[0].0, Value::Int(_) | Value::Text(_) | Value::Bool(_)) =>
+                {
+                    kvs.truncate(1);
+                    Value::Map(kvs)
+                }
+                other => other,
+            }),
+            _ => v,
+        })
+    }
+}
+
+/// The ids of the google-suite cases `m` marks failed, required or
+/// recommended.
+fn failed(m: &Matrix) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (c, case) in m.cases.iter().enumerate() {
+        let Some(cell) = &m.cells[c][0] else { continue };
+        if !case.id.starts_with("protobuf-google/") || cell.status != Status::Fail {
+            continue;
+        }
+        out.insert(case.id.clone());
+    }
+    out
+}
+
+fn run(bug: Bug) -> BTreeSet<String> {
+    let m = conformance_with(Planted::engine(bug), &Options::default())
+        .unwrap_or_else(|e| panic!("crossfmt could not run: {e}"));
+    failed(&m)
+}
+
+/// A case's family: its id's part after `Proto3/` or `Proto2/`, up to the
+/// first `.` or `/`.
+fn families(ids: &BTreeSet<String>) -> BTreeSet<String> {
+    ids.iter()
+        .filter_map(|id| {
+            let rest = id.split('/').nth(2)?;
+            Some(rest.split(['.', '/']).next()?.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_google_suite_passes_prost_reflect_and_catches_each_planted_bug() {
+    assert_eq!(
+        run(Bug::None),
+        BTreeSet::new(),
+        "the correct implementation"
+    );
+    let want: [(Bug, &[&str]); 5] = [
+        (
+            Bug::AcceptsAnything,
+            &[
+                "PrematureEofBeforeKnownNonRepeatedValue",
+                "PrematureEofInPackedField",
+                "PrematureEofInSubmessageValue",
+                "IllegalZeroFieldNum_Case_0",
+                "BadTag_OverlongVarint",
+                "UnmatchedEndGroup",
+                "RejectInvalidUtf8",
+                "VarintOverlong",
+                "LengthPastEnd",
+                "Truncated",
+                "Group",
+            ],
+        ),
+        (
+            Bug::DropsUnknown,
+            &[
+                "UnknownVarint",
+                "UnknownGroup",
+                "UnknownOrdering",
+                "UnknownFieldNumberMax",
+            ],
+        ),
+        (Bug::ReversesRepeated, &["ValidDataRepeated", "KitchenSink"]),
+        (Bug::FirstMapEntryOnly, &["ValidDataMap"]),
+        (Bug::WritesBackwards, &["KitchenSink", "UnknownOrdering"]),
+    ];
+    for (bug, families_wanted) in want {
+        let got = families(&run(bug));
+        for f in families_wanted {
+            assert!(
+                got.contains(*f),
+                "{bug:?}: no case of family {f} failed; failed families: {got:?}"
+            );
+        }
+    }
+}
