@@ -7,9 +7,11 @@
 //! * `conformance/vectors/protobuf/test_messages_proto{3,2}.proto`: Google's
 //!   conformance messages, which `protobuf/prost` reads typed when a case is
 //!   bound to one of them.
+//! * `conformance/vectors/protobuf/conformance.proto`: Google's testee
+//!   protocol, spoken both ways (`protobuf::upstream`).
 //!
 //! Each encoded `FileDescriptorSet` is written to OUT_DIR too (`value.binpb`,
-//! `test_messages.binpb`): what an implementation with runtime reflection
+//! `test_messages.binpb`, `conformance.binpb`): what an implementation with runtime reflection
 //! (prost-reflect, the Python reference testee) builds the messages from.
 //! They leave out source info, so that editing a comment in a schema does not
 //! change them.
@@ -53,6 +55,12 @@ fn main() {
         "../../conformance/vectors/protobuf",
         &["test_messages_proto3.proto", "test_messages_proto2.proto"],
         "test_messages.binpb",
+        &out,
+    );
+    compile(
+        "../../conformance/vectors/protobuf",
+        &["conformance.proto"],
+        "conformance.binpb",
         &out,
     );
 }

@@ -151,6 +151,18 @@ enum Command {
         #[arg(long = "codec", value_name = "ID")]
         codecs: Vec<String>,
     },
+    /// Serve a crossfmt protobuf codec over Google's conformance testee
+    /// protocol (conformance.proto, length-prefixed ConformanceRequest /
+    /// ConformanceResponse on stdin/stdout), so that Google's
+    /// conformance_test_runner can run it. Binary payloads of Google's test
+    /// messages; JSON and text requests are answered `skipped`.
+    #[command(name = "google-testee")]
+    GoogleTestee {
+        /// The codec: protobuf/prost (prost's generated code) or
+        /// protobuf/prost-reflect (DynamicMessage).
+        #[arg(long, value_name = "ID", default_value = "protobuf/prost")]
+        codec: String,
+    },
     /// Run one fuzz target's checks on one input, without libFuzzer (what
     /// `cargo test` does for every file under corpus/regressions/<target>/).
     Replay {
@@ -320,6 +332,7 @@ pub fn main() -> ExitCode {
         Command::Fuzz(args) => cmd_fuzz(args),
         Command::Replay { target, input } => cmd_replay(&target, &input),
         Command::Testee { codecs } => cmd_testee(&codecs),
+        Command::GoogleTestee { codec } => cmd_google_testee(&codec),
         Command::Conformance(args) => crate::conformance::run(args),
         Command::Struct(cmd) => crate::pystruct::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Report(args) => Ok(crate::report::bench_cli::run(&args)),
@@ -499,6 +512,24 @@ fn cmd_testee(ids: &[String]) -> Result<ExitCode> {
     let registry = Registry::builtin().select(ids).map_err(|e| anyhow!(e))?;
     crossfmt::codecs::external::serve(&registry, std::io::stdin().lock(), std::io::stdout().lock())
         .map_err(|e| anyhow!(e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_google_testee(id: &str) -> Result<ExitCode> {
+    let registry = Registry::builtin()
+        .select(&[id.to_string()])
+        .map_err(|e| anyhow!(e))?;
+    let codec = &registry.all()[0];
+    if codec.format() != Format::Protobuf {
+        bail!("--codec {id}: a Google conformance testee serves a protobuf codec");
+    }
+    let served = crossfmt::codecs::protobuf::upstream::serve(
+        codec,
+        std::io::stdin().lock(),
+        std::io::stdout().lock(),
+    )
+    .map_err(|e| anyhow!(e))?;
+    eprintln!("crossfmt google-testee: {served} requests served");
     Ok(ExitCode::SUCCESS)
 }
 

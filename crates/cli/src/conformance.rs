@@ -6,9 +6,11 @@ use crate::report;
 use anyhow::{anyhow, bail, Context, Result};
 use crossfmt::caps::Caps;
 use crossfmt::codecs::external;
+use crossfmt::codecs::protobuf::upstream;
 use crossfmt::conformance::case::Case;
 use crossfmt::conformance::matrix::Matrix;
 use crossfmt::conformance::runner::{self, Options};
+use crossfmt::conformance::upstream::UpstreamList;
 use crossfmt::conformance::{expected, suite};
 use crossfmt::known::{glob, Known};
 use crossfmt::Value;
@@ -52,6 +54,24 @@ pub struct ConformanceArgs {
     /// protocol (conformance/PROTOCOL.md); repeatable.
     #[arg(long = "testee", value_name = "CMD")]
     pub testees: Vec<String>,
+    /// Also test this Google-protocol conformance testee (repeatable): any
+    /// protobuf implementation's unmodified testee for Google's
+    /// conformance_test_runner, speaking ConformanceRequest/Response on
+    /// stdin/stdout. It runs the protobuf cases bound to Google's test
+    /// messages, as `protobuf/<program name>`.
+    #[arg(long = "google-testee", value_name = "CMD")]
+    pub google_testees: Vec<String>,
+    /// Expected failures of a --google-testee in upstream's failure-list
+    /// format (`Required.Proto3.ProtobufInput.X.ProtobufOutput  # message`,
+    /// `*` matching one dot-separated part), matched against the cases'
+    /// upstream names; give it after the --google-testee it is for
+    /// (repeatable).
+    #[arg(long = "google-failure-list", value_name = "FILE")]
+    pub google_failure_lists: Vec<PathBuf>,
+    /// Write each --google-testee's failures in upstream's failure-list
+    /// format to `DIR/<name>.txt` (a list Google's runner reads, too).
+    #[arg(long = "write-google-failure-list", value_name = "DIR")]
+    pub write_google_failure_lists: Option<PathBuf>,
     /// Recommended-level failures fail the run too (by default they warn).
     #[arg(long)]
     pub strict: bool,
@@ -107,6 +127,18 @@ pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
     {
         registry.push(c);
     }
+    let mut google_ids: Vec<String> = Vec::new();
+    for command in &args.google_testees {
+        let mut id = upstream::id_of(command);
+        if google_ids.contains(&id) || registry.get(&id).is_some() {
+            id = format!("{id}-{}", google_ids.len() + 1);
+        }
+        google_ids.push(id.clone());
+        let c =
+            upstream::start(command, &id, limits).map_err(|e| anyhow!("--google-testee: {e}"))?;
+        eprintln!("crossfmt: Google-protocol testee `{command}`: {id}");
+        registry.push(c);
+    }
     let registry = registry.select(&args.codecs).map_err(|e| anyhow!(e))?;
     if args.list {
         print_list(&suites, &with_engines(registry, &args.codecs));
@@ -147,7 +179,7 @@ pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
         .map(|c| {
             // A testee's protobuf codec bound to a case's message is judged
             // in that message's model.
-            if c.format() == Format::Protobuf && c.testee().is_some() {
+            if c.format() == Format::Protobuf && c.testee().is_some() && c.schema().is_none() {
                 Arc::new(crossfmt::codecs::protobuf::dynamic::Binder(c)) as CodecRef
             } else {
                 c
@@ -166,14 +198,41 @@ pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
             Known::load(p).with_context(|| format!("--expected {}", p.display()))
         })
         .collect::<Result<Vec<_>>>()?;
+    let upstream_lists = args
+        .google_failure_lists
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("--google-failure-list {}", p.display()))?;
+            UpstreamList::parse(p, &text).map_err(|e| anyhow!("--google-failure-list {e}"))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let lists = registry
         .all()
         .iter()
         .map(|c| {
             let list = expected::load(&lists_dir, c.id())?;
-            Ok(own
+            let mut list = own
                 .iter()
-                .fold(list, |l, k| l.and(expected::FailureList::of(k, c.id()))))
+                .fold(list, |l, k| l.and(expected::FailureList::of(k, c.id())));
+            if google_ids.contains(&c.id().to_string()) {
+                for u in &upstream_lists {
+                    let (more, unmatched) = u.expected(c.id(), &cases);
+                    if !unmatched.is_empty() {
+                        // Upstream's catalogue has JSON and text-format tests
+                        // crossfmt's suites do not: a note, not an error.
+                        eprintln!(
+                            "crossfmt: {}: {} of {} entries name no case here (e.g. {})",
+                            u.path.display(),
+                            unmatched.len(),
+                            u.entries.len(),
+                            unmatched[0].name
+                        );
+                    }
+                    list = list.and(more);
+                }
+            }
+            Ok(list)
         })
         .collect::<Result<Vec<_>>>()?;
     eprintln!(
@@ -211,11 +270,34 @@ pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
     }
     eprintln!("crossfmt: finished in {:.2?}", started.elapsed());
     write_reports(&m, &args)?;
+    if let Some(dir) = &args.write_google_failure_lists {
+        write_upstream_lists(&m, &google_ids, dir)?;
+    }
     Ok(if m.failures().is_empty() && generated.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Each Google-protocol testee's failures in upstream's list format, to
+/// `dir/<name>.txt`.
+fn write_upstream_lists(m: &Matrix, ids: &[String], dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
+    for (imp, i) in m.implementations.iter().enumerate() {
+        if !ids.contains(&i.id) {
+            continue;
+        }
+        let name = i.id.rsplit('/').next().unwrap_or(&i.id);
+        let path = dir.join(format!("{name}.txt"));
+        write_file(&path, &crossfmt::conformance::upstream::render(m, imp))?;
+        eprintln!(
+            "crossfmt: {}'s failures, upstream format: {}",
+            i.id,
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 /// The schema engines ([`Registry::engines`]) read only cases bound to a

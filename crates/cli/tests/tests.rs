@@ -10,6 +10,7 @@ mod conformance_runner;
 mod conformance_suites;
 mod external_testee;
 mod fuzz_driver;
+mod google_protocol;
 mod pickle_cli;
 mod pickle_scan;
 mod python_reference;

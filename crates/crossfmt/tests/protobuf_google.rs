@@ -2,7 +2,7 @@
 //! catching deliberately broken protobuf implementations, family by family:
 //! each bug is planted in prost-reflect's reading of the case's message, and
 //! the test names the case families that must fail — and that the correct
-//! implementation passes them all.
+//! implementation passes them all but its one known failure.
 
 use crossfmt::codecs::protobuf::{self, dynamic::Dynamic};
 use crossfmt::conformance::matrix::{Matrix, Status};
@@ -170,11 +170,13 @@ fn families(ids: &BTreeSet<String>) -> BTreeSet<String> {
 
 #[test]
 fn the_google_suite_passes_prost_reflect_and_catches_each_planted_bug() {
-    assert_eq!(
-        run(Bug::None),
-        BTreeSet::new(),
-        "the correct implementation"
-    );
+    // prost-reflect reads tags with prost's decoder, which takes a tag
+    // padded past 5 bytes (conformance/expected-failures/protobuf/): that is
+    // all the correct implementation fails.
+    let known: BTreeSet<String> = ["Proto3", "Proto2"]
+        .map(|p| format!("protobuf-google/{p}/BadTag_OverlongVarint"))
+        .into();
+    assert_eq!(run(Bug::None), known, "the correct implementation");
     let want: [(Bug, &[&str]); 5] = [
         (
             Bug::AcceptsAnything,

@@ -32,6 +32,9 @@ pub struct Testee {
     command: String,
     argv: Vec<String>,
     limits: Limits,
+    /// Whether each start exchanges crossfmt's hello (Google's protocol has
+    /// none).
+    hello: bool,
     running: Mutex<Option<Running>>,
 }
 
@@ -42,20 +45,34 @@ impl Testee {
     /// Starts the command and exchanges the hello; returns the testee and
     /// the hello response.
     pub fn start(command: &str, limits: Limits) -> Result<(Testee, Json), String> {
+        let testee = Testee::new(command, limits, true)?;
+        let (running, hello) = testee.launch()?;
+        *testee.lock() = Some(running);
+        Ok((testee, hello.unwrap_or_default()))
+    }
+
+    /// Starts a command that speaks frames of another protocol, without a
+    /// hello: the same deadlines, restarts and death reports.
+    pub fn start_silent(command: &str, limits: Limits) -> Result<Testee, String> {
+        let testee = Testee::new(command, limits, false)?;
+        let (running, _) = testee.launch()?;
+        *testee.lock() = Some(running);
+        Ok(testee)
+    }
+
+    fn new(command: &str, limits: Limits, hello: bool) -> Result<Testee, String> {
         let argv =
             shell_words::split(command).map_err(|e| format!("testee command `{command}`: {e}"))?;
         if argv.is_empty() {
             return Err("testee command is empty".to_string());
         }
-        let testee = Testee {
+        Ok(Testee {
             command: command.to_string(),
             argv,
             limits,
+            hello,
             running: Mutex::new(None),
-        };
-        let (running, hello) = testee.launch()?;
-        *testee.lock() = Some(running);
-        Ok((testee, hello))
+        })
     }
 
     pub fn command(&self) -> &str {
@@ -71,6 +88,24 @@ impl Testee {
         request: &Json,
         parse: impl FnOnce(&Json) -> Parsed<T>,
     ) -> Result<T, CodecError> {
+        self.transact(|r, bound| r.exchange(request, bound), parse)
+    }
+
+    /// [`Testee::request`] for a testee of [`Testee::start_silent`]: `body`
+    /// is one frame's bytes, and so is what `parse` reads.
+    pub fn request_bytes<T>(
+        &self,
+        body: &[u8],
+        parse: impl FnOnce(&[u8]) -> Parsed<T>,
+    ) -> Result<T, CodecError> {
+        self.transact(|r, bound| r.exchange_bytes(body, bound), |b| parse(b))
+    }
+
+    fn transact<R, T>(
+        &self,
+        exchange: impl FnOnce(&mut Running, Duration) -> Result<R, Trouble>,
+        parse: impl FnOnce(&R) -> Parsed<T>,
+    ) -> Result<T, CodecError> {
         let mut slot = self.lock();
         if slot.is_none() {
             let (running, _) = self.launch().map_err(|e| {
@@ -79,7 +114,7 @@ impl Testee {
             *slot = Some(running);
         }
         let running = slot.as_mut().expect("started above");
-        let trouble = match running.exchange(request, self.limits.timeout) {
+        let trouble = match exchange(running, self.limits.timeout) {
             Ok(response) => match parse(&response) {
                 Ok(answer) => return answer,
                 Err(why) => Trouble::Protocol(why),
@@ -96,15 +131,18 @@ impl Testee {
         self.running.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Spawns the command and exchanges the hello.
-    fn launch(&self) -> Result<(Running, Json), String> {
+    /// Spawns the command and exchanges the hello, if it speaks one.
+    fn launch(&self) -> Result<(Running, Option<Json>), String> {
         let mut running = Running::spawn(&self.argv, &self.limits)
             .map_err(|e| format!("cannot start testee `{}`: {e}", self.command))?;
+        if !self.hello {
+            return Ok((running, None));
+        }
         let hello = json!({"op": "hello", "protocol": 1});
         let bound = self.limits.timeout.max(STARTUP_BOUND);
         let failed = match running.exchange(&hello, bound) {
             Ok(r) if r.get("ok").and_then(Json::as_str) == Some("hello") => {
-                return Ok((running, r))
+                return Ok((running, Some(r)))
             }
             Ok(r) => Trouble::Protocol(format!(
                 "expected a hello response, got {}",
@@ -201,18 +239,30 @@ impl Running {
         })
     }
 
-    /// One request, one response, within `bound`.
-    fn exchange(&mut self, request: &Json, bound: Duration) -> Result<Json, Trouble> {
+    /// One frame out, one frame back, within `bound`.
+    fn exchange_bytes(&mut self, body: &[u8], bound: Duration) -> Result<Vec<u8>, Trouble> {
         self.stderr.mark();
         let stdin = self.stdin.as_mut().ok_or(Trouble::Exited)?;
-        if let Err(e) = without_sigpipe(|| wire::write_frame(stdin, request)) {
+        if let Err(e) = without_sigpipe(|| wire::write_bytes(stdin, body)) {
             return Err(match e {
                 WireError::Io(_) => Trouble::Exited,
                 other => Trouble::Protocol(format!("cannot send the request: {other}")),
             });
         }
         match self.responses.recv_timeout(bound) {
-            Ok(Frame::Message(body)) if wire::json_depth(&body) > wire::MAX_MESSAGE_DEPTH => {
+            Ok(Frame::Message(body)) => Ok(body),
+            Ok(Frame::Bad(e)) => Err(Trouble::Protocol(e.to_string())),
+            Ok(Frame::End) | Err(RecvTimeoutError::Disconnected) => Err(Trouble::Exited),
+            Err(RecvTimeoutError::Timeout) => Err(Trouble::Timeout(bound)),
+        }
+    }
+
+    /// One request, one response, within `bound`.
+    fn exchange(&mut self, request: &Json, bound: Duration) -> Result<Json, Trouble> {
+        let body = serde_json::to_vec(request)
+            .map_err(|e| Trouble::Protocol(format!("cannot send the request: {e}")))?;
+        match self.exchange_bytes(&body, bound) {
+            Ok(body) if wire::json_depth(&body) > wire::MAX_MESSAGE_DEPTH => {
                 // Not the testee's fault: deeper than crossfmt reads.
                 // Answered as the limit it is.
                 Ok(serde_json::json!({
@@ -223,15 +273,13 @@ impl Running {
                     ),
                 }))
             }
-            Ok(Frame::Message(body)) => wire::parse_deep(&body).map_err(|e| {
+            Ok(body) => wire::parse_deep(&body).map_err(|e| {
                 Trouble::Protocol(format!(
                     "response is not JSON ({e}): {}",
                     brief(&String::from_utf8_lossy(&body))
                 ))
             }),
-            Ok(Frame::Bad(e)) => Err(Trouble::Protocol(e.to_string())),
-            Ok(Frame::End) | Err(RecvTimeoutError::Disconnected) => Err(Trouble::Exited),
-            Err(RecvTimeoutError::Timeout) => Err(Trouble::Timeout(bound)),
+            Err(t) => Err(t),
         }
     }
 

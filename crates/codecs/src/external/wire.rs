@@ -1,5 +1,6 @@
 //! Framing of the testee protocol: a 4-byte little-endian length, then that
-//! many bytes of UTF-8 JSON.
+//! many bytes of UTF-8 JSON (or, for Google's conformance protocol, of a
+//! protobuf message).
 
 use std::io::{self, Read, Write};
 
@@ -25,13 +26,18 @@ pub enum WireError {
 
 /// One frame: the length prefix and `json`, in one write.
 pub fn write_frame(w: &mut impl Write, json: &serde_json::Value) -> Result<(), WireError> {
-    let mut buf = vec![0u8; 4];
-    serde_json::to_writer(&mut buf, json)?;
-    let n = buf.len() - 4;
-    if n > MAX_FRAME {
-        return Err(WireError::TooLong(n as u64));
+    write_bytes(w, &serde_json::to_vec(json)?)
+}
+
+/// One frame of any body (Google's conformance protocol frames protobuf
+/// messages the same way), in one write.
+pub fn write_bytes(w: &mut impl Write, body: &[u8]) -> Result<(), WireError> {
+    if body.len() > MAX_FRAME {
+        return Err(WireError::TooLong(body.len() as u64));
     }
-    buf[..4].copy_from_slice(&(n as u32).to_le_bytes());
+    let mut buf = Vec::with_capacity(4 + body.len());
+    buf.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    buf.extend_from_slice(body);
     w.write_all(&buf)?;
     w.flush()?;
     Ok(())

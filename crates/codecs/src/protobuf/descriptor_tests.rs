@@ -6,7 +6,7 @@ const REFRESH: &str =
     "CROSSFMT_WRITE_DESCRIPTOR=1 cargo test --release --lib committed_descriptor_cop";
 
 /// `(committed copy, compiled set, what it is compiled from)`.
-const COPIES: [(&str, &[u8], &str); 2] = [
+const COPIES: [(&str, &[u8], &str); 3] = [
     (
         "conformance/testees/python/value.binpb",
         super::DESCRIPTOR_SET,
@@ -16,6 +16,11 @@ const COPIES: [(&str, &[u8], &str); 2] = [
         "conformance/vectors/protobuf/test_messages.binpb",
         super::google::DESCRIPTOR_SET,
         "conformance/vectors/protobuf/test_messages_proto{3,2}.proto",
+    ),
+    (
+        "conformance/vectors/protobuf/conformance.binpb",
+        super::upstream::DESCRIPTOR_SET,
+        "conformance/vectors/protobuf/conformance.proto",
     ),
 ];
 

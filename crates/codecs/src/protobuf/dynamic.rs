@@ -414,6 +414,9 @@ impl Codec for Binder {
     fn testee(&self) -> Option<&str> {
         self.0.testee()
     }
+    fn schema(&self) -> Option<&str> {
+        self.0.schema()
+    }
     fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
         let model: CodecRef =
             Arc::new(Dynamic::from_spec(self.0.id(), schema).map_err(CodecError::unsupported)?);

@@ -47,6 +47,7 @@ use std::io::BufRead;
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 pub mod dynamic;
 pub mod google;
+pub mod upstream;
 
 pub mod schema {
     include!(concat!(env!("OUT_DIR"), "/crossfmt.rs"));

@@ -90,6 +90,7 @@ struct RawCase {
     records: Option<Vec<String>>,
     #[serde(rename = "error-at")]
     error_at: Option<u64>,
+    upstream: Option<String>,
 }
 
 /// A validated case.
@@ -113,6 +114,10 @@ pub struct Case {
     pub level: Level,
     /// A note for people.
     pub note: Option<String>,
+    /// The name of the test this case is in the suite it comes from
+    /// (Google's conformance runner: `Required.Proto3.ProtobufInput.…`),
+    /// for failure lists in that suite's format.
+    pub upstream: Option<String>,
     /// What to run and expect.
     pub test: Test,
     /// The `value` field as written, for reports.
@@ -390,6 +395,7 @@ fn validate(suite: &str, rc: RawCase) -> Result<Case, String> {
         source: rc.source,
         level: rc.level,
         note: rc.note,
+        upstream: rc.upstream,
         test,
         value_text: rc.value,
     })

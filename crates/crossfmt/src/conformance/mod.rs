@@ -10,6 +10,7 @@ pub mod expected;
 pub mod matrix;
 pub mod runner;
 pub mod suite;
+pub mod upstream;
 
 pub use crate::check::conformance::CHECK;
 pub use case::{Case, Level, Suite};
