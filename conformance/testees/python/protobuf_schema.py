@@ -9,8 +9,7 @@ implementations of one schema:
   string is text, bytes are bytes;
 * a repeated field is an array; a map field a map sorted by key;
 * an unknown field sits under its number as the bytes of its occurrences as
-  read, tags included;
-* extensions are refused (unsupported).
+  read, tags included; so does an extension (as upb writes it).
 
 The schema arrives in each request as `<package.Message>@<hex of a
 serialized FileDescriptorSet>` (conformance/PROTOCOL.md); the message class
@@ -88,10 +87,15 @@ def is_map(field):
 
 def message_vj(m):
     pairs = []
+    extensions = set()
     for field, value in m.ListFields():
         if field.is_extension:
-            raise unsupported(f"extension {field.full_name} is not mapped to a value")
+            # Kept like an unknown field: the bytes of its occurrences.
+            extensions.add(field.number)
+            continue
         pairs.append((field.number, field_vj(field, value)))
+    if extensions:
+        pairs.extend(occurrences(m.SerializeToString(), extensions))
     known = {n for n, _ in pairs}
     for n, raw in unknown_fields(m):
         if n in known or n in m.DESCRIPTOR.fields_by_number:
@@ -134,6 +138,19 @@ def scalar_vj(field, x):
     if t == FD.TYPE_BYTES:
         return {"bytes": bytes(x).hex()}
     return message_vj(x)
+
+
+def occurrences(raw, numbers):
+    """(number, {"bytes": ...}) for each of `numbers`: its occurrences in
+    the serialized message `raw`."""
+    out = {}
+    at = 0
+    while at < len(raw):
+        start = at
+        number, at = _skip_field(raw, at)
+        if number in numbers:
+            out.setdefault(number, bytearray()).extend(raw[start:at])
+    return [(n, {"bytes": bytes(b).hex()}) for n, b in out.items()]
 
 
 def unknown_fields(m):

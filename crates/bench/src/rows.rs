@@ -44,8 +44,9 @@ pub trait Row {
 }
 
 /// Every row of a dataset: with `typed`, the typed path of each
-/// [`TypedCodec`] (when the set has one), then the dynamic path of each
-/// codec of `registry` that is not schema-driven.
+/// [`TypedCodec`] (when the set has one) and prost-reflect's
+/// `DynamicMessage` of the same schema, then the dynamic path of each codec
+/// of `registry` that is not schema-driven.
 pub fn rows<'a>(ds: &'a Dataset, registry: &Registry, typed: bool) -> Vec<Box<dyn Row + 'a>> {
     let mut out: Vec<Box<dyn Row + 'a>> = Vec::new();
     let typed_codecs: &[TypedCodec] = if typed { &TypedCodec::ALL } else { &[] };
@@ -57,6 +58,16 @@ pub fn rows<'a>(ds: &'a Dataset, registry: &Registry, typed: bool) -> Vec<Box<dy
             Data::Numbers(m) => out.push(Box::new(Typed { codec, msg: m })),
             Data::Small(_) => {}
         }
+    }
+    if typed {
+        let reflect = match &ds.data {
+            Data::Logs(m) => Reflect::new("crossfmt.bench.Logs", m),
+            Data::Mesh(m) => Reflect::new("crossfmt.bench.Mesh", m),
+            Data::SaveGame(m) => Reflect::new("crossfmt.bench.SaveGame", m),
+            Data::Numbers(m) => Reflect::new("crossfmt.bench.Numbers", m),
+            Data::Small(_) => None,
+        };
+        out.extend(reflect.map(|r| Box::new(r) as Box<dyn Row>));
     }
     // A schema-driven codec (a `struct` layout) holds only records of its
     // own layout, never a dataset's messages.
@@ -95,6 +106,71 @@ impl<T: Record> Row for Typed<'_, T> {
     fn decode_pass(&self, encoded: &[Vec<u8>]) {
         for b in encoded {
             let _ = black_box(self.codec.decode::<T>(black_box(b)));
+        }
+    }
+}
+
+/// prost-reflect's own API over a dataset's message: a `DynamicMessage` of
+/// the schema's descriptor, built once (as a dynamic user holds one), then
+/// encoded and decoded like the typed structs. Its round trip is checked
+/// against prost's struct: the bytes it writes decode to the same message.
+struct Reflect {
+    /// The message, and whether prost reads back what it writes as the
+    /// struct it came from.
+    message: Result<prost_reflect::DynamicMessage, String>,
+}
+
+impl Reflect {
+    fn new<T: Record>(name: &str, typed: &T) -> Option<Reflect> {
+        let pool = prost_reflect::DescriptorPool::decode(crate::DESCRIPTOR_SET).ok()?;
+        let desc = pool.get_message_by_name(name)?;
+        let message = prost_reflect::DynamicMessage::decode(desc, typed.encode_to_vec().as_slice())
+            .map_err(|e| format!("prost-reflect cannot read prost's encoding of {name}: {e}"))
+            .and_then(
+                |m| match T::decode(prost::Message::encode_to_vec(&m).as_slice()) {
+                    Ok(back) if &back == typed => Ok(m),
+                    Ok(_) => Err(format!(
+                        "{name}: what prost-reflect writes decodes to another message"
+                    )),
+                    Err(e) => Err(format!(
+                        "{name}: prost cannot read what prost-reflect writes: {e}"
+                    )),
+                },
+            );
+        Some(Reflect { message })
+    }
+}
+
+impl Row for Reflect {
+    fn codec(&self) -> &str {
+        "protobuf/prost-reflect"
+    }
+    fn path(&self) -> Path {
+        Path::Typed
+    }
+    fn check(&self) -> Result<Vec<Vec<u8>>, RowError> {
+        match &self.message {
+            Ok(m) => Ok(vec![prost::Message::encode_to_vec(m)]),
+            Err(e) => Err(RowError::Failed(e.clone())),
+        }
+    }
+    fn encode_pass(&self, scratch: &mut Vec<u8>) {
+        // Only timed once `check` passed.
+        if let Ok(m) = &self.message {
+            scratch.clear();
+            let _ = prost::Message::encode(black_box(m), scratch);
+            black_box(&scratch);
+        }
+    }
+    fn decode_pass(&self, encoded: &[Vec<u8>]) {
+        if let Ok(m) = &self.message {
+            for b in encoded {
+                let desc = prost_reflect::ReflectMessage::descriptor(m);
+                let _ = black_box(prost_reflect::DynamicMessage::decode(
+                    desc,
+                    black_box(b.as_slice()),
+                ));
+            }
         }
     }
 }

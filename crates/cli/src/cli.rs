@@ -8,6 +8,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
 use crossfmt::check::{self, CheckResult, Input, Verdict};
 use crossfmt::codecs::protobuf::dynamic::Peer;
+use crossfmt::codecs::protobuf::google;
 use crossfmt::finding::Seen;
 use crossfmt::known::Known;
 use crossfmt::run::{Observer, Plan, Recorded};
@@ -476,7 +477,9 @@ fn run_registry(codec_args: &[String], testee_args: &[String]) -> Result<Registr
     // `<testee codec>@<Message>` names a testee's codec bound to a
     // `protobuf:` codec's message; those are made below, from both.
     let (peer_ids, ids): (Vec<&String>, Vec<&String>) = ids.into_iter().partition(|id| {
-        Peer::parse_id(id).is_some() && !joined.iter().any(|c| c.id() == id.as_str())
+        Peer::parse_id(id).is_some()
+            && !joined.iter().any(|c| c.id() == id.as_str())
+            && google::bound(id).is_none()
     });
     let builtin_ids: Vec<String> = ids
         .iter()
@@ -790,7 +793,11 @@ pub(crate) fn resolve_codecs(ids: &[String], testees: &[String]) -> Result<Vec<C
     let builtin = Registry::builtin();
     let plain: Vec<CodecRef> = ids
         .iter()
-        .filter(|id| Peer::parse_id(id).is_none() || started.iter().any(|c| c.id() == id.as_str()))
+        .filter(|id| {
+            Peer::parse_id(id).is_none()
+                || google::bound(id).is_some()
+                || started.iter().any(|c| c.id() == id.as_str())
+        })
         .map(|id| match started.iter().find(|c| c.id() == id.as_str()) {
             Some(c) => Ok(c.clone()),
             None => builtin

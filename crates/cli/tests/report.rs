@@ -438,9 +438,11 @@ fn bench_rows_check_the_round_trip_before_timing() {
         .count();
     assert_eq!(
         rows.len(),
-        5 + one_model,
-        "typed rows, then dynamic rows of every codec that is not schema-driven"
+        5 + 1 + one_model,
+        "typed rows, prost-reflect's DynamicMessage, then dynamic rows of every codec that is \
+         not schema-driven"
     );
+    assert_eq!(rows[5].codec(), "protobuf/prost-reflect");
     for row in &rows {
         let encoded = row
             .check()

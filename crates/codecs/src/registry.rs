@@ -61,11 +61,25 @@ impl Registry {
         vec![Arc::new(protobuf::prost_reflect())]
     }
 
+    /// Built-in implementations of one schema, bound to it, by name
+    /// (`protobuf_proto3`: prost and prost-reflect on Google's
+    /// `TestAllTypesProto3`), with the schema's message name: what a
+    /// differential over a schema compares.
+    pub fn schema_groups() -> Vec<(String, String, Vec<CodecRef>)> {
+        protobuf::google::implementations()
+            .into_iter()
+            .map(|(short, message, codecs)| {
+                (format!("protobuf_{short}"), message.to_string(), codecs)
+            })
+            .collect()
+    }
+
     /// Keeps only the codecs whose id is in `ids` (in registry order), or
     /// explains which id is unknown. Beyond the registry's own, `ids` may
     /// name any struct layout (`pystruct:<format>`), any message of a
     /// `.proto` file (`protobuf:<file>#<Message>`), the schema engines
-    /// ([`Registry::engines`]) and the planted-bug codec
+    /// ([`Registry::engines`]), a built-in engine bound to one of Google's
+    /// test messages (`protobuf/prost@TestAllTypesProto3`) and the planted-bug codec
     /// ([`crate::planted::ID`]).
     pub fn select(&self, ids: &[String]) -> Result<Registry, String> {
         if ids.is_empty() {
@@ -77,6 +91,10 @@ impl Registry {
             if self.get(id).is_none() {
                 // Never in a default run, but selectable by name, so that a
                 // run can be shown to find its bugs.
+                if let Some(bound) = protobuf::google::bound(id) {
+                    extra.push(bound.map_err(|e| format!("codec {id:?}: {e}"))?);
+                    continue;
+                }
                 if let Some(engine) = Registry::engines().into_iter().find(|c| c.id() == id) {
                     extra.push(engine);
                     continue;

@@ -217,3 +217,45 @@ fn the_google_suite_passes_prost_reflect_and_catches_each_planted_bug() {
         }
     }
 }
+
+/// `codec` with its [`Codec::keeps`] forgotten.
+struct Forgetful(CodecRef);
+
+impl Codec for Forgetful {
+    fn id(&self) -> &str {
+        self.0.id()
+    }
+    fn format(&self) -> Format {
+        self.0.format()
+    }
+    fn caps(&self) -> crossfmt::caps::Caps {
+        self.0.caps()
+    }
+    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+        self.0.encode(v)
+    }
+    fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+        self.0.decode(b)
+    }
+}
+
+#[test]
+fn prost_and_prost_reflect_differ_only_in_the_unknown_fields_prost_drops() {
+    use crossfmt::check::differential::same_bytes;
+    use crossfmt::Registry;
+    let (_, _, bound) = Registry::schema_groups()
+        .into_iter()
+        .find(|(name, _, _)| name == "protobuf_proto3")
+        .expect("TestAllTypesProto3's implementations");
+    let (prost, reflect) = (bound[0].as_ref(), bound[1].as_ref());
+    // optional_int32 = 5; a nested message holding unknown field 99; then
+    // unknown field 555.
+    let input = [
+        0x08, 0x05, 0x92, 0x01, 0x03, 0x98, 0x06, 0x01, 0xd8, 0x22, 0x01,
+    ];
+    assert!(prost.decode(&input).unwrap() != reflect.decode(&input).unwrap());
+    assert!(same_bytes(&[prost, reflect], &input).is_ok());
+    let forgetful = Forgetful(bound[0].clone());
+    let finding = same_bytes(&[&forgetful, reflect], &input).unwrap_err();
+    assert_eq!(finding.kind.name(), "values-differ", "{finding}");
+}

@@ -236,6 +236,15 @@ pub trait Codec: Send + Sync {
         Vec::new()
     }
 
+    /// What this implementation keeps of `v` when it reads bytes holding
+    /// it, where that is less than its caps say: prost's generated code
+    /// drops a message's unknown fields. `None` when it keeps all of `v`.
+    /// The differential compares implementations in what every one keeps.
+    fn keeps(&self, v: &Value) -> Option<Value> {
+        let _ = v;
+        None
+    }
+
     /// `n` values of the codec's schema, drawn from `seed`, for a schema no
     /// corpus knows: the inputs a run gives a schema-bound codec. Empty for
     /// codecs without one.

@@ -8,13 +8,14 @@ use std::process::Command;
 
 /// The crates whose versions the report states: the codecs under test and
 /// the tools that measured them.
-pub const CRATES: [&str; 11] = [
+pub const CRATES: [&str; 12] = [
     "rmp-serde",
     "rmpv",
     "ciborium",
     "serde_json",
     "serde-pickle",
     "prost",
+    "prost-reflect",
     "serde",
     "zstd",
     "criterion",

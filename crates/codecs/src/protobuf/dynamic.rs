@@ -29,8 +29,9 @@
 //! last one read. Repeated occurrences of a message field merge, of a scalar
 //! the last wins (protobuf, not a finding).
 //!
-//! Not mapped: extensions (a message holding one is refused as
-//! `Unsupported`). prost-reflect does not check proto2 `required` fields.
+//! An extension is kept like an unknown field: under its number, the bytes
+//! of its occurrences (as an implementation without extensions reads them).
+//! prost-reflect does not check proto2 `required` fields.
 //!
 //! Encoding writes known fields in field-number order (prost-reflect's), then
 //! each message's unknown fields as given: a `Bytes` under a number the
@@ -461,28 +462,72 @@ impl Codec for Peer {
     }
 }
 
+/// `v`, a message of `desc` in the mapping, without its unknown fields at
+/// any depth: what an implementation that drops them reads.
+pub fn without_unknown(desc: &MessageDescriptor, v: &Value) -> Value {
+    let Value::Map(fields) = v else {
+        return v.clone();
+    };
+    let kept = fields.iter().filter_map(|(k, x)| {
+        let Value::Int(n) = k else {
+            return Some((k.clone(), x.clone()));
+        };
+        let field = desc.get_field(u32::try_from(*n).ok()?)?;
+        let inner = |x: &Value| match field.kind() {
+            Kind::Message(m) => without_unknown(&m, x),
+            _ => x.clone(),
+        };
+        let x = match (x, field.is_map()) {
+            (Value::Map(kvs), true) => {
+                let value_kind = field.kind();
+                let entry = value_kind
+                    .as_message()
+                    .and_then(|e| e.map_entry_value_field().kind().as_message().cloned());
+                Value::Map(
+                    kvs.iter()
+                        .map(|(k, y)| {
+                            (
+                                k.clone(),
+                                entry
+                                    .as_ref()
+                                    .map_or_else(|| y.clone(), |m| without_unknown(m, y)),
+                            )
+                        })
+                        .collect(),
+                )
+            }
+            (Value::Array(xs), false) => Value::Array(xs.iter().map(inner).collect()),
+            (x, _) => inner(x),
+        };
+        Some((k.clone(), x))
+    });
+    Value::Map(kept.collect())
+}
+
 // ---- protobuf -> Value ------------------------------------------------------
 
 fn from_message(m: &DynamicMessage) -> Result<Value, CodecError> {
-    if let Some((ext, _)) = m.extensions().next() {
-        return Err(CodecError::unsupported(format!(
-            "extension {} is not mapped to a value",
-            ext.full_name()
-        )));
-    }
     let mut out: Vec<(u32, Value)> = Vec::new();
     for (field, value) in m.fields() {
         out.push((field.number(), from_field(&field, value)?));
     }
-    // Unknown fields, each number's occurrences together, as read.
+    // Unknown fields, each number's occurrences together, as read; an
+    // extension the same way, as its bytes (what an implementation that
+    // has no extensions reads).
     let mut unknown: Vec<(u32, Vec<u8>)> = Vec::new();
+    let mut add = |number: u32, raw: Vec<u8>| match unknown.iter_mut().find(|(n, _)| *n == number) {
+        Some((_, bytes)) => bytes.extend(raw),
+        None => unknown.push((number, raw)),
+    };
     for u in m.unknown_fields() {
         let mut raw = Vec::new();
         u.encode(&mut raw);
-        match unknown.iter_mut().find(|(n, _)| *n == u.number()) {
-            Some((_, bytes)) => bytes.extend(raw),
-            None => unknown.push((u.number(), raw)),
-        }
+        add(u.number(), raw);
+    }
+    for (ext, value) in m.extensions() {
+        let mut alone = DynamicMessage::new(prost_reflect::ReflectMessage::descriptor(m));
+        alone.set_extension(&ext, value.clone());
+        add(ext.number(), alone.encode_to_vec());
     }
     out.extend(unknown.into_iter().map(|(n, b)| (n, Value::Bytes(b))));
     out.sort_by_key(|(n, _)| *n);
@@ -620,6 +665,12 @@ fn check_field(field: &FieldDescriptor, v: &Value, depth: usize) -> Result<(), S
         for (k, x) in pairs {
             check_scalar(&kf.kind(), k, depth).map_err(|e| format!("key: {e}"))?;
             check_scalar(&vf.kind(), x, depth)?;
+            // An entry's value has no presence in proto3 either: prost-reflect
+            // leaves a -0.0 out of the entry, which then reads as 0.0.
+            if !vf.supports_presence() && to_scalar(&vf.kind(), x).is_ok_and(|p| negative_zero(&p))
+            {
+                return Err(format!("map value: {NEGATIVE_ZERO}"));
+            }
             if keys.contains(&k) {
                 return Err(format!(
                     "key {} given twice",
@@ -658,9 +709,16 @@ fn check_field(field: &FieldDescriptor, v: &Value, depth: usize) -> Result<(), S
         // and drops it (prost#1177). Declared, so that it is one skip with
         // its reason rather than a finding on every message that holds one;
         // `negative_zero_is_still_dropped` notices when that changes.
-        Ok(PValue::F32(x)) if x == 0.0 => Err(NEGATIVE_ZERO.to_string()),
-        Ok(PValue::F64(x)) if x == 0.0 => Err(NEGATIVE_ZERO.to_string()),
+        Ok(p) if negative_zero(&p) => Err(NEGATIVE_ZERO.to_string()),
         _ => Ok(()),
+    }
+}
+
+fn negative_zero(p: &PValue) -> bool {
+    match *p {
+        PValue::F32(x) => x == 0.0 && x.is_sign_negative(),
+        PValue::F64(x) => x == 0.0 && x.is_sign_negative(),
+        _ => false,
     }
 }
 

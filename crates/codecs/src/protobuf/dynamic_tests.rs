@@ -278,3 +278,56 @@ fn an_id_names_file_and_message() {
         .unwrap();
     assert!(e.contains("protobuf:<file.proto>#<package.Message>"), "{e}");
 }
+
+/// Google's proto2 test message: extensions, a map of doubles, nesting.
+fn proto2() -> Dynamic {
+    let spec = super::google::spec(super::google::PROTO2);
+    Dynamic::from_spec("protobuf/prost-reflect", &spec).unwrap()
+}
+
+#[test]
+fn an_extension_is_kept_as_its_bytes_like_an_unknown_field() {
+    let c = proto2();
+    // extension_string (133) = "a", as prost-reflect reads it: a known
+    // extension, not an unknown field; the value holds its bytes all the same.
+    let bytes = [0xaa, 0x08, 0x01, 0x61];
+    let value = c.decode(&bytes).unwrap();
+    assert_eq!(value, v("{133: h'aa080161'}"));
+    assert_eq!(c.encode(&value).unwrap(), bytes);
+    // An implementation without extensions reads the same value.
+    assert_eq!(
+        super::dynamic::without_unknown(c.message(), &value),
+        v("{}")
+    );
+}
+
+#[test]
+fn without_unknown_strips_unknown_fields_at_every_level_and_nothing_else() {
+    let c = proto2();
+    // optional_int32 1, optional_nested_message {a: 2, 99: unknown},
+    // map_int32_int32 {1: 2}, unknown 555.
+    let value = v("{1: 1, 18: {1: 2, 99: h'980601'}, 56: {1: 2}, 555: h'd82201'}");
+    assert!(
+        c.unsupported(&value).is_none(),
+        "{:?}",
+        c.unsupported(&value)
+    );
+    assert_eq!(
+        super::dynamic::without_unknown(c.message(), &value),
+        v("{1: 1, 18: {1: 2}, 56: {1: 2}}")
+    );
+}
+
+#[test]
+fn a_map_value_of_negative_zero_is_declared_where_it_has_no_presence() {
+    let spec = super::google::spec(super::google::PROTO3);
+    let c = Dynamic::from_spec("protobuf/prost-reflect", &spec).unwrap();
+    // map_int32_double (67): prost-reflect leaves the -0.0 out of the entry.
+    let value = v("{67: {1: -0.0}}");
+    let why = c.unsupported(&value).unwrap();
+    assert!(
+        why.contains("map value") && why.contains("prost#1177"),
+        "{why}"
+    );
+    assert!(c.unsupported(&v("{67: {1: 0.5}}")).is_none());
+}

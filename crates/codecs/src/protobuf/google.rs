@@ -84,6 +84,47 @@ pub fn typed(id: &str, spec: &str) -> Option<Result<CodecRef, String>> {
     }))
 }
 
+/// Each of Google's test messages with the implementations of it this build
+/// has: prost's generated code and prost-reflect (`protobuf/prost`,
+/// `protobuf/prost-reflect`), as `(short name, message, codecs)`; what a
+/// differential over one schema compares.
+pub fn implementations() -> Vec<(&'static str, &'static str, Vec<CodecRef>)> {
+    [("proto3", PROTO3), ("proto2", PROTO2)]
+        .into_iter()
+        .map(|(short, message)| {
+            let name = message.rsplit('.').next().unwrap_or(message);
+            let codecs = ["protobuf/prost", "protobuf/prost-reflect"]
+                .map(|base| {
+                    bound(&format!("{base}@{name}"))
+                        .expect("a built-in engine")
+                        .expect("the built-in descriptor set binds")
+                })
+                .to_vec();
+            (short, message, codecs)
+        })
+        .collect()
+}
+
+/// The codec an id `<engine>@<message>` names, when the engine is
+/// `protobuf/prost` or `protobuf/prost-reflect` and the message one of
+/// Google's test messages (full name or `TestAllTypesProto3`): how findings
+/// of a fuzz target over one schema name its codecs, so that their
+/// reproduce commands work. `None` for any other id.
+pub fn bound(id: &str) -> Option<Result<CodecRef, String>> {
+    let (base, message) = id.rsplit_once('@')?;
+    let message = [PROTO3, PROTO2]
+        .into_iter()
+        .find(|m| *m == message || m.rsplit('.').next() == Some(message))?;
+    let spec = spec(message);
+    match base {
+        "protobuf/prost" => typed(id, &spec),
+        "protobuf/prost-reflect" => {
+            Some(Dynamic::from_spec(id, &spec).map(|d| Arc::new(d) as CodecRef))
+        }
+        _ => None,
+    }
+}
+
 /// One generated message type, seen through the descriptor.
 struct Typed<M> {
     view: Dynamic,
@@ -123,8 +164,14 @@ impl<M: Message + Default + 'static> Codec for Typed<M> {
     fn caps(&self) -> Caps {
         self.view.caps()
     }
+    /// The message's model, less unknown fields (and extensions, which
+    /// the mapping keeps the same way): prost's structs have no place for
+    /// them.
     fn unsupported(&self, v: &Value) -> Option<String> {
-        self.view.unsupported(v)
+        self.view.unsupported(v).or_else(|| {
+            (super::dynamic::without_unknown(self.view.message(), v) != *v)
+                .then(|| "holds unknown fields, which prost's generated code drops".to_string())
+        })
     }
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
         let bytes = self.view.encode(v)?;
@@ -132,6 +179,13 @@ impl<M: Message + Default + 'static> Codec for Typed<M> {
     }
     fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
         self.view.decode(&read::<M>(b)?.encode_to_vec())
+    }
+    fn samples(&self, seed: u64, n: usize) -> Vec<Value> {
+        self.view.samples(seed, n)
+    }
+    /// prost's structs have no place for unknown fields.
+    fn keeps(&self, v: &Value) -> Option<Value> {
+        Some(super::dynamic::without_unknown(self.view.message(), v))
     }
     fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
         typed(self.id(), schema)

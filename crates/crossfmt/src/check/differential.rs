@@ -3,7 +3,8 @@
 //! [`same_bytes`] (`differential`): the same bytes through two
 //! implementations (every pair of a format's, one pair at a time): both
 //! reject, or both accept with equal values (compared in
-//! the normal form of what they have in common). One exception keeps
+//! the normal form of what they have in common, and in what each keeps:
+//! [`Codec::keeps`]). One exception keeps
 //! data-model differences apart from bugs: an implementation that rejects the
 //! bytes as valid-but-unsupported (or over a resource limit) while another
 //! decoded a value the first one declares it cannot represent is consistent
@@ -122,6 +123,7 @@ fn compare_decodes(codecs: &[&dyn Codec], bytes: &[u8], rules: Rules) -> CheckRe
         .iter()
         .map(|v| meet.normalise(v))
         .map(|v| if meet.nan_payload { v } else { one_nan(&v) })
+        .map(|v| codecs.iter().fold(v, |v, c| c.keeps(&v).unwrap_or(v)))
         .collect();
     match normal[1..].iter().find(|v| **v != normal[0]) {
         None => Ok(Verdict::Pass),

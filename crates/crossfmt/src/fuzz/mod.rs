@@ -17,6 +17,7 @@
 //! | `roundtrip_value` | `roundtrip` | every built-in codec, each | a `Value` (via `Arbitrary`) |
 //! | `cross_format` | `cross_format` | every pair of built-in codecs | a `Value` |
 //! | `differential_<format>` | `differential` | every pair of the format's implementations | bytes |
+//! | `differential_protobuf_proto3`, `_proto2` | `differential` | prost and prost-reflect bound to Google's test message | bytes, seeded from its conformance cases |
 //! | `struct_format`, `struct_unpack` | `struct-layout`, `struct-unpack` | — (the engine) | a format string; format, NUL, record |
 //! | `pickle_scan` | `pickle-scan` | — (the scanner) | any file's bytes |
 //!
@@ -85,6 +86,10 @@ pub struct Target {
     pub codecs: Vec<String>,
     /// libFuzzer's `-max_len`.
     pub max_len: usize,
+    /// The message its codecs are bound to, for a target over one schema's
+    /// implementations (`differential_protobuf_proto3`); seeded from the
+    /// conformance cases of that message.
+    pub schema: Option<String>,
 }
 
 /// The planted-bug target that decodes bytes.
@@ -142,6 +147,7 @@ fn target_of(
         format,
         codecs: codecs.iter().map(|c| c.id().to_string()).collect(),
         max_len: MAX_LEN,
+        schema: None,
     }
 }
 
@@ -172,6 +178,7 @@ fn build_table() -> Table {
         .cloned()
         .collect();
     let mut out: Table = Vec::new();
+    let mut schemas: Vec<(String, String)> = Vec::new();
     let mut push = |name: String, check: Option<&'static Check>, format, codecs: Vec<CodecRef>| {
         let apps = match check {
             Some(c) => c
@@ -209,6 +216,12 @@ fn build_table() -> Table {
                         push(format!("{name}{}", f.name()), Some(c), Some(f), group);
                     }
                 }
+                // And one per schema with built-in implementations of it.
+                for (group, message, bound) in Registry::schema_groups() {
+                    let target = format!("{name}{group}");
+                    schemas.push((target.clone(), message));
+                    push(target, Some(c), Some(bound[0].format()), bound);
+                }
             }
             (Arity::Engine, _) => push(name.into(), Some(c), c.format, Vec::new()),
             _ => push(name.into(), Some(c), None, codecs.clone()),
@@ -234,6 +247,12 @@ fn build_table() -> Table {
         None,
         vec![planted],
     );
+    for (t, _) in &mut out {
+        t.schema = schemas
+            .iter()
+            .find(|(name, _)| *name == t.name)
+            .map(|(_, m)| m.clone());
+    }
     out
 }
 
@@ -431,6 +450,7 @@ pub fn described_target(
         format,
         codecs: Vec::new(),
         max_len: MAX_LEN,
+        schema: None,
     })
 }
 
@@ -462,6 +482,9 @@ pub fn materialise_seeds(
                 }
             }
             (_, true, Some(f)) => {
+                if let Some(message) = &t.schema {
+                    seeds.extend(schema_seeds(message));
+                }
                 seeds.extend(corpus.bytes_of(f).map(|c| c.bytes.clone()));
                 for c in registry.of_format(f) {
                     for v in &corpus.values {
@@ -493,6 +516,29 @@ pub fn materialise_seeds(
         stats.per_target.insert(t.name.clone(), names.len());
     }
     Ok(stats)
+}
+
+/// The bytes of every conformance case bound to `message` (decode inputs,
+/// acceptable encodings): a schema target's seeds. None when the suites
+/// cannot be read (seeding is best effort; the suites' own tests say why).
+fn schema_seeds(message: &str) -> Vec<Vec<u8>> {
+    use crate::check::conformance::Test;
+    let dir = crate::conformance::suite::builtin_root().join("suites");
+    let Ok(suites) = crate::conformance::suite::load(&dir, &[]) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for case in suites.into_iter().flat_map(|s| s.cases) {
+        let bound = case.bind.as_deref().and_then(|b| b.split_once('@'));
+        if bound.is_none_or(|(m, _)| m != message) {
+            continue;
+        }
+        match case.test {
+            Test::Decode { input, .. } | Test::Stream { input, .. } => out.push(input),
+            Test::Encode { encodings, .. } => out.extend(encodings.into_iter().flatten()),
+        }
+    }
+    out
 }
 
 /// The saved inputs of one target, `dir/<hash>` as `crossfmt fuzz` writes
@@ -552,6 +598,8 @@ mod tests {
             "differential_msgpack",
             "decode_pickle_crossfmt",
             "differential_pickle",
+            "differential_protobuf_proto3",
+            "differential_protobuf_proto2",
             "planted_decode",
             "planted_chunked",
             "planted_roundtrip",
@@ -563,7 +611,7 @@ mod tests {
         ] {
             assert!(names.contains(&n.to_string()), "{n} missing from {names:?}");
         }
-        assert_eq!(names.len(), 7 + 7 + 7 + 2 + 2 + 3 + 2 + 1);
+        assert_eq!(names.len(), 7 + 7 + 7 + 2 + 2 + 2 + 3 + 2 + 1);
     }
 
     #[test]
