@@ -129,9 +129,12 @@ pub fn run(args: ConformanceArgs) -> Result<ExitCode> {
     }
     let mut google_ids: Vec<String> = Vec::new();
     for command in &args.google_testees {
-        let mut id = upstream::id_of(command);
-        if google_ids.contains(&id) || registry.get(&id).is_some() {
-            id = format!("{id}-{}", google_ids.len() + 1);
+        let base = upstream::id_of(command);
+        let mut id = base.clone();
+        let mut n = 1;
+        while google_ids.contains(&id) || registry.get(&id).is_some() {
+            n += 1;
+            id = format!("{base}-{n}");
         }
         google_ids.push(id.clone());
         let c =
