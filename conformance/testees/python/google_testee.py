@@ -7,8 +7,8 @@ crossfmt, so that `crossfmt conformance --google-testee` is shown working on
 a testee of another language.
 
 Each request: a 4-byte little-endian length, then a ConformanceRequest. The
-payload is parsed as the named test message and written back in binary;
-JSON and text are `skipped`, as many testees do.
+payload (binary or JSON) is parsed as the named test message and written in
+the format asked for; text format is `skipped`, as many testees do.
 
 For crossfmt's tests only, flags that make it a broken implementation:
   --drop-unknown           discard unknown fields after parsing
@@ -22,7 +22,7 @@ import struct
 import sys
 import time
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
 from google.protobuf.message import DecodeError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -45,7 +45,7 @@ Response = PROTOCOL["conformance.ConformanceResponse"]
 FailureSet = PROTOCOL["conformance.FailureSet"]
 MESSAGES = classes("test_messages.binpb", ["protobuf_test_messages.proto3.TestAllTypesProto3",
                                            "protobuf_test_messages.proto2.TestAllTypesProto2"])
-PROTOBUF = 1
+PROTOBUF, JSON = 1, 2
 
 
 def read_exact(n):
@@ -76,17 +76,28 @@ def answer(request, drop_unknown):
     if cls is None:
         r.skipped = f"no message {request.message_type}"
         return r
-    if request.WhichOneof("payload") != "protobuf_payload" or request.requested_output_format != PROTOBUF:
-        r.skipped = "binary only"
+    kind = request.WhichOneof("payload")
+    if kind not in ("protobuf_payload", "json_payload") or request.requested_output_format not in (PROTOBUF, JSON):
+        r.skipped = "binary and JSON only"
         return r
     m = cls()
+    pool = m.DESCRIPTOR.file.pool
     try:
-        m.ParseFromString(request.protobuf_payload)
-    except DecodeError as e:
+        if kind == "protobuf_payload":
+            m.ParseFromString(request.protobuf_payload)
+        else:
+            json_format.Parse(request.json_payload, m, descriptor_pool=pool)
+    except (DecodeError, json_format.ParseError) as e:
         r.parse_error = str(e)
         return r
     if drop_unknown:
         m.DiscardUnknownFields()
+    if request.requested_output_format == JSON:
+        try:
+            r.json_payload = json_format.MessageToJson(m, indent=None, descriptor_pool=pool)
+        except (json_format.SerializeToJsonError, ValueError) as e:
+            r.serialize_error = str(e)
+        return r
     r.protobuf_payload = m.SerializeToString()
     return r
 

@@ -13,7 +13,9 @@ implementations of one schema:
 
 The schema arrives in each request as `<package.Message>@<hex of a
 serialized FileDescriptorSet>` (conformance/PROTOCOL.md); the message class
-built from it is kept for the next request.
+built from it is kept for the next request. With the prefix `json:` the
+payload is the message's JSON mapping (`json_format`), not its binary
+encoding.
 """
 
 import struct
@@ -42,10 +44,28 @@ def message_class(schema):
     return cls
 
 
+JSON_PREFIX = "json:"
+
+
 def decode(payload, schema):
+    if schema.startswith(JSON_PREFIX):
+        m = message_class(schema[len(JSON_PREFIX):])()
+        parse_json(m, payload)
+        return value_of(m)
     m = message_class(schema)()
     parse(m, payload)
     return value_of(m)
+
+
+def parse_json(m, payload):
+    """`json_format.Parse`, its errors a parse refusal."""
+    from google.protobuf import json_format
+
+    try:
+        # The message's own pool: an Any's @type names messages of the schema.
+        json_format.Parse(payload.decode("utf-8"), m, descriptor_pool=m.DESCRIPTOR.file.pool)
+    except (json_format.ParseError, UnicodeDecodeError, ValueError, TypeError) as e:
+        raise Refusal("parse", f"{type(e).__name__}: {e}") from None
 
 
 def value_of(m):
@@ -68,6 +88,12 @@ def parse(m, payload):
 
 
 def encode(value, schema):
+    if schema.startswith(JSON_PREFIX):
+        from google.protobuf import json_format
+
+        m = message_class(schema[len(JSON_PREFIX):])()
+        fill(m, value)
+        return json_format.MessageToJson(m, indent=None, descriptor_pool=m.DESCRIPTOR.file.pool).encode("utf-8")
     m = message_class(schema)()
     fill(m, value)
     return m.SerializeToString()

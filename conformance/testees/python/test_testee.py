@@ -148,6 +148,14 @@ class TesteeTest(unittest.TestCase):
         self.assertError(self.c.decode(pb, "0a00", schema), "unrepresentable", "occurrences of a known field")
         self.assertError(self.c.decode(pb, "1205", schema), "parse")
         self.assertError(self.c.encode(pb, {"array": []}, schema), "unsupported", "t.M")
+        # The same message's JSON mapping, bound by the `json:` prefix.
+        js = "json:" + schema
+        text = '{"a": -1, "b": ["x"]}'.encode().hex()
+        self.assertEqual(self.c.decode(pb, text, js).get("value"),
+                         {"map": [[i(1), i(-1)], [i(2), {"array": [{"text": "x"}]}]]})
+        self.assertError(self.c.decode(pb, '{"a": "x"}'.encode().hex(), js), "parse")
+        r = self.c.encode(pb, {"map": [[i(1), i(-1)]]}, js)
+        self.assertEqual(bytes.fromhex(r["payload"]), b'{"a": -1}', r)
 
     def test_hello_announces_every_codec_with_caps_crossfmt_reads(self):
         r = self.c.ask({"op": "hello", "protocol": 1})

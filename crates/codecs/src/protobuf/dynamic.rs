@@ -90,7 +90,15 @@ pub struct Dynamic {
     spec: String,
     /// The include directories it was compiled with (not its own).
     include: Vec<PathBuf>,
+    /// Reads and writes the message's JSON mapping (prost-reflect's serde
+    /// support) instead of its binary encoding: a schema string that starts
+    /// with [`JSON_PREFIX`].
+    json: bool,
 }
+
+/// The prefix of a schema string that binds a message's JSON mapping
+/// (`json:<package.Message>@<hex>`), as JSON conformance cases do.
+pub const JSON_PREFIX: &str = "json:";
 
 impl Dynamic {
     /// The codec an id names: `None` when `id` is not `protobuf:…`, else the
@@ -170,6 +178,7 @@ impl Dynamic {
             spec: format!("{name}@{}", hex::encode(descriptor_set)),
             message: desc,
             include: include.to_vec(),
+            json: false,
         })
     }
 
@@ -178,7 +187,11 @@ impl Dynamic {
     /// one conformance cases and testees are bound with), read and written
     /// under the id `id`.
     pub fn from_spec(id: &str, spec: &str) -> Result<Dynamic, String> {
-        let (name, pool) = pool_of(spec)?;
+        let (json, binary) = match spec.strip_prefix(JSON_PREFIX) {
+            Some(rest) => (true, rest),
+            None => (false, spec),
+        };
+        let (name, pool) = pool_of(binary)?;
         let message = pool
             .get_message_by_name(name)
             .ok_or_else(|| format!("the schema defines no message {name:?}"))?;
@@ -187,6 +200,7 @@ impl Dynamic {
             spec: spec.to_string(),
             message,
             include: Vec::new(),
+            json,
         })
     }
 
@@ -304,18 +318,30 @@ impl Codec for Dynamic {
         if let Err(why) = check_message(&self.message, v, 1) {
             return Err(CodecError::unsupported(why));
         }
-        Ok(to_message(&self.message, v)?.encode_to_vec())
+        let m = to_message(&self.message, v)?;
+        if self.json {
+            return serde_json::to_vec(&m).map_err(|e| CodecError::encode(e.to_string()));
+        }
+        Ok(m.encode_to_vec())
     }
 
     fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
-        let m = DynamicMessage::decode(self.message.clone(), b).map_err(|e| {
-            let text = e.to_string();
+        let read = |text: String| {
             if text.contains("recursion limit") {
                 CodecError::limit(text)
             } else {
                 CodecError::syntax(text)
             }
-        })?;
+        };
+        let m = if self.json {
+            let mut de = serde_json::Deserializer::from_slice(b);
+            let m = DynamicMessage::deserialize(self.message.clone(), &mut de)
+                .map_err(|e| read(e.to_string()))?;
+            de.end().map_err(|e| read(e.to_string()))?;
+            m
+        } else {
+            DynamicMessage::decode(self.message.clone(), b).map_err(|e| read(e.to_string()))?
+        };
         from_message(&m)
     }
 

@@ -11,7 +11,7 @@
 //! [`serve`] is the other way: any crossfmt protobuf codec answering Google's
 //! runner.
 
-use super::dynamic::{pool_of, Dynamic};
+use super::dynamic::{pool_of, Dynamic, JSON_PREFIX};
 use super::google;
 use crate::external::process::{Parsed, Testee};
 use crate::external::{wire, Limits};
@@ -47,6 +47,12 @@ pub struct GoogleTestee {
     testee: Arc<Testee>,
     model: Dynamic,
     message: String,
+    /// Bound to the message's JSON mapping: what it is given is JSON.
+    json: bool,
+    /// The message's binary model: what a JSON-bound testee writes back
+    /// when decoding, so that its answer is read exactly (a JSON reader's
+    /// own float rounding never passes for the testee's).
+    binary: Dynamic,
 }
 
 /// Starts `command` as a Google-protocol testee named `id`.
@@ -90,30 +96,53 @@ impl GoogleTestee {
     fn bind(testee: Arc<Testee>, id: &str, spec: &str) -> Result<GoogleTestee, String> {
         let model = Dynamic::from_spec(id, spec)?;
         let message = model.message().full_name().to_string();
+        let plain = spec.strip_prefix(JSON_PREFIX);
         Ok(GoogleTestee {
             testee,
+            binary: Dynamic::from_spec(id, plain.unwrap_or(spec))?,
             model,
             message,
+            json: plain.is_some(),
         })
     }
 
-    /// The testee's answer to parsing `payload` and writing it back in
-    /// binary: the bytes, or its refusal.
-    fn round_trip(&self, payload: &[u8]) -> Result<Vec<u8>, CodecError> {
+    /// The testee's answer to parsing `payload` (JSON when bound so) and
+    /// writing it back, in JSON when `json_out`: the bytes, or its refusal.
+    fn round_trip(&self, payload: &[u8], json_out: bool) -> Result<Vec<u8>, CodecError> {
+        let (payload, category) = if self.json {
+            // The protocol carries JSON as a string: bytes that are not
+            // UTF-8 cannot be asked.
+            let text = String::from_utf8(payload.to_vec()).map_err(|_| {
+                CodecError::unsupported(
+                    "JSON that is not UTF-8 has no place in a ConformanceRequest",
+                )
+            })?;
+            (Payload::JsonPayload(text), TestCategory::JsonTest)
+        } else {
+            (
+                Payload::ProtobufPayload(payload.to_vec()),
+                TestCategory::BinaryTest,
+            )
+        };
+        let format = if json_out {
+            WireFormat::Json
+        } else {
+            WireFormat::Protobuf
+        };
         let request = ConformanceRequest {
-            payload: Some(Payload::ProtobufPayload(payload.to_vec())),
-            requested_output_format: WireFormat::Protobuf as i32,
+            payload: Some(payload),
+            requested_output_format: format as i32,
             message_type: self.message.clone(),
-            test_category: TestCategory::BinaryTest as i32,
+            test_category: category as i32,
             ..ConformanceRequest::default()
         };
         self.testee
-            .request_bytes(&request.encode_to_vec(), read_answer)
+            .request_bytes(&request.encode_to_vec(), |b| read_answer(b, json_out))
     }
 }
 
 /// A response, as the testee's answer (`Ok`) or a breach of the protocol.
-fn read_answer(body: &[u8]) -> Parsed<Vec<u8>> {
+fn read_answer(body: &[u8], json: bool) -> Parsed<Vec<u8>> {
     let response = ConformanceResponse::decode(body).map_err(|e| {
         format!(
             "the response is not a ConformanceResponse ({e}): {}",
@@ -121,7 +150,8 @@ fn read_answer(body: &[u8]) -> Parsed<Vec<u8>> {
         )
     })?;
     Ok(match response.result {
-        Some(Answer::ProtobufPayload(p)) => Ok(p),
+        Some(Answer::ProtobufPayload(p)) if !json => Ok(p),
+        Some(Answer::JsonPayload(p)) if json => Ok(p.into_bytes()),
         Some(Answer::ParseError(e)) => Err(CodecError::syntax(format!("parse_error: {e}"))),
         Some(Answer::SerializeError(e)) => Err(CodecError::failure(
             ErrorKind::Encode,
@@ -137,9 +167,10 @@ fn read_answer(body: &[u8]) -> Parsed<Vec<u8>> {
             format!("runtime_error: {e}"),
         )),
         Some(other) => {
+            let asked = if json { "JSON" } else { "protobuf" };
             return Err(format!(
-                "asked for protobuf output, the testee answered {other:?}"
-            ))
+                "asked for {asked} output, the testee answered {other:?}"
+            ));
         }
         None => return Err("a ConformanceResponse with no result".to_string()),
     })
@@ -171,8 +202,8 @@ impl Codec for GoogleTestee {
             .map_err(CodecError::unsupported)
     }
     fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
-        let written = self.round_trip(b)?;
-        self.model.decode(&written).map_err(|e| {
+        let written = self.round_trip(b, false)?;
+        self.binary.decode(&written).map_err(|e| {
             if e.kind != ErrorKind::Syntax {
                 return e;
             }
@@ -203,24 +234,26 @@ impl Codec for GoogleTestee {
     }
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
         let given = self.model.encode(v)?;
-        self.round_trip(&given).map_err(|e| match e.kind {
-            ErrorKind::Syntax => CodecError::failure(
-                ErrorKind::Encode,
-                format!(
-                    "the testee refused the message it was to write: {}",
-                    e.message
+        self.round_trip(&given, self.json)
+            .map_err(|e| match e.kind {
+                ErrorKind::Syntax => CodecError::failure(
+                    ErrorKind::Encode,
+                    format!(
+                        "the testee refused the message it was to write: {}",
+                        e.message
+                    ),
                 ),
-            ),
-            _ => e,
-        })
+                _ => e,
+            })
     }
 }
 
 /// Answers Google's conformance runner with `codec` (a protobuf codec that
 /// binds to Google's test messages: `protobuf/prost`, `protobuf/prost-reflect`)
 /// until `input` ends: each request's payload is decoded by the codec bound
-/// to its message and encoded back. What the codec cannot do is `skipped`
-/// (JSON and text payloads, other messages), as upstream testees do.
+/// to its message (binary, or its JSON mapping) and encoded in the format
+/// asked for. What the codec cannot do is `skipped` (JSON for prost's
+/// generated code, text payloads, other messages), as upstream testees do.
 pub fn serve(codec: &CodecRef, input: impl Read, output: impl Write) -> Result<u64, String> {
     let mut input = std::io::BufReader::new(input);
     let mut output = std::io::BufWriter::new(output);
@@ -253,38 +286,55 @@ fn respond(
         // crossfmt keeps its expected failures itself: an empty list.
         return Answer::ProtobufPayload(FailureSet::default().encode_to_vec());
     }
-    let payload = match request.payload {
-        Some(Payload::ProtobufPayload(p)) => p,
-        Some(_) => return Answer::Skipped("crossfmt's protobuf codecs read binary only".into()),
+    let (payload, json_in) = match request.payload {
+        Some(Payload::ProtobufPayload(p)) => (p, false),
+        Some(Payload::JsonPayload(p)) => (p.into_bytes(), true),
+        Some(_) => return Answer::Skipped("crossfmt reads binary and JSON only".into()),
         None => return Answer::RuntimeError("a request with no payload".into()),
     };
-    if request.requested_output_format != WireFormat::Protobuf as i32 {
-        return Answer::Skipped("crossfmt's protobuf codecs write binary only".into());
-    }
-    let at = match bound.iter().position(|(m, _)| *m == request.message_type) {
-        Some(at) => at,
-        None => {
-            let spec = google::spec(&request.message_type);
-            let c = match pool_of(&spec) {
-                Ok((_, pool)) if pool.get_message_by_name(&request.message_type).is_some() => {
-                    codec.for_schema(&spec).map_err(|e| e.message)
-                }
-                _ => Err(format!("no message {}", request.message_type)),
-            };
-            bound.push((request.message_type.clone(), c));
-            bound.len() - 1
+    let json_out = match WireFormat::try_from(request.requested_output_format) {
+        Ok(WireFormat::Protobuf) => false,
+        Ok(WireFormat::Json) => true,
+        _ => return Answer::Skipped("crossfmt writes binary and JSON only".into()),
+    };
+    let mut codec_for = |json: bool| -> Result<CodecRef, String> {
+        let key = format!(
+            "{}{}",
+            if json { JSON_PREFIX } else { "" },
+            request.message_type
+        );
+        if let Some((_, c)) = bound.iter().find(|(k, _)| *k == key) {
+            return c.clone();
         }
+        let spec = google::spec(&request.message_type);
+        let c = match pool_of(&spec) {
+            Ok((_, pool)) if pool.get_message_by_name(&request.message_type).is_some() => {
+                let spec = if json {
+                    format!("{JSON_PREFIX}{spec}")
+                } else {
+                    spec
+                };
+                codec.for_schema(&spec).map_err(|e| e.message)
+            }
+            _ => Err(format!("no message {}", request.message_type)),
+        };
+        bound.push((key, c.clone()));
+        c
     };
-    let c = match &bound[at].1 {
-        Ok(c) => c,
-        Err(why) => return Answer::Skipped(why.clone()),
+    let (reader, writer) = match (codec_for(json_in), codec_for(json_out)) {
+        (Ok(r), Ok(w)) => (r, w),
+        (Err(why), _) | (_, Err(why)) => return Answer::Skipped(why),
     };
-    let v = match c.decode(&payload) {
+    let v = match reader.decode(&payload) {
         Ok(v) => v,
         Err(e) if e.kind == ErrorKind::Unsupported => return Answer::Skipped(e.message),
         Err(e) => return Answer::ParseError(e.to_string()),
     };
-    match c.encode(&v) {
+    match writer.encode(&v) {
+        Ok(b) if json_out => match String::from_utf8(b) {
+            Ok(text) => Answer::JsonPayload(text),
+            Err(e) => Answer::SerializeError(format!("JSON that is not UTF-8: {e}")),
+        },
         Ok(b) => Answer::ProtobufPayload(b),
         Err(e) if e.kind == ErrorKind::Unsupported => Answer::Skipped(e.message),
         Err(e) => Answer::SerializeError(e.to_string()),
