@@ -8,13 +8,11 @@ Every expectation is what Google's parser plus the mapping answer for the
 bytes, never assumed: the script only chooses inputs and levels.
 """
 
-import math
-
 from reference_suite import Suite
 import diag as notation
 import protobuf_value
 from protobuf_wire import key, ld, varint, vj_py, zigzag
-from vj import Refusal, vj_float
+from vj import Refusal
 
 PB = protobuf_value.Protobuf()
 ENC = "Protocol Buffers encoding"
