@@ -2,7 +2,7 @@
 //! and the validation that turns a file into checked [`Case`]s. Every error
 //! names the file and the case id.
 
-use crate::check::conformance::{Expect, Test};
+use crate::check::conformance::{Equal, Expect, Test};
 use crate::notation;
 use crate::Value;
 use serde::{Deserialize, Serialize};
@@ -86,6 +86,7 @@ struct RawCase {
     value: Option<String>,
     encodings: Option<Vec<String>>,
     canonical: Option<String>,
+    equal: Option<Equal>,
     note: Option<String>,
     records: Option<Vec<String>>,
     #[serde(rename = "error-at")]
@@ -158,10 +159,11 @@ impl Case {
             }
             Test::Encode {
                 encodings: Some(list),
+                equal,
                 ..
             } => {
-                let hex: Vec<String> = list.iter().map(hex::encode).collect();
-                format!("one of {}", hex.join(" | "))
+                let shown: Vec<String> = list.iter().map(|b| equal.render(b)).collect();
+                format!("one of {}", shown.join(" | "))
             }
             Test::Encode {
                 encodings: None, ..
@@ -317,8 +319,8 @@ fn validate(suite: &str, rc: RawCase) -> Result<Case, String> {
     }
     let test = match rc.op {
         Op::Decode => {
-            if rc.encodings.is_some() || rc.canonical.is_some() {
-                return Err("encodings/canonical belong to encode cases".to_string());
+            if rc.encodings.is_some() || rc.canonical.is_some() || rc.equal.is_some() {
+                return Err("encodings/canonical/equal belong to encode cases".to_string());
             }
             let input = parse_hex("input", rc.input.as_deref().ok_or("decode needs input")?)?;
             let expect = rc.expect.ok_or("decode needs expect")?;
@@ -363,10 +365,25 @@ fn validate(suite: &str, rc: RawCase) -> Result<Case, String> {
                     return Err("encode cases expect accept or reject".to_string())
                 }
             };
-            Test::Encode { value, encodings }
+            let equal = rc.equal.unwrap_or_default();
+            if equal == Equal::Json {
+                for b in encodings.iter().flatten() {
+                    serde_json::from_slice::<serde_json::Value>(b)
+                        .map_err(|e| format!("encodings: not a JSON document: {e}"))?;
+                }
+            }
+            Test::Encode {
+                value,
+                encodings,
+                equal,
+            }
         }
         Op::Stream => {
-            if rc.expect.is_some() || rc.value.is_some() || rc.encodings.is_some() {
+            if rc.expect.is_some()
+                || rc.value.is_some()
+                || rc.encodings.is_some()
+                || rc.equal.is_some()
+            {
                 return Err("a stream case takes input, records and error-at".to_string());
             }
             let input = parse_hex("input", rc.input.as_deref().ok_or("stream needs input")?)?;
@@ -495,6 +512,14 @@ mod tests {
                 "canonical is not among",
             ),
             (r#", "input": "01", "encodings": ["01"]}"#, "not input"),
+            (
+                r#", "encodings": ["7b"], "equal": "json"}"#,
+                "encodings: not a JSON document",
+            ),
+            (
+                r#", "encodings": ["01"], "equal": "xml"}"#,
+                "unknown variant `xml`",
+            ),
         ] {
             let e = parse(&format!("{enc}{tail}")).unwrap_err();
             assert!(e.contains(want), "{e} should contain {want}");
