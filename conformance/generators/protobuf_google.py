@@ -19,6 +19,7 @@ for failure lists in its format; the case id spells it with `/` and without
 brackets.
 """
 
+import json
 import os
 import struct
 import sys
@@ -214,22 +215,87 @@ class Message:
         return m
 
 
+class RawNumber(str):
+    """A JSON number as written."""
+
+
+def shortest32(x):
+    """The shortest decimal that reads back as the binary32 nearest `x`."""
+    x = struct.unpack("<f", struct.pack("<f", x))[0]
+    for digits in range(1, 10):
+        text = f"{x:.{digits}g}"
+        try:
+            if struct.unpack("<f", struct.pack("<f", float(text)))[0] == x:
+                return text
+        except OverflowError:
+            # Rounded past the largest binary32.
+            continue
+    return repr(x)
+
+
+def shortest_floats(desc, doc):
+    """`doc` (a message of `desc` in JSON, numbers as RawNumber) with each
+    float field's number spelled by shortest32."""
+    from google.protobuf.descriptor import FieldDescriptor as FD
+
+    def one(field, x):
+        if not isinstance(x, (RawNumber, dict)):
+            return x
+        if field.type == FD.TYPE_FLOAT or (field.type == FD.TYPE_MESSAGE
+                                           and field.message_type.full_name == "google.protobuf.FloatValue"):
+            if isinstance(x, RawNumber):
+                return RawNumber(shortest32(float(x)))
+            return x
+        if field.type == FD.TYPE_MESSAGE and isinstance(x, dict) \
+                and not field.message_type.full_name.startswith("google.protobuf."):
+            return shortest_floats(field.message_type, x)
+        return x
+
+    for field in desc.fields:
+        if not isinstance(doc, dict) or field.json_name not in doc:
+            continue
+        v = doc[field.json_name]
+        if protobuf_schema.is_map(field) and isinstance(v, dict):
+            vf = field.message_type.fields_by_name["value"]
+            doc[field.json_name] = {k: one(vf, x) for k, x in v.items()}
+        elif field.is_repeated and isinstance(v, list):
+            doc[field.json_name] = [one(field, x) for x in v]
+        else:
+            doc[field.json_name] = one(field, v)
+    return doc
+
+
+def dump_json(x):
+    """JSON text of `x`, RawNumbers as written."""
+    if isinstance(x, RawNumber):
+        return str(x)
+    if isinstance(x, dict):
+        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {dump_json(v)}" for k, v in x.items()) + "}"
+    if isinstance(x, list):
+        return "[" + ", ".join(dump_json(v) for v in x) + "]"
+    return json.dumps(x, ensure_ascii=False)
+
+
 class GoogleSuite(Suite):
     def __init__(self, messages):
         super().__init__(
             "protobuf-google",
-            "Google's conformance messages TestAllTypesProto3 and TestAllTypesProto2 in binary: the cases of "
-            "Google's catalogue (binary_json_conformance_suite.cc) that a binary parser and serializer face — "
-            "premature ends for every field type, illegal tags and wire types, unmatched groups, invalid UTF-8, "
-            "every scalar type at the catalogue's values and the edges it leaves out (NaN payloads, -0.0, "
-            "infinities, padded varints), last-one-wins, packed and unpacked repeated fields, every map type "
-            "(default, missing, unordered, duplicate keys and entry fields), oneofs (default, non-default, "
-            "last member wins, merging), unknown fields of every wire type — and families it leaves out: "
-            "wrong wire types for known fields, over-long varints and tags, closed proto2 enums, proto2 groups, "
-            "well-known types, nesting at and beyond the 100-message limit, and the truncation of a message "
-            "holding every kind of field at every byte. Decoding is judged as a value in the schema-bound "
-            "mapping (crates/codecs/src/protobuf/dynamic.rs); encoding compares bytes with upb's "
-            "(recommended: canonical field order and packing).",
+            "Google's conformance messages TestAllTypesProto3 and TestAllTypesProto2, in binary and in their "
+            "JSON mapping. Binary: the cases of Google's catalogue (binary_json_conformance_suite.cc) that a "
+            "binary parser and serializer face — premature ends for every field type, illegal tags and wire "
+            "types, unmatched groups, invalid UTF-8, every scalar type at the catalogue's values and the edges "
+            "it leaves out (NaN payloads, -0.0, infinities, padded varints), last-one-wins, packed and "
+            "unpacked repeated fields, every map type (default, missing, unordered, duplicate keys and entry "
+            "fields), oneofs (default, non-default, last member wins, merging), unknown fields of every wire "
+            "type — and families it leaves out: wrong wire types for known fields, over-long varints and "
+            "tags, closed proto2 enums, proto2 groups and required fields, well-known types, nesting at and "
+            "beyond the 100-message limit, and the truncation of a message holding every kind of field at "
+            "every byte. JSON: the catalogue's JsonInput families read (field names, numbers as numbers and "
+            "strings, NaN and Infinity, enums, base64, oneofs, maps, null, wrappers and the well-known "
+            "types) and written again, and every scalar value above written as JSON. Decoding is judged as a "
+            "value in the schema-bound mapping (crates/codecs/src/protobuf/dynamic.rs); binary encoding "
+            "compares bytes with upb's (recommended: canonical field order and packing), JSON encoding "
+            "compares documents with upb's json_format (recommended: default options).",
             "generated with Google's protobuf for Python, upb backend (BSD-3-Clause), from the committed "
             "descriptor set conformance/vectors/protobuf/test_messages.binpb (compiled from "
             "test_messages_proto{3,2}.proto by crates/codecs/build.rs); case names from Google's "
@@ -238,7 +304,10 @@ class GoogleSuite(Suite):
             ["protobuf"],
         )
         self.header["schemas"] = {m.schema: m.spec for m in messages}
-        self.header["schemas"].update({f"{m.schema}.json": "json:" + m.spec for m in messages})
+        # The JSON mapping of the two test messages (the required-field
+        # messages are read in binary only).
+        self.header["schemas"].update({f"{m.schema}.json": "json:" + m.spec for m in messages
+                                       if m.label in ("Proto3", "Proto2") and m.schema.startswith("TestAllTypes")})
 
     def google(self, level, msg, name, valid):
         """The name Google's runner gives the test."""
@@ -305,6 +374,40 @@ class GoogleSuite(Suite):
         self.add(f"{msg.label}/JsonInput.{name}", format="protobuf", schema=f"{msg.schema}.json",
                  source=f"{CATALOGUE if google else JSON_GUIDE}; upb json_format", level=level, op="decode",
                  input=data, expect=IMPL if expect == IMPL else verdict, note=note, **fields)
+        if verdict == "accept":
+            m = msg.cls()
+            protobuf_schema.parse_json(m, data)
+            self.encode_json(msg, f"JsonInput.{name}.JsonOutput", protobuf_schema.value_of(m),
+                             upstream=f"{level.capitalize()}.{msg.label}.JsonInput.{name}.JsonOutput"
+                             if google else None)
+
+    def encode_json(self, msg, cid, vj, *, upstream=None):
+        """A JSON encode case: the value, and the JSON upb's json_format
+        writes for it with the default options, compared as a JSON document
+        (recommended: the spec lets a writer choose names, defaults and
+        number spelling)."""
+        from google.protobuf import json_format
+
+        m = msg.cls()
+        protobuf_schema.fill(m, vj)
+        pool = m.DESCRIPTOR.file.pool
+        text = json_format.MessageToJson(m, indent=None, descriptor_pool=pool)
+        texts = [text]
+        # A float (binary32) may be spelled by its shortest decimal that
+        # reads back as the same binary32 (1e-45), where upb writes more
+        # digits (1.4013e-45): both are the value, but a JSON document
+        # compares numbers as binary64, so the short spelling is listed too.
+        doc = json.loads(text, parse_float=RawNumber, parse_int=RawNumber)
+        short = dump_json(shortest_floats(m.DESCRIPTOR, doc))
+        if json.loads(short) != json.loads(text):
+            texts.append(short)
+        fields = {"upstream": upstream} if upstream else {}
+        self.add(f"{msg.label}/{cid}", format="protobuf", schema=f"{msg.schema}.json",
+                 source=f"{JSON_GUIDE}; upb json_format.MessageToJson", level="recommended", op="encode",
+                 value=notation.diag(vj_py(vj)), encodings=[t.encode("utf-8") for t in texts], equal="json",
+                 note="what upb writes with the default options (lowerCamelCase names, fields without "
+                 "presence at their default left out, 64-bit integers as strings, enums by name, NaN and "
+                 "Infinity as strings), compared as a JSON document", **fields)
 
     def encode(self, msg, cid, data, *, google=None, note=None):
         """An encode case: the value upb reads from `data`, and the bytes upb
@@ -432,9 +535,13 @@ def valid_scalars(s, msg):
                      google=f"ValidDataScalar.{t}[{i}]")
             s.encode(msg, f"ValidDataScalarBinary.{t}/{i}", key(single, wire) + data,
                      google=f"ValidDataScalarBinary.{t}[{i}]")
+            s.encode_json(msg, f"ValidDataScalar.{t}/{i}.JsonOutput",
+                          protobuf_schema.value_of(msg.parsed(key(single, wire) + data)))
         for i, data in enumerate(EXTRA.get(t, [])):
             s.decode(msg, f"ValidDataScalar.{t}/extra-{i}", key(single, wire) + data, expect="accept")
             s.encode(msg, f"ValidDataScalarBinary.{t}/extra-{i}", key(single, wire) + data)
+            s.encode_json(msg, f"ValidDataScalar.{t}/extra-{i}.JsonOutput",
+                          protobuf_schema.value_of(msg.parsed(key(single, wire) + data)))
         if t != "MESSAGE":
             s.decode(msg, f"RepeatedScalarSelectsLast.{t}",
                      b"".join(key(single, wire) + d for d, _ in values), expect="accept",
@@ -879,6 +986,51 @@ JSON_CASES = [
     ("DeepNesting100", '{"recursiveMessage": ' * 100 + "{}" + "}" * 100, IMPL),
 ]
 
+REQUIRED_NOTE = ("a message missing a required field: a parser that checks required fields (C++'s "
+                 "ParseFromString) refuses it; upb, prost-reflect and partial parsers read what is there")
+
+
+def required(s, whole, ext1, ext2):
+    """proto2 `required` fields. Every field of TestAllRequiredTypesProto2
+    is required, and it requires itself (recursive_message), so no message
+    of it is ever complete: each case on it is implementation-defined, with
+    upb's partial read as the value to match. The two MessageSet extension
+    messages have one required field each, and can be complete."""
+    s.decode(whole, "Required.MissingAll", b"", expect=IMPL, note=REQUIRED_NOTE)
+    for t, suffix, wire, values in TYPES:
+        if t in ("MESSAGE", "ENUM"):
+            continue
+        data = key(whole.number(f"required_{suffix}"), wire) + values[-1][0]
+        s.decode(whole, f"Required.OnlyOne.{t}", data, expect=IMPL, note=REQUIRED_NOTE)
+    s.decode(whole, "Required.OnlyOne.ENUM", key(whole.number("required_nested_enum"), VARINT) + v64(1),
+             expect=IMPL, note=REQUIRED_NOTE)
+    nested = whole.number("required_nested_message")
+    s.decode(whole, "Required.NestedIncomplete", ld(nested, key(1, VARINT) + v64(5)), expect=IMPL,
+             note=REQUIRED_NOTE + "; here the nested message misses its own")
+    s.decode(whole, "Required.DefaultsAbsent", key(whole.number("required_int32"), VARINT) + v64(1), expect=IMPL,
+             note=REQUIRED_NOTE + ". The default_* fields (with [default = ...]) are absent, not their defaults")
+    g = whole.number("data")
+    s.decode(whole, "Required.GroupIncomplete", key(g, SGROUP) + key(202, VARINT) + v64(1) + key(g, EGROUP),
+             expect=IMPL, note=REQUIRED_NOTE + "; here a group misses its group_uint32")
+    s.decode(whole, "Required.Truncated", key(whole.number("required_int32"), VARINT) + b"\x80", expect="reject",
+             note="a premature end is refused whatever is required")
+    i = ext2.number("i")
+    for name, data in [("Complete", key(i, VARINT) + v64(5)),
+                       ("Complete.Default", key(i, VARINT) + v64(0)),
+                       ("Complete.Twice", key(i, VARINT) + v64(5) + key(i, VARINT) + v64(-7)),
+                       ("Complete.WithUnknown", key(1, VARINT) + v64(1) + key(i, VARINT) + v64(5))]:
+        s.decode(ext2, f"Required.{name}", data, expect="accept",
+                 note="every required field present (a required field at its default is present)")
+        s.encode(ext2, f"Required.{name}/encode", data)
+    for name, data in [("Missing", b""), ("Missing.WithUnknown", key(1, VARINT) + v64(1))]:
+        s.decode(ext2, f"Required.{name}", data, expect=IMPL, note=REQUIRED_NOTE)
+    st = ext1.number("str")
+    s.decode(ext1, "Required.Complete.String", ld(st, b""), expect="accept",
+             note="the required string is present, empty")
+    s.encode(ext1, "Required.Complete.String/encode", ld(st, b"x"))
+    s.decode(ext1, "Required.Missing.String", b"", expect=IMPL, note=REQUIRED_NOTE)
+
+
 def json_cases(s, msg):
     # Google's JSON catalogue runs on TestAllTypesProto3 (its well-known-type
     # and alias fields are proto3's).
@@ -902,7 +1054,10 @@ def main():
         fds = f.read()
     messages = [Message("Proto3", "protobuf_test_messages.proto3.TestAllTypesProto3", fds),
                 Message("Proto2", "protobuf_test_messages.proto2.TestAllTypesProto2", fds)]
-    s = GoogleSuite(messages)
+    req = "protobuf_test_messages.proto2.TestAllRequiredTypesProto2"
+    whole, ext1, ext2 = (Message("Proto2", name, fds) for name in (
+        req, f"{req}.MessageSetCorrectExtension1", f"{req}.MessageSetCorrectExtension2"))
+    s = GoogleSuite(messages + [whole, ext1, ext2])
     for msg in messages:
         premature_eof(s, msg)
         illegal_tags(s, msg)
@@ -920,6 +1075,7 @@ def main():
         nesting(s, msg)
         truncations(s, msg)
         json_cases(s, msg)
+    required(s, whole, ext1, ext2)
     s.write()
 
 

@@ -121,7 +121,7 @@ def message_vj(m):
             continue
         pairs.append((field.number, field_vj(field, value)))
     if extensions:
-        pairs.extend(occurrences(m.SerializeToString(), extensions))
+        pairs.extend(occurrences(m.SerializePartialToString(), extensions))
     known = {n for n, _ in pairs}
     for n, raw in unknown_fields(m):
         if n in known or n in m.DESCRIPTOR.fields_by_number:
@@ -187,7 +187,9 @@ def unknown_fields(m):
     rest.CopyFrom(m)
     for field, _ in rest.ListFields():
         rest.ClearField(field.name)
-    raw = rest.SerializeToString()
+    # Partial: a proto2 message read without its required fields is still
+    # read, and its unknown fields are still its own.
+    raw = rest.SerializePartialToString()
     out = {}
     at = 0
     while at < len(raw):

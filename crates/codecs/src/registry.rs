@@ -61,6 +61,31 @@ impl Registry {
         vec![Arc::new(protobuf::prost_reflect())]
     }
 
+    /// The built-in implementations `codec` is compared with: those of its
+    /// format; or, when it is bound to a schema (a user's `.proto`
+    /// message), every built-in codec and engine that binds that schema
+    /// (prost-reflect for any message, prost's generated code for Google's
+    /// test messages), since the format's other codecs read another data
+    /// model. Never a codec of the same id, nor prost-reflect for a codec
+    /// named `protobuf:<file>#<Message>`, which is prost-reflect.
+    pub fn peers_of(codec: &CodecRef) -> Vec<CodecRef> {
+        let builtin = Registry::builtin().of_format(codec.format());
+        let engines = Registry::engines();
+        let peers: Vec<CodecRef> = match codec.schema() {
+            None => builtin,
+            Some(spec) => builtin
+                .iter()
+                .chain(engines.iter().filter(|e| {
+                    !(codec.id().starts_with(protobuf::dynamic::PREFIX)
+                        && e.id() == protobuf::PROST_REFLECT)
+                }))
+                .filter(|c| c.format() == codec.format())
+                .filter_map(|c| c.for_schema(spec).ok())
+                .collect(),
+        };
+        peers.into_iter().filter(|c| c.id() != codec.id()).collect()
+    }
+
     /// Built-in implementations of one schema, bound to it, by name
     /// (`protobuf_proto3`: prost and prost-reflect on Google's
     /// `TestAllTypesProto3`), with the schema's message name: what a

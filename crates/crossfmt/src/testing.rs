@@ -301,18 +301,31 @@ pub fn conformance_with(codec: CodecRef, opts: &Options) -> Result<Matrix, Strin
 /// error naming the file when the corpus, a known-findings list, a suite or
 /// a saved fuzz input cannot be read).
 pub fn check_codec_with(codec: CodecRef, opts: &Options) -> Result<Report, String> {
+    // A codec of a schema is compared with the built-in implementations
+    // bound to the same one (the format's own codecs read another model),
+    // over values drawn from the schema and their encodings.
+    let peers = if codec.schema().is_some() {
+        Registry::peers_of(&codec)
+    } else {
+        Vec::new()
+    };
     let mut codecs: Vec<CodecRef> = Registry::builtin()
         .all()
         .iter()
-        .filter(|c| c.id() != codec.id())
+        .filter(|c| c.id() != codec.id() && !peers.iter().any(|p| p.id() == c.id()))
         .cloned()
         .collect();
+    codecs.extend(peers);
     codecs.push(codec.clone());
     let registry = Registry::new(codecs);
     let corpus = corpus::load(&opts.corpus).map_err(|e| e.to_string())?;
     let builtin = Known::load(&Known::builtin_path()).map_err(|e| e.to_string())?;
     let mut known = opts.known()?;
-    let cases = run::cases(&corpus);
+    let mut cases = run::cases(&corpus);
+    if codec.schema().is_some() {
+        let own = Registry::new(vec![codec.clone()]);
+        cases.extend(run::schema_cases(&own, 0, opts.generated_cases as usize));
+    }
     let plan = Plan {
         checks: check::defaults(),
         focus: Some(codec.id().to_string()),

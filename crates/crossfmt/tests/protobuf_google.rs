@@ -24,6 +24,23 @@ enum Bug {
     FirstMapEntryOnly,
     /// Writes fields in descending number order.
     WritesBackwards,
+    /// Writes JSON without the members whose value is `false`.
+    JsonDropsFalse,
+}
+
+/// `j` without the object members whose value is `false`, at any depth.
+fn drop_false(j: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match j {
+        J::Object(m) => J::Object(
+            m.into_iter()
+                .filter(|(_, x)| *x != J::Bool(false))
+                .map(|(k, x)| (k, drop_false(x)))
+                .collect(),
+        ),
+        J::Array(xs) => J::Array(xs.into_iter().map(drop_false).collect()),
+        other => other,
+    }
 }
 
 /// prost-reflect, bound by each case to its message, with `bug` planted.
@@ -80,6 +97,11 @@ impl Codec for Planted {
     }
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
         let bytes = self.inner.encode(v)?;
+        let json = self.schema().is_some_and(|s| s.starts_with("json:"));
+        if matches!(self.bug, Bug::JsonDropsFalse) && json {
+            let doc = serde_json::from_slice(&bytes).expect("prost-reflect writes JSON");
+            return Ok(serde_json::to_vec(&drop_false(doc)).expect("a JSON document"));
+        }
         if !matches!(self.bug, Bug::WritesBackwards) {
             return Ok(bytes);
         }
@@ -174,11 +196,14 @@ fn the_google_suite_passes_prost_reflect_and_catches_each_planted_bug() {
     // conformance/expected-failures/protobuf/prost-reflect.txt: prost's tag
     // decoder takes a tag padded past 5 bytes; its JSON reader refuses "1e5"
     // for an integer and an empty Any, reads through serde_json's float
-    // parser, and (recommended) takes a duplicate field name.
+    // parser, and (recommended) takes a duplicate field name, cannot write
+    // an empty Any, and writes an unknown field among the known ones.
     let known: BTreeSet<String> = [
         "Proto3/BadTag_OverlongVarint",
         "Proto2/BadTag_OverlongVarint",
+        "Proto2/Required.Complete.WithUnknown/encode",
         "Proto3/JsonInput.AnyEmpty",
+        "Proto3/JsonInput.AnyEmpty.JsonOutput",
         "Proto3/JsonInput.DoubleFieldMinPositiveValue",
         "Proto3/JsonInput.DuplicateField",
         "Proto3/JsonInput.Int32FieldQuotedExponentialValue",
@@ -186,7 +211,7 @@ fn the_google_suite_passes_prost_reflect_and_catches_each_planted_bug() {
     .map(|c| format!("protobuf-google/{c}"))
     .into();
     assert_eq!(run(Bug::None), known, "the correct implementation");
-    let want: [(Bug, &[&str]); 5] = [
+    let want: [(Bug, &[&str]); 6] = [
         (
             Bug::AcceptsAnything,
             &[
@@ -219,7 +244,21 @@ fn the_google_suite_passes_prost_reflect_and_catches_each_planted_bug() {
         ),
         (Bug::FirstMapEntryOnly, &["ValidDataMap"]),
         (Bug::WritesBackwards, &["KitchenSink", "UnknownOrdering"]),
+        (Bug::JsonDropsFalse, &["JsonInput"]),
     ];
+    // The JSON writer's bug fails JSON output cases and nothing else: the
+    // documents are compared, not their bytes.
+    let json_bug = run(Bug::JsonDropsFalse);
+    assert!(
+        json_bug.contains("protobuf-google/Proto3/JsonInput.OneofZeroBool.JsonOutput"),
+        "{json_bug:?}"
+    );
+    assert!(
+        json_bug
+            .difference(&known)
+            .all(|id| id.ends_with(".JsonOutput")),
+        "{json_bug:?}"
+    );
     for (bug, families_wanted) in want {
         let got = families(&run(bug));
         for f in families_wanted {
@@ -250,6 +289,26 @@ impl Codec for Forgetful {
     fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
         self.0.decode(b)
     }
+}
+
+#[test]
+fn prost_reads_a_missing_required_scalar_as_its_default_which_its_model_declares() {
+    use crossfmt::codecs::protobuf::google;
+    use crossfmt::notation::parse;
+    let prost = crossfmt::Registry::builtin().get("protobuf/prost").unwrap();
+    let message = format!("{}.MessageSetCorrectExtension2", google::PROTO2_REQUIRED);
+    let bound = prost.for_schema(&google::spec(&message)).unwrap();
+    // The struct holds `i` as a plain i32: absent reads as 0, and is written.
+    assert_eq!(bound.decode(b"").unwrap(), parse("{9: 0}").unwrap());
+    let missing = bound.unsupported(&parse("{}").unwrap()).unwrap();
+    assert!(missing.contains("required field"), "{missing}");
+    assert!(bound.unsupported(&parse("{9: 0}").unwrap()).is_none());
+    // The message that requires itself is never built (prost#924).
+    let e = prost
+        .for_schema(&google::spec(google::PROTO2_REQUIRED))
+        .err()
+        .unwrap();
+    assert!(e.message.contains("prost#924"), "{e}");
 }
 
 #[test]

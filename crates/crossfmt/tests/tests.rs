@@ -13,3 +13,4 @@ mod regressions;
 mod streams;
 mod struct_cpython;
 mod struct_properties;
+mod user_schema;

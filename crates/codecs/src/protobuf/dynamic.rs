@@ -33,9 +33,11 @@
 //! of its occurrences (as an implementation without extensions reads them).
 //! prost-reflect does not check proto2 `required` fields.
 //!
-//! Encoding writes known fields in field-number order (prost-reflect's), then
-//! each message's unknown fields as given: a `Bytes` under a number the
-//! schema does not name must be that number's fields, well formed.
+//! Encoding writes every field in field-number order, an unknown number's
+//! occurrences among the known fields by their number (prost-reflect's
+//! order; upb writes unknown fields after the known ones): a `Bytes` under
+//! a number the schema does not name must be that number's fields, well
+//! formed.
 
 use crossfmt_value::caps::{Caps, CollectionRepr, Duplicates, FloatRepr, IntRange, MapKeys};
 use crossfmt_value::rng::SplitMix64;
@@ -204,9 +206,23 @@ impl Dynamic {
         })
     }
 
+    /// `message` of an encoded `FileDescriptorSet` (what prost-build's
+    /// `file_descriptor_set_path` or protox writes), under the id `id`: a
+    /// schema compiled into a binary, for a fuzz target that runs where the
+    /// `.proto` files are not.
+    pub fn from_descriptor_set(id: &str, message: &str, set: &[u8]) -> Result<Dynamic, String> {
+        Dynamic::from_spec(id, &format!("{message}@{}", hex::encode(set)))
+    }
+
     /// The message it reads and writes.
     pub fn message(&self) -> &MessageDescriptor {
         &self.message
+    }
+
+    /// The same codec under the id `id` (a user's name for it).
+    pub fn with_id(mut self, id: &str) -> Dynamic {
+        self.id = id.to_string();
+        self
     }
 }
 
@@ -528,6 +544,52 @@ pub fn without_unknown(desc: &MessageDescriptor, v: &Value) -> Value {
         Some((k.clone(), x))
     });
     Value::Map(kept.collect())
+}
+
+/// The first proto2 `required` field of a scalar or enum type that `v` (a
+/// message of `desc` in the mapping) or a message inside it leaves out, by
+/// its full name: what generated code that holds such fields as plain
+/// values, without presence, cannot hold (a required message field keeps
+/// its presence everywhere).
+pub fn missing_required_scalar(desc: &MessageDescriptor, v: &Value) -> Option<String> {
+    let Value::Map(fields) = v else {
+        return None;
+    };
+    let get = |n: u32| {
+        fields
+            .iter()
+            .find(|(k, _)| *k == Value::Int(i128::from(n)))
+            .map(|(_, x)| x)
+    };
+    for field in desc.fields() {
+        let Some(x) = get(field.number()) else {
+            if field.cardinality() == prost_reflect::Cardinality::Required
+                && field.kind().as_message().is_none()
+            {
+                return Some(field.full_name().to_string());
+            }
+            continue;
+        };
+        let Kind::Message(m) = field.kind() else {
+            continue;
+        };
+        let missing = match (x, field.is_map()) {
+            (Value::Map(kvs), true) => {
+                let entry = m.map_entry_value_field().kind();
+                let Some(inner) = entry.as_message() else {
+                    continue;
+                };
+                kvs.iter()
+                    .find_map(|(_, y)| missing_required_scalar(inner, y))
+            }
+            (Value::Array(xs), false) => xs.iter().find_map(|y| missing_required_scalar(&m, y)),
+            (x, _) => missing_required_scalar(&m, x),
+        };
+        if missing.is_some() {
+            return missing;
+        }
+    }
+    None
 }
 
 // ---- protobuf -> Value ------------------------------------------------------

@@ -1,23 +1,12 @@
 //! Google's conformance messages (`TestAllTypesProto3`, `TestAllTypesProto2`,
 //! `conformance/vectors/protobuf/`) read and written by prost's generated
 //! code: what `protobuf/prost` is when a conformance case is bound to one of
-//! them.
-//!
-//! prost decides everything about the bytes: what it accepts, which fields
-//! it keeps (it drops unknown fields and extensions), how it merges repeated
-//! occurrences and what it writes. The [`Value`] of a message is then read
-//! from prost's own re-encoding through the descriptor
-//! ([`Dynamic`]'s mapping), so that it compares field
-//! for field with the other implementations of the schema. Writing goes the
-//! other way: the mapping builds the message's bytes, prost reads them into
-//! its struct and writes them out.
+//! them, through [`Generated`] (prost decides everything about the bytes,
+//! the descriptor reads the value).
 
 use super::dynamic::{pool_of, Dynamic};
-use crossfmt_value::caps::Caps;
-use crossfmt_value::value::Value;
-use crossfmt_value::{Codec, CodecError, CodecRef, Format};
-use prost::Message;
-use std::marker::PhantomData;
+use super::generated::{Generated, Rebind};
+use crossfmt_value::CodecRef;
 use std::sync::Arc;
 
 /// Code generated from `test_messages_proto3.proto` by `build.rs`.
@@ -46,6 +35,23 @@ pub const DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/test
 pub const PROTO3: &str = "protobuf_test_messages.proto3.TestAllTypesProto3";
 /// The proto2 message's full name.
 pub const PROTO2: &str = "protobuf_test_messages.proto2.TestAllTypesProto2";
+/// The proto2 message whose every field is `required`.
+pub const PROTO2_REQUIRED: &str = "protobuf_test_messages.proto2.TestAllRequiredTypesProto2";
+
+/// The messages prost's generated code binds: the two test messages, and
+/// two small proto2 messages with a `required` field.
+const TYPED: [&str; 4] = [
+    PROTO3,
+    PROTO2,
+    "protobuf_test_messages.proto2.TestAllRequiredTypesProto2.MessageSetCorrectExtension1",
+    "protobuf_test_messages.proto2.TestAllRequiredTypesProto2.MessageSetCorrectExtension2",
+];
+
+/// Why prost's code for [`PROTO2_REQUIRED`] is never run.
+pub const PROTO2_REQUIRED_UNBUILDABLE: &str = "prost's generated struct for \
+    TestAllRequiredTypesProto2 cannot be built: its required message fields are plain boxes, \
+    and one requires the message itself, so Default (which every decode starts from) recurses \
+    until the stack overflows (prost#924)";
 
 /// The schema string of `message` in [`DESCRIPTOR_SET`].
 pub fn spec(message: &str) -> String {
@@ -57,30 +63,36 @@ pub fn spec(message: &str) -> String {
 /// message, or the same name in a different schema.
 pub fn typed(id: &str, spec: &str) -> Option<Result<CodecRef, String>> {
     let (name, pool) = pool_of(spec).ok()?;
-    if name != PROTO3 && name != PROTO2 {
-        return None;
+    if name == PROTO2_REQUIRED && same_file(name, &pool)? {
+        return Some(Err(PROTO2_REQUIRED_UNBUILDABLE.to_string()));
     }
-    // The same name in a schema of the user's is another message: compare
-    // the file that defines it, without source info.
-    let file = |p: &prost_reflect::DescriptorPool| {
-        p.get_message_by_name(name).map(|m| {
-            let mut f = m.parent_file().file_descriptor_proto().clone();
-            f.source_code_info = None;
-            f
-        })
-    };
-    let own = prost_reflect::DescriptorPool::decode(DESCRIPTOR_SET).ok()?;
-    if file(&pool).is_none() || file(&pool) != file(&own) {
+    if !TYPED.contains(&name) || !same_file(name, &pool)? {
         return None;
     }
     let view = match Dynamic::from_spec(id, spec) {
         Ok(v) => v,
         Err(e) => return Some(Err(e)),
     };
-    Some(Ok(if name == PROTO3 {
-        Arc::new(Typed::<proto3::TestAllTypesProto3>::new(view)) as CodecRef
-    } else {
-        Arc::new(Typed::<proto2::TestAllTypesProto2>::new(view)) as CodecRef
+    let rebind: Rebind = |id, spec| {
+        typed(id, spec).unwrap_or_else(|| {
+            Err(format!(
+                "{id} has generated code only for {}",
+                TYPED.join(", ")
+            ))
+        })
+    };
+    use proto2::test_all_required_types_proto2 as required;
+    Some(Ok(match TYPED.iter().position(|t| *t == name) {
+        Some(0) => Arc::new(Generated::<proto3::TestAllTypesProto3>::rebinding(
+            view, rebind,
+        )) as CodecRef,
+        Some(1) => Arc::new(Generated::<proto2::TestAllTypesProto2>::rebinding(
+            view, rebind,
+        )),
+        Some(2) => {
+            Arc::new(Generated::<required::MessageSetCorrectExtension1>::rebinding(view, rebind))
+        }
+        _ => Arc::new(Generated::<required::MessageSetCorrectExtension2>::rebinding(view, rebind)),
     }))
 }
 
@@ -105,6 +117,21 @@ pub fn implementations() -> Vec<(&'static str, &'static str, Vec<CodecRef>)> {
         .collect()
 }
 
+/// `Some(true)` when `name` in `pool` is defined by the same file as in
+/// [`DESCRIPTOR_SET`] (a schema of the user's may reuse the name for another
+/// message); compared without source info.
+fn same_file(name: &str, pool: &prost_reflect::DescriptorPool) -> Option<bool> {
+    let file = |p: &prost_reflect::DescriptorPool| {
+        p.get_message_by_name(name).map(|m| {
+            let mut f = m.parent_file().file_descriptor_proto().clone();
+            f.source_code_info = None;
+            f
+        })
+    };
+    let own = prost_reflect::DescriptorPool::decode(DESCRIPTOR_SET).ok()?;
+    Some(file(pool).is_some() && file(pool) == file(&own))
+}
+
 /// The codec an id `<engine>@<message>` names, when the engine is
 /// `protobuf/prost` or `protobuf/prost-reflect` and the message one of
 /// Google's test messages (full name or `TestAllTypesProto3`): how findings
@@ -122,79 +149,5 @@ pub fn bound(id: &str) -> Option<Result<CodecRef, String>> {
             Some(Dynamic::from_spec(id, &spec).map(|d| Arc::new(d) as CodecRef))
         }
         _ => None,
-    }
-}
-
-/// One generated message type, seen through the descriptor.
-struct Typed<M> {
-    view: Dynamic,
-    message: PhantomData<fn() -> M>,
-}
-
-impl<M> Typed<M> {
-    fn new(view: Dynamic) -> Self {
-        Typed {
-            view,
-            message: PhantomData,
-        }
-    }
-}
-
-fn read<M: Message + Default>(b: &[u8]) -> Result<M, CodecError> {
-    M::decode(b).map_err(|e| {
-        let text = e.to_string();
-        if text.contains("recursion limit") {
-            CodecError::limit(text)
-        } else {
-            CodecError::syntax(text)
-        }
-    })
-}
-
-impl<M: Message + Default + 'static> Codec for Typed<M> {
-    fn id(&self) -> &str {
-        self.view.id()
-    }
-    fn format(&self) -> Format {
-        Format::Protobuf
-    }
-    fn schema(&self) -> Option<&str> {
-        self.view.schema()
-    }
-    fn caps(&self) -> Caps {
-        self.view.caps()
-    }
-    /// The message's model, less unknown fields (and extensions, which
-    /// the mapping keeps the same way): prost's structs have no place for
-    /// them.
-    fn unsupported(&self, v: &Value) -> Option<String> {
-        self.view.unsupported(v).or_else(|| {
-            (super::dynamic::without_unknown(self.view.message(), v) != *v)
-                .then(|| "holds unknown fields, which prost's generated code drops".to_string())
-        })
-    }
-    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
-        let bytes = self.view.encode(v)?;
-        Ok(read::<M>(&bytes)?.encode_to_vec())
-    }
-    fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
-        self.view.decode(&read::<M>(b)?.encode_to_vec())
-    }
-    fn samples(&self, seed: u64, n: usize) -> Vec<Value> {
-        self.view.samples(seed, n)
-    }
-    /// prost's structs have no place for unknown fields.
-    fn keeps(&self, v: &Value) -> Option<Value> {
-        Some(super::dynamic::without_unknown(self.view.message(), v))
-    }
-    fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
-        typed(self.id(), schema)
-            .unwrap_or_else(|| {
-                Err(format!(
-                    "{} has generated code only for {PROTO3} and {PROTO2}",
-                    self.id()
-                ))
-            })
-            .map_err(CodecError::unsupported)
     }
 }

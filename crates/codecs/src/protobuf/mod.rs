@@ -46,6 +46,7 @@ use std::io::BufRead;
 /// Code generated from `corpus/schemas/value.proto` by `build.rs`.
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 pub mod dynamic;
+pub mod generated;
 pub mod google;
 pub mod upstream;
 
@@ -67,12 +68,15 @@ pub const DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/valu
 /// `depth_limit_is_exact_for_maps` and `depth_limit_for_arrays`.
 pub const MAX_DEPTH: usize = 34;
 
+/// The id of [`prost_reflect()`].
+pub const PROST_REFLECT: &str = "protobuf/prost-reflect";
+
 /// `protobuf/prost-reflect`: prost-reflect's `DynamicMessage`, bound to
 /// `crossfmt.Value` in the field-number mapping of [`dynamic`] until a
 /// conformance case or a user's schema binds it to another message.
 pub fn prost_reflect() -> dynamic::Dynamic {
     let spec = format!("crossfmt.Value@{}", hex::encode(DESCRIPTOR_SET));
-    dynamic::Dynamic::from_spec("protobuf/prost-reflect", &spec)
+    dynamic::Dynamic::from_spec(PROST_REFLECT, &spec)
         .expect("the built-in descriptor set holds crossfmt.Value")
 }
 

@@ -233,7 +233,16 @@ impl Codec for GoogleTestee {
         })
     }
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
-        let given = self.model.encode(v)?;
+        // The value reaches the testee as the model writes it: what the
+        // model cannot write (an empty Any in JSON) cannot be asked.
+        let given = self.model.encode(v).map_err(|e| match e.kind {
+            ErrorKind::Encode => CodecError::unsupported(format!(
+                "the message cannot be handed over: {} cannot write it ({})",
+                self.model.id(),
+                e.message
+            )),
+            _ => e,
+        })?;
         self.round_trip(&given, self.json)
             .map_err(|e| match e.kind {
                 ErrorKind::Syntax => CodecError::failure(

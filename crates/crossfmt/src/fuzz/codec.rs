@@ -32,13 +32,11 @@ pub struct CodecTargets {
 }
 
 impl CodecTargets {
-    /// The targets for `codec` (see the module documentation).
+    /// The targets for `codec` (see the module documentation); its
+    /// differential peers are [`Registry::peers_of`] it: for a codec bound
+    /// to a `.proto` message, prost-reflect reading the same message.
     pub fn new(codec: CodecRef) -> CodecTargets {
-        let peers: Vec<CodecRef> = Registry::builtin()
-            .of_format(codec.format())
-            .into_iter()
-            .filter(|c| c.id() != codec.id())
-            .collect();
+        let peers = Registry::peers_of(&codec);
         CodecTargets {
             table: table(codec.format(), &[codec], &peers),
             known: Known::default(),
