@@ -115,7 +115,16 @@ impl<M: Message + Default + 'static> Codec for Generated<M> {
     }
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
         let bytes = self.view.encode(v)?;
-        Ok(read::<M>(&bytes)?.encode_to_vec())
+        // The struct is built by reading the schema's bytes of the value: a
+        // struct that disagrees with its schema fails here, on the encode
+        // side, and says so rather than blaming the bytes.
+        let m = read::<M>(&bytes).map_err(|e| {
+            CodecError::encode(format!(
+                "the struct cannot hold the message its schema writes for the value: {}",
+                e.message
+            ))
+        })?;
+        Ok(m.encode_to_vec())
     }
     fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
         self.view.decode(&read::<M>(b)?.encode_to_vec())
