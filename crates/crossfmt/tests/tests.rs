@@ -7,6 +7,7 @@ mod checks_catch_bugs;
 mod example_codec;
 mod fuzz_layout;
 mod pickle_cpython;
+mod pickle_direct;
 mod properties;
 mod protobuf_google;
 mod regressions;

@@ -32,6 +32,7 @@
 //! # Ok::<(), crossfmt_value::CodecError>(())
 //! ```
 
+pub mod direct;
 pub mod disasm;
 pub mod encoder;
 pub mod lexer;
@@ -71,6 +72,17 @@ pub fn codec_error(e: machine::MachineError) -> CodecError {
 /// offset. Unlike CPython, bytes after `STOP` are refused too (one complete
 /// pickle is one value).
 pub fn loads(bytes: &[u8]) -> Result<Value, CodecError> {
+    if let Some((v, end)) = direct::run(bytes) {
+        if end == bytes.len() {
+            return Ok(v);
+        }
+    }
+    loads_by_machine(bytes)
+}
+
+/// [`loads`] without its fast path ([`direct`]): the machine, then the
+/// conversion. The reference the fast path is held to.
+pub fn loads_by_machine(bytes: &[u8]) -> Result<Value, CodecError> {
     let pv = machine::run(bytes).map_err(codec_error)?;
     if pv.end < bytes.len() {
         return Err(CodecError::syntax(format!(
