@@ -13,7 +13,11 @@ records), which is the only reason plain `pickle.loads` is used; never point
 this script at other files.
 
 Prints bytes, MB/s (10^6 bytes/s) and pickles/s per input set: the median of
---repeats timed passes, each pass the set decoded --inner times.
+--repeats timed passes, each pass the set decoded --inner times. Then, beside
+the bench's own estimates for the same sets (criterion's medians, from the
+run that wrote the records), writes target/crossfmt-bench/pickle_decode/summary.json,
+the table `crossfmt report` shows: time per pass of each implementation and
+pickle/crossfmt's time over CPython's.
 """
 
 import argparse
@@ -29,6 +33,18 @@ ROOT = pathlib.Path(__file__).resolve().parents[3]
 SUITE = ROOT / "conformance" / "suites" / "pickle-cpython.json"
 RECORDS_DIR = ROOT / "target" / "crossfmt-bench" / "pickle_decode"
 RECORDS = ["records-p4", "records-p2"]
+CRITERION = ROOT / "target" / "criterion" / "pickle decode"
+RUST = [("pickle/crossfmt", "pickle_crossfmt"), ("pickle/serde-pickle", "pickle_serde-pickle")]
+
+
+def criterion_ms(impl_dir, name):
+    """criterion's median for one row, in ms; None when it has not run."""
+    path = CRITERION / impl_dir / name / "new" / "estimates.json"
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)["median"]["point_estimate"] / 1e6
+    except (OSError, KeyError, ValueError):
+        return None
 
 
 def suite_inputs():
@@ -84,8 +100,10 @@ def main():
     for n in RECORDS:
         sets.append((n, [(RECORDS_DIR / f"{n}.pkl").read_bytes()]))
 
-    print(f"CPython {sys.version.split()[0]} pickle.loads (C _pickle: {pickle.loads.__module__})")
+    version = sys.version.split()[0]
+    print(f"CPython {version} pickle.loads (C _pickle: {pickle.loads.__module__})")
     print(f"{'input set':<12} {'pickles':>8} {'bytes':>10} {'MB/s':>10} {'pickles/s':>12} {'inner':>6}")
+    rows = []
     for name, pickles in sets:
         total = sum(len(p) for p in pickles)
         t, inner = time_set(pickles, args.repeats, args.min_pass)
@@ -93,6 +111,19 @@ def main():
             f"{name:<12} {len(pickles):>8} {total:>10} {total / t / 1e6:>10.1f} "
             f"{len(pickles) / t:>12.0f} {inner:>6}"
         )
+        row = {"set": name, "pickles": len(pickles), "bytes": total}
+        for label, impl_dir in RUST:
+            ms = criterion_ms(impl_dir, name)
+            row[f"{label} ms"] = None if ms is None else round(ms, 4)
+        row["CPython pickle.loads ms"] = round(t * 1e3, 4)
+        ours = row["pickle/crossfmt ms"]
+        row["pickle/crossfmt / CPython"] = None if ours is None else round(ours / (t * 1e3), 2)
+        rows.append(row)
+    out = RECORDS_DIR / "summary.json"
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump({"python": f"CPython {version}", "rows": rows}, f, indent=1)
+        f.write("\n")
+    print(f"wrote {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -98,6 +98,7 @@ fn inputs(dir: &Path) -> Inputs {
         conformance: None,
         fuzz: None,
         pickle_scan: None,
+        pickle_decode: None,
     }
 }
 

@@ -112,6 +112,19 @@ fn every_table_and_plot_renders() {
         assert!(families.contains("crossfmt") && families.contains("nested loads"));
     }
 
+    // Pickle decoding beside CPython, when it ran: a row per input set.
+    if let Some(decode) = json.get("pickle_decode").filter(|s| !s.is_null()) {
+        let table = element(&dom, "pickle-decode-table", "</table>");
+        let rows = decode["rows"].as_array().unwrap().len();
+        assert!(rows > 0, "pickle decode: no rows");
+        assert_eq!(
+            table.matches("<tr>").count(),
+            rows + 1,
+            "pickle decode rows"
+        );
+        assert!(table.contains("CPython pickle.loads ms"));
+    }
+
     let shot = dir.join("screenshot.png");
     let _ = std::fs::remove_file(&shot);
     chromium(&[

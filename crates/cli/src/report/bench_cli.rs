@@ -51,6 +51,15 @@ pub struct ReportArgs {
         value_name = "FILE"
     )]
     pub pickle_scan: PathBuf,
+    /// Pickle decoding beside CPython (`cargo bench --bench pickle_decode`,
+    /// then `crates/bench/benches/pickle_decode_cpython.py`); included when
+    /// the file exists.
+    #[arg(
+        long,
+        default_value = "target/crossfmt-bench/pickle_decode/summary.json",
+        value_name = "FILE"
+    )]
+    pub pickle_decode: PathBuf,
     /// Where the report goes.
     #[arg(long, default_value = "target/crossfmt-report", value_name = "DIR")]
     pub out: PathBuf,
@@ -70,6 +79,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         conformance: Some(args.conformance.clone()),
         fuzz: Some(args.fuzz.clone()),
         pickle_scan: Some(args.pickle_scan.clone()),
+        pickle_decode: Some(args.pickle_decode.clone()),
     };
     let model = match bench_model::load(&inputs) {
         Ok(m) => m,

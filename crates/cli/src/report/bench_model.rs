@@ -26,6 +26,9 @@ pub struct Inputs {
     /// The pickle scanner comparison's summary.json
     /// (`benches/pickle_scan_compare.sh`), when present.
     pub pickle_scan: Option<PathBuf>,
+    /// Pickle decoding beside CPython's `pickle.loads`
+    /// (`benches/pickle_decode_cpython.py`'s summary.json), when present.
+    pub pickle_decode: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -40,6 +43,16 @@ pub struct Model {
     pub fuzz: Option<Vec<serde_json::Value>>,
     /// The pickle scanner comparison: `throughput[]` and `families[]` rows.
     pub pickle_scan: Option<PickleScan>,
+    /// Pickle decoders beside CPython: `rows[]`, and which CPython.
+    pub pickle_decode: Option<PickleDecode>,
+}
+
+/// Pickle decoding beside CPython's C `pickle.loads`, per input set: each
+/// row an object whose keys are the columns, in order.
+#[derive(Clone, Debug, Serialize)]
+pub struct PickleDecode {
+    pub python: String,
+    pub rows: Vec<serde_json::Value>,
 }
 
 /// Scanners side by side, as `benches/pickle_scan_compare.py` measured
@@ -357,6 +370,16 @@ pub fn load(inputs: &Inputs) -> Result<Model, Refused> {
                 families,
             })
         });
+    let pickle_decode =
+        optional_list(inputs.pickle_decode.as_deref(), "rows", &mut problems).map(|rows| {
+            let python = inputs
+                .pickle_decode
+                .as_deref()
+                .and_then(|p| read_json::<serde_json::Value>(p).ok())
+                .and_then(|v| v["python"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            PickleDecode { python, rows }
+        });
     if !problems.is_empty() {
         return Err(Refused(problems));
     }
@@ -370,6 +393,7 @@ pub fn load(inputs: &Inputs) -> Result<Model, Refused> {
         conformance,
         fuzz,
         pickle_scan,
+        pickle_decode,
     })
 }
 

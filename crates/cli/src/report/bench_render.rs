@@ -208,6 +208,15 @@ pub fn markdown(model: &Model, machine: &Machine) -> String {
         let (head, rows) = object_rows(&p.families, FAMILY_COLUMNS);
         md_table(&mut s, &head, &rows);
     }
+    if let Some(d) = &model.pickle_decode {
+        let _ = writeln!(
+            s,
+            "\n## Pickle decode beside CPython\n\n{DECODE_NOTE} ({})\n",
+            d.python
+        );
+        let (head, rows) = object_rows(&d.rows, DECODE_COLUMNS);
+        md_table(&mut s, &head, &rows);
+    }
     if let Some(f) = &model.fuzz {
         s.push_str("\n## Fuzzing\n\n");
         let (head, rows) = fuzz_rows(f);
@@ -287,6 +296,18 @@ const THROUGHPUT_COLUMNS: &[&str] = &[
     "vs picklescan",
 ];
 const FAMILY_COLUMNS: &[&str] = &["family", "files", "crossfmt"];
+
+const DECODE_COLUMNS: &[&str] = &[
+    "set",
+    "pickles",
+    "bytes",
+    "pickle/crossfmt ms",
+    "pickle/serde-pickle ms",
+    "CPython pickle.loads ms",
+    "pickle/crossfmt / CPython",
+];
+
+const DECODE_NOTE: &str = "Time per pass over each input set (benches/pickle_decode.rs: the CPython suite's accepted cases, one pickle each of 10 000 dicts at protocols 4 and 2): criterion's median for the Rust decoders, the median of timed passes of CPython's C pickle.loads on the same bytes right after (benches/pickle_decode_cpython.py); the last column is pickle/crossfmt's time over CPython's.";
 
 const SCAN_NOTE: &str = "`crossfmt pickle scan` beside picklescan and fickling on the same files (benches/pickle_scan_compare.sh): throughput per set, and per bypass family the malicious files each calls dangerous (a resource hazard: anything but safe), then benign files not called safe.";
 
@@ -417,6 +438,17 @@ pub fn html(model: &Model, machine: &Machine, plots: &[String]) -> String {
         );
         let (head, rows) = object_rows(&p.families, FAMILY_COLUMNS);
         html_table(&mut s, "pickle-scan-families", &head, &[("families", rows)]);
+        s.push_str("</section>\n");
+    }
+    if let Some(d) = &model.pickle_decode {
+        let _ = write!(
+            s,
+            "<section id=\"pickle-decode\"><h2>Pickle decode beside CPython</h2><p>{} ({})</p>",
+            encode_text(DECODE_NOTE),
+            encode_text(&d.python)
+        );
+        let (head, rows) = object_rows(&d.rows, DECODE_COLUMNS);
+        html_table(&mut s, "pickle-decode-table", &head, &[("decode", rows)]);
         s.push_str("</section>\n");
     }
     if let Some(f) = &model.fuzz {
