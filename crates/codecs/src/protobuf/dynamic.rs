@@ -504,6 +504,37 @@ impl Codec for Peer {
     }
 }
 
+/// Whether `v`, a message of `desc` in the mapping, holds an unknown field
+/// at any depth: [`without_unknown`] would change it. Allocates nothing (a
+/// fuzz target asks it of every input).
+pub fn has_unknown(desc: &MessageDescriptor, v: &Value) -> bool {
+    let Value::Map(fields) = v else {
+        return false;
+    };
+    fields.iter().any(|(k, x)| {
+        let Value::Int(n) = k else {
+            return false;
+        };
+        let Some(field) = u32::try_from(*n).ok().and_then(|n| desc.get_field(n)) else {
+            return true;
+        };
+        let kind = field.kind();
+        let Some(m) = kind.as_message() else {
+            return false;
+        };
+        match (x, field.is_map()) {
+            (Value::Map(kvs), true) => {
+                let value = m.map_entry_value_field().kind();
+                value
+                    .as_message()
+                    .is_some_and(|inner| kvs.iter().any(|(_, y)| has_unknown(inner, y)))
+            }
+            (Value::Array(xs), false) => xs.iter().any(|y| has_unknown(m, y)),
+            (x, _) => has_unknown(m, x),
+        }
+    })
+}
+
 /// `v`, a message of `desc` in the mapping, without its unknown fields at
 /// any depth: what an implementation that drops them reads.
 pub fn without_unknown(desc: &MessageDescriptor, v: &Value) -> Value {

@@ -316,6 +316,28 @@ fn without_unknown_strips_unknown_fields_at_every_level_and_nothing_else() {
         super::dynamic::without_unknown(c.message(), &value),
         v("{1: 1, 18: {1: 2}, 56: {1: 2}}")
     );
+    // has_unknown says whether without_unknown changes a value, at each
+    // level the unknown field may sit.
+    use super::dynamic::has_unknown;
+    assert!(has_unknown(c.message(), &value));
+    for (text, unknown) in [
+        ("{1: 1, 18: {1: 2}, 56: {1: 2}}", false),
+        ("{18: {99: h'980601'}}", true),
+        ("{555: h'd82201'}", true),
+        ("{48: [{1: 1}, {99: h'980601'}]}", true),
+        ("{48: [{1: 1}]}", false),
+        ("{71: {\"k\": {99: h'980601'}}}", true),
+        ("{71: {\"k\": {1: 3}}}", false),
+        ("{}", false),
+    ] {
+        let x = v(text);
+        assert_eq!(has_unknown(c.message(), &x), unknown, "{text}");
+        assert_eq!(
+            super::dynamic::without_unknown(c.message(), &x) != x,
+            unknown,
+            "{text}"
+        );
+    }
 }
 
 #[test]

@@ -26,7 +26,7 @@
 //! `int64` where the schema says `sint64`) is therefore read through the
 //! schema and differs from prost-reflect's reading: a finding.
 
-use super::dynamic::{missing_required_scalar, without_unknown, Dynamic};
+use super::dynamic::{has_unknown, missing_required_scalar, without_unknown, Dynamic};
 use crossfmt_value::caps::Caps;
 use crossfmt_value::value::Value;
 use crossfmt_value::{Codec, CodecError, CodecRef, Format};
@@ -101,7 +101,7 @@ impl<M: Message + Default + 'static> Codec for Generated<M> {
         self.view
             .unsupported(v)
             .or_else(|| {
-                (without_unknown(self.view.message(), v) != *v)
+                has_unknown(self.view.message(), v)
                     .then(|| "holds unknown fields, which prost's generated code drops".to_string())
             })
             .or_else(|| {
@@ -134,7 +134,7 @@ impl<M: Message + Default + 'static> Codec for Generated<M> {
     }
     /// prost's structs have no place for unknown fields.
     fn keeps(&self, v: &Value) -> Option<Value> {
-        Some(without_unknown(self.view.message(), v))
+        has_unknown(self.view.message(), v).then(|| without_unknown(self.view.message(), v))
     }
     /// Its own schema; another only through `rebind`.
     fn for_schema(&self, schema: &str) -> Result<CodecRef, CodecError> {
