@@ -42,6 +42,52 @@ pub fn conformance() -> PathBuf {
     root().join("conformance")
 }
 
+/// Runs the Python reference testee's `setup` (which makes its venv, or
+/// checks it current; idempotent and locked) and returns the testee's
+/// directory, `conformance/testees/python`. On a fresh machine this installs
+/// the pinned packages from PyPI (or `PIP_INDEX_URL`); the error says what
+/// failed.
+pub fn prepare_python_reference() -> Result<PathBuf, String> {
+    let dir = conformance().join("testees/python");
+    let out = std::process::Command::new(dir.join("setup"))
+        .output()
+        .map_err(|e| format!("running {}/setup: {e}", dir.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{}/setup failed ({}):\n{}{}",
+            dir.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(dir)
+}
+
+/// Where the Python reference testee's venv is (or would be), as its
+/// `conformance/testees/python/venv.sh` says: `CROSSFMT_PYREF`, else
+/// `target/pyref` in a crossfmt checkout, else a per-user cache directory.
+/// An error when the script cannot be run.
+pub fn python_reference_venv() -> Result<PathBuf, String> {
+    let script = conformance().join("testees/python/venv.sh");
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(r#"source "$1" && printf %s "$venv""#)
+        .arg("bash")
+        .arg(&script)
+        .output()
+        .map_err(|e| format!("running bash on {}: {e}", script.display()))?;
+    let venv = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() || venv.is_empty() {
+        return Err(format!(
+            "{} names no venv: {}",
+            script.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(PathBuf::from(venv))
+}
+
 /// The libFuzzer dictionary of a format (by its name: `msgpack`, `cbor`,
 /// …), when there is one.
 pub fn dictionary(format: &str) -> Option<PathBuf> {

@@ -4,6 +4,8 @@
 //! other side, serving crossfmt's own codecs (`crossfmt testee`).
 
 pub mod process;
+#[cfg(feature = "python")]
+pub mod python;
 pub mod serve;
 pub mod vj;
 pub mod wire;
@@ -75,9 +77,94 @@ pub fn start_announced<'a>(
     Ok(all)
 }
 
+/// The testee command that names the Python reference testee run inside
+/// crossfmt's own process (`external::python`, the `python` feature) rather than as
+/// a child process.
+pub const IN_PROCESS_PYTHON: &str = "python-in-process";
+
+/// How requests reach a testee and its answers come back: a child process
+/// over the pipe protocol ([`Testee`]), or a server in this process
+/// (`external::python`). Both speak the same requests and responses.
+pub trait Exchange: Send + Sync {
+    /// What the user named it by (the command), for messages.
+    fn command(&self) -> &str;
+
+    /// Sends `request` and hands the response to `read`, which returns
+    /// `Err` when the response breaks the protocol. A transport failure (or
+    /// such a response) is the codec's breakdown.
+    fn exchange(
+        &self,
+        request: &Json,
+        read: &mut dyn FnMut(&Json) -> Result<(), String>,
+    ) -> Result<(), CodecError>;
+}
+
+impl Exchange for Testee {
+    fn command(&self) -> &str {
+        Testee::command(self)
+    }
+
+    fn exchange(
+        &self,
+        request: &Json,
+        read: &mut dyn FnMut(&Json) -> Result<(), String>,
+    ) -> Result<(), CodecError> {
+        self.request(request, |r| read(r).map(Ok))
+    }
+}
+
+/// One request through `via`, its response read by `parse`.
+fn ask<T>(
+    via: &dyn Exchange,
+    request: &Json,
+    parse: impl FnOnce(&Json) -> Parsed<T>,
+) -> Result<T, CodecError> {
+    let mut parse = Some(parse);
+    let mut answer = None;
+    via.exchange(request, &mut |r| {
+        let parse = parse.take().ok_or("one response read twice")?;
+        answer = Some(parse(r)?);
+        Ok(())
+    })?;
+    answer.unwrap_or_else(|| {
+        Err(CodecError::failure(
+            ErrorKind::Crashed,
+            "the testee gave no response",
+        ))
+    })
+}
+
 /// [`start`], keeping the testee's name and version for reports.
+/// [`IN_PROCESS_PYTHON`] starts the Python reference testee in this process
+/// (a build with the `python` feature; without it, an error that says so).
 pub fn start_testee(command: &str, limits: Limits) -> Result<Started, String> {
+    if command == IN_PROCESS_PYTHON {
+        return start_in_process();
+    }
     let (testee, hello) = Testee::start(command, limits)?;
+    started(Arc::new(testee), hello)
+}
+
+#[cfg(feature = "python")]
+fn start_in_process() -> Result<Started, String> {
+    let (server, hello) = python::Server::start(&python::Setup::prepared()?)?;
+    started(server, hello)
+}
+
+#[cfg(not(feature = "python"))]
+fn start_in_process() -> Result<Started, String> {
+    Err(format!(
+        "testee `{IN_PROCESS_PYTHON}`: this crossfmt was built without the `python` feature \
+         (build with `--features python`, or run the reference as a process: \
+         --testee conformance/testees/python/testee)"
+    ))
+}
+
+/// The codecs a testee's `hello` response announces, served through
+/// `testee`.
+pub fn started(testee: Arc<dyn Exchange>, hello: Json) -> Result<Started, String> {
+    let command = testee.command().to_string();
+    let command = command.as_str();
     require_caps_fields(command, &hello)?;
     let hello: Hello = serde_json::from_value(hello)
         .map_err(|e| format!("testee `{command}`: malformed hello: {e}"))?;
@@ -91,7 +178,6 @@ pub fn start_testee(command: &str, limits: Limits) -> Result<Started, String> {
             false
         }
     };
-    let testee = Arc::new(testee);
     let mut seen = BTreeSet::new();
     let mut codecs: Vec<CodecRef> = Vec::new();
     for c in hello.codecs {
@@ -263,7 +349,7 @@ fn framing_from_json(j: &Json) -> Result<Framing, String> {
 
 /// One codec of a testee. Clones share the process; requests are serialised.
 pub struct ExternalCodec {
-    testee: Arc<Testee>,
+    testee: Arc<dyn Exchange>,
     id: String,
     format: Format,
     caps: Caps,
@@ -313,7 +399,7 @@ impl Codec for ExternalCodec {
 
     fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
         let req = self.request("encode", "value", vj::to_vj(v));
-        self.testee.request(&req, |r| {
+        ask(&*self.testee, &req, |r| {
             answer(r, "bytes", "payload", |p| {
                 let text = p
                     .as_str()
@@ -325,7 +411,7 @@ impl Codec for ExternalCodec {
 
     fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
         let req = self.request("decode", "payload", json!(hex::encode(b)));
-        self.testee.request(&req, |r| {
+        ask(&*self.testee, &req, |r| {
             answer(r, "value", "value", |v| {
                 vj::from_vj(v).map_err(|e| e.to_string())
             })
@@ -371,7 +457,7 @@ impl Codec for ExternalCodec {
                 self.request("read_stream", "pieces", json!(pieces))
             }
         };
-        let answered = self.testee.request(&req, |r| {
+        let answered = ask(&*self.testee, &req, |r| {
             answer(r, "records", "records", |records| {
                 reading_from_json(records, r.get("end"))
             })

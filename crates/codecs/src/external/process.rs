@@ -262,18 +262,7 @@ impl Running {
         let body = serde_json::to_vec(request)
             .map_err(|e| Trouble::Protocol(format!("cannot send the request: {e}")))?;
         match self.exchange_bytes(&body, bound) {
-            Ok(body) if wire::json_depth(&body) > wire::MAX_MESSAGE_DEPTH => {
-                // Not the testee's fault: deeper than crossfmt reads.
-                // Answered as the limit it is.
-                Ok(serde_json::json!({
-                    "error": "limit",
-                    "message": format!(
-                        "the answer nests deeper than crossfmt reads ({} levels of value)",
-                        crossfmt_value::notation::MAX_DEPTH
-                    ),
-                }))
-            }
-            Ok(body) => wire::parse_deep(&body).map_err(|e| {
+            Ok(body) => wire::response(&body).map_err(|e| {
                 Trouble::Protocol(format!(
                     "response is not JSON ({e}): {}",
                     brief(&String::from_utf8_lossy(&body))

@@ -118,6 +118,22 @@ pub fn parse_deep(body: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
     Ok(v)
 }
 
+/// A response body as JSON: parsed without the fixed recursion limit, or,
+/// when it nests deeper than crossfmt reads, the `limit` error response it
+/// amounts to (not the testee's fault: crossfmt's own bound).
+pub fn response(body: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
+    if json_depth(body) > MAX_MESSAGE_DEPTH {
+        return Ok(serde_json::json!({
+            "error": "limit",
+            "message": format!(
+                "the answer nests deeper than crossfmt reads ({} levels of value)",
+                crossfmt_value::notation::MAX_DEPTH
+            ),
+        }));
+    }
+    parse_deep(body)
+}
+
 /// Reads until `buf` is full or the stream ends; how many bytes arrived.
 fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut got = 0;
