@@ -240,6 +240,14 @@ struct FuzzArgs {
     /// Do not merge new coverage back into fuzz/corpus/.
     #[arg(long)]
     no_merge: bool,
+    /// Build without the referee even where it is available. By default,
+    /// when the fuzz crate has a `python` feature and the Python reference
+    /// venv exists (conformance/testees/python/setup), the targets are built
+    /// with it: CPython, msgpack-python and cbor2 run inside each target and
+    /// decide every disagreement a differential target finds ("pickle/crossfmt
+    /// departs from CPython").
+    #[arg(long)]
+    no_referee: bool,
     /// The crate whose fuzz/ crate to run: crossfmt's own checkout, or a
     /// codec author's crate (`crossfmt init` writes its fuzz/).
     #[arg(long, default_value = ".", value_name = "DIR")]
@@ -1025,6 +1033,7 @@ fn cmd_fuzz(a: FuzzArgs) -> Result<ExitCode> {
         expect_crash: a.expect_crash,
         seeds_only: a.seeds_only,
         merge: !a.no_merge,
+        referee: !a.no_referee,
     };
     let code = crate::fuzz_driver::run(&cfg, &seeds)?;
     Ok(ExitCode::from(code))

@@ -445,6 +445,46 @@ impl Reader<'_> {
     }
 }
 
+/// `planted/pickle-signed`: the pickle machine (`pickle/crossfmt`) with one
+/// planted divergence, a one-byte integer read as signed: every int in
+/// 128..=255 it decodes comes back 256 less (`BININT1 c8` reads as -56). It
+/// writes as the machine does. What the differential targets' referee is
+/// measured on: beside serde-pickle the two disagree, and only a reference
+/// says which one departs from CPython. Not in the registry.
+pub struct PlantedPickle;
+
+/// [`PlantedPickle`]'s id.
+pub const PICKLE_ID: &str = "planted/pickle-signed";
+
+impl Codec for PlantedPickle {
+    fn id(&self) -> &str {
+        PICKLE_ID
+    }
+
+    fn format(&self) -> Format {
+        Format::Pickle
+    }
+
+    fn caps(&self) -> Caps {
+        crate::pickle::crossfmt::PickleCrossfmt::CAPS
+    }
+
+    fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+        crate::pickle::crossfmt::PickleCrossfmt::default().encode(v)
+    }
+
+    fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+        crate::pickle::crossfmt::PickleCrossfmt::default()
+            .decode(b)
+            .map(|v| {
+                v.map_scalars(&|x| match x {
+                    Value::Int(n @ 128..=255) => Some(Value::Int(n - 256)),
+                    _ => None,
+                })
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -104,8 +104,8 @@ impl Registry {
     /// name any struct layout (`pystruct:<format>`), any message of a
     /// `.proto` file (`protobuf:<file>#<Message>`), the schema engines
     /// ([`Registry::engines`]), a built-in engine bound to one of Google's
-    /// test messages (`protobuf/prost@TestAllTypesProto3`) and the planted-bug codec
-    /// ([`crate::planted::ID`]).
+    /// test messages (`protobuf/prost@TestAllTypesProto3`) and the planted-bug codecs
+    /// ([`crate::planted::ID`], [`crate::planted::PICKLE_ID`]).
     pub fn select(&self, ids: &[String]) -> Result<Registry, String> {
         if ids.is_empty() {
             return Ok(self.clone());
@@ -126,6 +126,10 @@ impl Registry {
                 }
                 if id == crate::planted::ID {
                     extra.push(Arc::new(crate::planted::Planted) as CodecRef);
+                    continue;
+                }
+                if id == crate::planted::PICKLE_ID {
+                    extra.push(Arc::new(crate::planted::PlantedPickle) as CodecRef);
                     continue;
                 }
                 // Any message of a .proto file: `protobuf:<file>#<Message>`.

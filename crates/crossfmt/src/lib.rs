@@ -22,6 +22,7 @@ pub mod fuzz;
 pub mod generated;
 pub mod known;
 pub mod probe;
+pub mod reference;
 
 pub mod run;
 pub mod testing;
@@ -41,20 +42,7 @@ pub use crossfmt_data as data;
 /// idempotent and locked). Needs `python3` 3.11+ and PyPI (or
 /// `PIP_INDEX_URL`); the error says what failed.
 pub fn python_reference_testee() -> Result<std::path::PathBuf, String> {
-    let dir = data::conformance().join("testees/python");
-    let out = std::process::Command::new(dir.join("setup"))
-        .output()
-        .map_err(|e| format!("running {}/setup: {e}", dir.display()))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{}/setup failed ({}):\n{}{}",
-            dir.display(),
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(dir.join("testee"))
+    data::prepare_python_reference().map(|dir| dir.join("testee"))
 }
 
 pub use crossfmt_codecs as codecs;

@@ -61,21 +61,10 @@ fn codec(id: &'static str, bug: Bug) -> DiagCodec {
 
 /// `v` with `f` applied to every float in it.
 fn map_floats(v: &Value, f: &dyn Fn(Float) -> Float) -> Value {
-    let all = |xs: &[Value]| xs.iter().map(|x| map_floats(x, f)).collect();
-    match v {
-        Value::Float(x) => Value::Float(f(*x)),
-        Value::Array(xs) => Value::Array(all(xs)),
-        Value::Tuple(xs) => Value::Tuple(all(xs)),
-        Value::Set(xs) => Value::Set(all(xs)),
-        Value::FrozenSet(xs) => Value::FrozenSet(all(xs)),
-        Value::Map(kvs) => Value::Map(
-            kvs.iter()
-                .map(|(k, x)| (map_floats(k, f), map_floats(x, f)))
-                .collect(),
-        ),
-        Value::Tag(t, x) => Value::Tag(*t, Box::new(map_floats(x, f))),
-        other => other.clone(),
-    }
+    v.map_scalars(&|x| match x {
+        Value::Float(x) => Some(Value::Float(f(*x))),
+        _ => None,
+    })
 }
 
 impl Codec for DiagCodec {

@@ -10,6 +10,7 @@ mod pickle_cpython;
 mod pickle_direct;
 mod properties;
 mod protobuf_google;
+mod referee;
 mod regressions;
 mod streams;
 mod struct_cpython;

@@ -325,6 +325,25 @@ impl Value {
         }
     }
 
+    /// A copy with every scalar `f` answers for replaced by its answer (the
+    /// containers kept, each rebuilt around its mapped children).
+    pub fn map_scalars(&self, f: &impl Fn(&Value) -> Option<Value>) -> Value {
+        let all = |xs: &[Value]| xs.iter().map(|x| x.map_scalars(f)).collect();
+        match self {
+            Value::Array(xs) => Value::Array(all(xs)),
+            Value::Tuple(xs) => Value::Tuple(all(xs)),
+            Value::Set(xs) => Value::Set(all(xs)),
+            Value::FrozenSet(xs) => Value::FrozenSet(all(xs)),
+            Value::Map(kvs) => Value::Map(
+                kvs.iter()
+                    .map(|(k, x)| (k.map_scalars(f), x.map_scalars(f)))
+                    .collect(),
+            ),
+            Value::Tag(t, x) => Value::Tag(*t, Box::new(x.map_scalars(f))),
+            scalar => f(scalar).unwrap_or_else(|| scalar.clone()),
+        }
+    }
+
     /// Nesting depth: a scalar is 1, `[]` is 1, `[[]]` is 2.
     pub fn depth(&self) -> usize {
         1 + self.children().map(Value::depth).max().unwrap_or(0)

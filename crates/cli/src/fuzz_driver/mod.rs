@@ -71,6 +71,9 @@ pub struct Config {
     pub seeds_only: bool,
     /// Merge new coverage back into `fuzz/corpus/<target>/`.
     pub merge: bool,
+    /// Build with the fuzz crate's `python` feature (the referee) when it
+    /// has one and the Python reference venv exists.
+    pub referee: bool,
 }
 
 impl Config {
@@ -131,6 +134,8 @@ pub struct Toolchain {
     pub cargo: PathBuf,
     /// `+nightly`, or nothing with `RUSTC_BOOTSTRAP=1`.
     pub plus_nightly: bool,
+    /// Cargo features of the fuzz crate every build and run turns on.
+    pub features: Vec<String>,
 }
 
 impl Toolchain {
@@ -151,18 +156,24 @@ impl Toolchain {
         Toolchain {
             cargo,
             plus_nightly,
+            features: Vec::new(),
         }
     }
 
     pub fn describe(&self) -> String {
-        if self.plus_nightly {
-            "cargo +nightly".into()
+        let cargo = if self.plus_nightly {
+            "cargo +nightly"
         } else {
-            "RUSTC_BOOTSTRAP=1 cargo".into()
+            "RUSTC_BOOTSTRAP=1 cargo"
+        };
+        match self.features.as_slice() {
+            [] => cargo.into(),
+            f => format!("{cargo}, features {}", f.join(",")),
         }
     }
 
-    /// `cargo [+nightly] fuzz <args>` run from `root`.
+    /// `cargo [+nightly] fuzz <args>` run from `root`, with the features
+    /// after a subcommand that builds (a run built otherwise would rebuild).
     pub fn fuzz(&self, root: &Path, args: &[&str]) -> Command {
         let mut c = Command::new(&self.cargo);
         if self.plus_nightly {
@@ -170,7 +181,33 @@ impl Toolchain {
         } else {
             c.env("RUSTC_BOOTSTRAP", "1");
         }
-        c.arg("fuzz").args(args).current_dir(root);
+        c.arg("fuzz").current_dir(root);
+        match args.split_first() {
+            Some((sub, rest))
+                if !self.features.is_empty()
+                    && ["build", "run", "tmin", "cmin", "coverage"].contains(sub) =>
+            {
+                c.arg(sub)
+                    .arg("--features")
+                    .arg(self.features.join(","))
+                    .args(rest);
+            }
+            _ => {
+                c.args(args);
+            }
+        }
+        if self.features.iter().any(|f| f == "python") {
+            // An embedded CPython keeps allocations for the process's life
+            // (interned strings, imported modules) that LeakSanitizer
+            // reports as leaks, first on the input that starts it.
+            let asan = std::env::var("ASAN_OPTIONS").unwrap_or_default();
+            let asan = if asan.is_empty() {
+                "detect_leaks=0".to_string()
+            } else {
+                format!("{asan}:detect_leaks=0")
+            };
+            c.env("ASAN_OPTIONS", asan);
+        }
         c
     }
 }
@@ -195,7 +232,8 @@ pub fn run(cfg: &Config, seeds: &dyn SeedSource) -> Result<u8> {
         return Ok(EXIT_CLEAN);
     }
     process::install_signal_handlers();
-    let tc = Toolchain::detect();
+    let mut tc = Toolchain::detect();
+    tc.features = referee_features(cfg);
     ensure_cargo_fuzz(cfg, &tc)?;
     let all = list_targets(cfg, &tc)?;
     let selected = select(&all, &cfg.targets, &cfg.skip)?;
@@ -431,6 +469,48 @@ pub fn select(all: &[String], wanted: &[String], skip: &[String]) -> Result<Vec<
     Ok(out)
 }
 
+/// `["python"]` when the referee can be built in: asked for, the fuzz crate
+/// declares a `python` feature (crossfmt's own does; a codec author's may
+/// not), and the Python reference venv exists (its `setup` made it; the
+/// fuzz binaries install nothing). Says on stderr which, and why not.
+fn referee_features(cfg: &Config) -> Vec<String> {
+    if !cfg.referee {
+        return Vec::new();
+    }
+    let manifest = fs::read_to_string(cfg.fuzz_dir().join("Cargo.toml")).unwrap_or_default();
+    let declares = manifest
+        .lines()
+        .skip_while(|l| l.trim() != "[features]")
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .any(|l| l.trim_start().starts_with("python ") || l.trim_start().starts_with("python="));
+    if !declares {
+        return Vec::new();
+    }
+    match crossfmt::data::python_reference_venv() {
+        Ok(venv) if venv.join("pyvenv.cfg").is_file() => {
+            eprintln!(
+                "crossfmt fuzz: referee: CPython, msgpack-python, cbor2 in-process \
+                 (feature python; venv {})",
+                venv.display()
+            );
+            vec!["python".into()]
+        }
+        Ok(venv) => {
+            eprintln!(
+                "crossfmt fuzz: no referee: no Python reference venv at {} \
+                 (conformance/testees/python/setup makes it)",
+                venv.display()
+            );
+            Vec::new()
+        }
+        Err(e) => {
+            eprintln!("crossfmt fuzz: no referee: {e}");
+            Vec::new()
+        }
+    }
+}
+
 fn build(cfg: &Config, tc: &Toolchain, selected: &[String], all: &[String]) -> Result<()> {
     let started = Instant::now();
     let batches: Vec<Vec<&str>> = if selected.len() == all.len() {
@@ -536,6 +616,9 @@ fn fuzz_command(cfg: &Config, tc: &Toolchain, target: &str, seconds: u64) -> Res
         args.push(format!("-dict={}", d.display()));
     }
     args.extend(opts.flags());
+    if tc.features.iter().any(|f| f == "python") {
+        args.push("-detect_leaks=0".into());
+    }
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     Ok(tc.fuzz(&cfg.root, &refs))
 }
@@ -959,6 +1042,43 @@ fn merge(cfg: &Config, tc: &Toolchain, target: &str, limit: Duration) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn features_go_to_every_command_that_builds_and_nowhere_else() {
+        let tc = Toolchain {
+            cargo: "cargo".into(),
+            plus_nightly: true,
+            features: vec!["python".into()],
+        };
+        let args = |c: &Command| -> Vec<String> {
+            c.get_args()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect()
+        };
+        let leaks = |c: &Command| {
+            c.get_envs().any(|(k, v)| {
+                k == "ASAN_OPTIONS"
+                    && v.is_some_and(|v| v.to_string_lossy().contains("detect_leaks=0"))
+            })
+        };
+        for sub in ["build", "run", "tmin", "cmin"] {
+            let c = tc.fuzz(Path::new("."), &[sub, "-O", "t"]);
+            assert_eq!(
+                args(&c),
+                ["+nightly", "fuzz", sub, "--features", "python", "-O", "t"]
+            );
+            assert!(leaks(&c), "{sub}: LeakSanitizer left on beside CPython");
+        }
+        let list = tc.fuzz(Path::new("."), &["list"]);
+        assert_eq!(args(&list), ["+nightly", "fuzz", "list"]);
+        let plain = Toolchain {
+            features: Vec::new(),
+            ..tc
+        };
+        let c = plain.fuzz(Path::new("."), &["run", "-O", "t"]);
+        assert_eq!(args(&c), ["+nightly", "fuzz", "run", "-O", "t"]);
+        assert!(!leaks(&c));
+    }
 
     #[test]
     fn budget_is_split_in_waves_with_a_reserve() {

@@ -21,11 +21,12 @@
 use super::{decode, encode, CheckResult, Finding, Input, Kind, Outcome, Verdict};
 use super::{DIFFERENTIAL, SAME_ENCODING, SCHEMA_DECODE, SCHEMA_ENCODE};
 use crate::caps::CollectionRepr;
-use crate::finding::Seen;
+use crate::finding::{Referee, Seen};
 use crate::{diff, Caps, Codec, ErrorKind, Value};
 
 /// How [`compare_decodes`] treats what the implementations' data models
 /// leave open.
+#[derive(Clone, Copy)]
 struct Rules {
     check: &'static str,
     /// A refusal as unsupported of a value outside the refuser's caps is a
@@ -34,6 +35,9 @@ struct Rules {
     consistent_refusals_skip: bool,
     /// Read tuples as arrays (a reference that answers a record as a tuple).
     tuples_as_arrays: bool,
+    /// Ask the format's reference ([`crate::reference`]) which side of a
+    /// disagreement departs from it.
+    referee: bool,
 }
 
 /// `differential`: every implementation rejects `bytes`, or all accept with
@@ -46,6 +50,7 @@ pub fn same_bytes(codecs: &[&dyn Codec], bytes: &[u8]) -> CheckResult {
             check: DIFFERENTIAL,
             consistent_refusals_skip: true,
             tuples_as_arrays: false,
+            referee: true,
         },
     )
 }
@@ -60,6 +65,7 @@ pub fn schema_decode(engine: &dyn Codec, reference: &dyn Codec, bytes: &[u8]) ->
             check: SCHEMA_DECODE,
             consistent_refusals_skip: false,
             tuples_as_arrays: true,
+            referee: false,
         },
     )
 }
@@ -112,7 +118,9 @@ fn compare_decodes(codecs: &[&dyn Codec], bytes: &[u8], rules: Rules) -> CheckRe
                 return Ok(Verdict::Skip(why));
             }
         }
-        return Err(Box::new(finding(Kind::AcceptReject)));
+        return Err(Box::new(
+            finding(Kind::AcceptReject).referee(referee(codecs, &outcomes, bytes, &rules)),
+        ));
     }
     if unshown > 0 {
         return Ok(Verdict::Skip(
@@ -128,9 +136,58 @@ fn compare_decodes(codecs: &[&dyn Codec], bytes: &[u8], rules: Rules) -> CheckRe
     match normal[1..].iter().find(|v| **v != normal[0]) {
         None => Ok(Verdict::Pass),
         Some(other) => Err(Box::new(
-            finding(Kind::ValuesDiffer).difference(diff::first(&normal[0], other)),
+            finding(Kind::ValuesDiffer)
+                .difference(diff::first(&normal[0], other))
+                .referee(referee(codecs, &outcomes, bytes, &rules)),
         )),
     }
+}
+
+/// The reference's verdict on a disagreement among `codecs` (whose decodes
+/// of `bytes` are `outcomes`): each implementation is compared with the
+/// reference by the same rules, one pair at a time. A reference among
+/// `codecs` is its own verdict; without one there is none.
+fn referee(
+    codecs: &[&dyn Codec],
+    outcomes: &[Outcome<Value>],
+    bytes: &[u8],
+    rules: &Rules,
+) -> Option<Referee> {
+    if !rules.referee {
+        return None;
+    }
+    let format = codecs.first()?.format();
+    if let Some(at) = codecs
+        .iter()
+        .position(|c| crate::reference::name_of(c.id()).is_some())
+    {
+        return Some(Referee {
+            reference: codecs[at].id().to_string(),
+            seen: Seen::of_value(&outcomes[at]),
+            departs: codecs
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != at)
+                .map(|(_, c)| c.id().to_string())
+                .collect(),
+        });
+    }
+    let reference = crate::reference::for_format(format)?;
+    let seen = Seen::of_value(&decode(&*reference, bytes));
+    let alone = Rules {
+        referee: false,
+        ..*rules
+    };
+    let departs = codecs
+        .iter()
+        .filter(|c| compare_decodes(&[**c, &*reference], bytes, alone).is_err())
+        .map(|c| c.id().to_string())
+        .collect();
+    Some(Referee {
+        reference: reference.id().to_string(),
+        seen,
+        departs,
+    })
 }
 
 /// `v` with every NaN the one NaN of its width: an implementation that
@@ -138,17 +195,10 @@ fn compare_decodes(codecs: &[&dyn Codec], bytes: &[u8], rules: Rules) -> CheckRe
 /// NaN as `math.nan`) and one that keeps them read the same bytes alike up to
 /// that.
 fn one_nan(v: &Value) -> Value {
-    let all = |xs: &[Value]| xs.iter().map(one_nan).collect::<Vec<_>>();
-    match v {
-        Value::Float(f) if f.is_nan() => Value::Float(f.width().canonical_nan()),
-        Value::Array(xs) => Value::Array(all(xs)),
-        Value::Tuple(xs) => Value::Tuple(all(xs)),
-        Value::Set(xs) => Value::Set(all(xs)),
-        Value::FrozenSet(xs) => Value::FrozenSet(all(xs)),
-        Value::Map(kvs) => Value::Map(kvs.iter().map(|(k, x)| (one_nan(k), one_nan(x))).collect()),
-        Value::Tag(t, inner) => Value::Tag(*t, Box::new(one_nan(inner))),
-        other => other.clone(),
-    }
+    v.map_scalars(&|x| match x {
+        Value::Float(f) if f.is_nan() => Some(Value::Float(f.width().canonical_nan())),
+        _ => None,
+    })
 }
 
 /// Every refusal is an `Unsupported`/`Limit` error from a codec whose caps

@@ -354,6 +354,45 @@ pub struct Finding {
     /// capabilities, the intermediate value of a transcoding, the step that
     /// panicked). Never part of the signature.
     pub context: Option<String>,
+    /// For a disagreement between implementations: which of them the
+    /// format's reference implementation sides against
+    /// ([`crate::reference`]). Not part of the signature: one disagreement
+    /// is one finding, with a referee or without.
+    pub referee: Option<Referee>,
+}
+
+/// The reference implementation's verdict on a disagreement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Referee {
+    /// The reference codec's id.
+    pub reference: String,
+    /// What the reference did with the same input.
+    pub seen: Seen,
+    /// The implementations whose outcome the check finds different from
+    /// the reference's, in the check's order; empty when the reference
+    /// agrees with each of them (as far as each keeps) and so decides
+    /// nothing.
+    pub departs: Vec<String>,
+}
+
+impl Referee {
+    /// How the headline opens: `pickle/crossfmt departs from CPython
+    /// (pickle/cpython)`, or `None` when the reference decides nothing.
+    pub fn verdict(&self) -> Option<String> {
+        let name = crate::reference::name_of(&self.reference).unwrap_or("the reference");
+        let verb = if self.departs.len() == 1 {
+            "departs"
+        } else {
+            "both depart"
+        };
+        (!self.departs.is_empty()).then(|| {
+            format!(
+                "{} {verb} from {name} ({})",
+                self.departs.join(" and "),
+                self.reference
+            )
+        })
+    }
 }
 
 impl Finding {
@@ -395,6 +434,7 @@ impl Finding {
             difference: None,
             invariant: None,
             context: None,
+            referee: None,
         }
     }
 
@@ -448,6 +488,12 @@ impl Finding {
     /// Adds context for people (never part of the signature).
     pub fn context(mut self, c: impl Into<String>) -> Self {
         self.context = Some(c.into());
+        self
+    }
+
+    /// Records the reference implementation's verdict.
+    pub fn referee(mut self, r: Option<Referee>) -> Self {
+        self.referee = r;
         self
     }
 
@@ -523,6 +569,9 @@ impl Finding {
             Kind::StreamChanged => "records written to a file read back otherwise".into(),
             Kind::TruncationMisread => "a stream cut short is misread".into(),
         };
+        if let Some(verdict) = self.referee.as_ref().and_then(Referee::verdict) {
+            s = format!("{verdict}: {s}");
+        }
         if let Some(what) = self.invariant.filter(|_| self.kind.is_stream()) {
             s.push_str(&format!(" [{what}]"));
         }
@@ -627,6 +676,15 @@ impl fmt::Display for Finding {
                 f,
                 "  {:<width$} {}",
                 label(r),
+                truncate(&r.seen.to_string())
+            )?;
+        }
+        if let Some(r) = &self.referee {
+            let verdict = r.verdict().unwrap_or_else(|| "decides nothing".into());
+            writeln!(
+                f,
+                "  referee:  {} {} ({verdict})",
+                r.reference,
                 truncate(&r.seen.to_string())
             )?;
         }

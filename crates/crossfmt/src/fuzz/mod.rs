@@ -21,13 +21,26 @@
 //! | `struct_format`, `struct_unpack` | `struct-layout`, `struct-unpack` | — (the engine) | a format string; format, NUL, record |
 //! | `pickle_scan` | `pickle-scan` | — (the scanner) | any file's bytes |
 //!
-//! and three that are not a check's:
+//! and some that are not a check's:
 //!
 //! - `bare_decode_<codec>`: `decode` only, result ignored — the exec/s
 //!   baseline, never a finding;
 //! - `planted_decode`, `planted_chunked`, `planted_roundtrip`:
 //!   `roundtrip-bytes`, `chunked` and `roundtrip` on [`Planted`], a codec
-//!   with planted bugs — proof that the set-up finds bugs at all.
+//!   with planted bugs — proof that the set-up finds bugs at all;
+//! - `planted_differential`: `differential` on [`PlantedPickle`] (the pickle
+//!   machine with a planted divergence) and serde-pickle — proof that the
+//!   referee blames the right one.
+//!
+//! # The referee
+//!
+//! A build with the `python` feature (`crossfmt fuzz` turns it on when the
+//! Python reference venv exists) runs CPython, msgpack-python and cbor2 in
+//! the fuzzing process ([`crate::reference`]): every disagreement a
+//! `differential_` target finds between two implementations is decided by
+//! the format's reference, and the finding's headline names the one that
+//! departs from it (`pickle/crossfmt departs from CPython (pickle/cpython)`).
+//! The pairs compared, and so the signatures, stay the same.
 //!
 //! `<codec>` is the codec id with `/` and `-` mapped to `_`. Schema-driven
 //! codecs (the built-in `pystruct:<format>` layouts) have no per-codec
@@ -67,7 +80,7 @@ use crate::corpus::{self, Corpus};
 use crate::finding::{Finding, Input};
 use crate::known::Known;
 use crate::{Codec, CodecRef, Format, Registry};
-use crossfmt_codecs::planted::Planted;
+use crossfmt_codecs::planted::{Planted, PlantedPickle};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -98,6 +111,10 @@ pub const PLANTED_DECODE: &str = "planted_decode";
 pub const PLANTED_CHUNKED: &str = "planted_chunked";
 /// The planted-bug target that round-trips values.
 pub const PLANTED_ROUNDTRIP: &str = "planted_roundtrip";
+/// The planted-divergence target: `differential` on
+/// [`PlantedPickle`] and serde-pickle, which the referee (a build with the
+/// `python` feature) must blame on the planted codec.
+pub const PLANTED_DIFFERENTIAL: &str = "planted_differential";
 /// The prefix of the exec/s baseline targets.
 pub const BARE_DECODE: &str = "bare_decode_";
 
@@ -247,6 +264,14 @@ fn build_table() -> Table {
         None,
         vec![planted],
     );
+    let signed: CodecRef = Arc::new(PlantedPickle);
+    let serde_pickle = registry.get("pickle/serde-pickle").expect("built in");
+    push(
+        PLANTED_DIFFERENTIAL.into(),
+        Some(get(check::DIFFERENTIAL)),
+        Some(signed.format()),
+        vec![signed, serde_pickle],
+    );
     for (t, _) in &mut out {
         t.schema = schemas
             .iter()
@@ -325,12 +350,18 @@ pub fn case_name(target: &str) -> String {
 /// known list does not record, prints `CROSSFMT-FINDING {json}` to stderr
 /// and aborts.
 pub fn fuzz_one(name: &str, data: &[u8]) {
-    let Err(finding) = run_target(name, data) else {
+    let Err(finding) = crate::reference::without(|| run_target(name, data)) else {
         return;
     };
     if known().find(&finding, &case_name(name)).is_some() {
         return;
     }
+    // The referee's verdict, for the one finding reported (the check is
+    // deterministic, so it finds the same thing again).
+    let finding = match run_target(name, data) {
+        Err(refereed) if refereed.signature() == finding.signature() => refereed,
+        _ => finding,
+    };
     eprintln!("CROSSFMT-FINDING {}", finding_json(name, data, &finding));
     std::process::abort();
 }
@@ -603,6 +634,7 @@ mod tests {
             "planted_decode",
             "planted_chunked",
             "planted_roundtrip",
+            "planted_differential",
             "chunked_msgpack_rmpv",
             "chunked_pickle_crossfmt",
             "struct_format",
@@ -611,7 +643,7 @@ mod tests {
         ] {
             assert!(names.contains(&n.to_string()), "{n} missing from {names:?}");
         }
-        assert_eq!(names.len(), 7 + 7 + 7 + 2 + 2 + 2 + 3 + 2 + 1);
+        assert_eq!(names.len(), 7 + 7 + 7 + 2 + 2 + 2 + 4 + 2 + 1);
     }
 
     #[test]

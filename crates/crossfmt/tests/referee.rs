@@ -1,0 +1,108 @@
+//! The differential check's referee: a disagreement between two
+//! implementations names the one that departs from the format's reference.
+//! With the `python` feature the references run in this process; without
+//! it a disagreement is only a disagreement.
+
+use crossfmt::fuzz::{run_target, PLANTED_DIFFERENTIAL};
+
+/// `PROTO 2, BININT1 200, STOP`: the planted codec reads -56.
+const PICKLE_200: &[u8] = &[0x80, 0x02, 0x4b, 0xc8, 0x2e];
+
+fn planted_finding() -> crossfmt::finding::Finding {
+    *run_target(PLANTED_DIFFERENTIAL, PICKLE_200).expect_err("the planted codec diverges")
+}
+
+#[test]
+fn a_small_int_is_not_the_planted_divergence() {
+    // BININT1 100: both read 100.
+    run_target(PLANTED_DIFFERENTIAL, &[0x80, 0x02, 0x4b, 0x64, 0x2e]).expect("agree");
+}
+
+#[cfg(not(feature = "python"))]
+#[test]
+fn without_a_reference_a_disagreement_blames_nobody() {
+    let f = planted_finding();
+    assert!(f.referee.is_none(), "{f}");
+    assert!(!f.headline().contains("departs"), "{}", f.headline());
+}
+
+#[cfg(feature = "python")]
+mod in_process {
+    use super::*;
+    use crossfmt::check::{self, DIFFERENTIAL};
+    use crossfmt::finding::Input;
+    use crossfmt::{reference, Codec, Format, Registry};
+
+    fn require_references() {
+        assert!(
+            reference::for_format(Format::Pickle).is_some(),
+            "no in-process CPython: run conformance/testees/python/setup first"
+        );
+    }
+
+    #[test]
+    fn cpython_blames_the_planted_pickle_codec() {
+        require_references();
+        let f = planted_finding();
+        let r = f.referee.as_ref().expect("a referee");
+        assert_eq!(r.reference, "pickle/cpython");
+        assert_eq!(r.departs, ["planted/pickle-signed"], "{f}");
+        assert!(
+            f.headline()
+                .starts_with("planted/pickle-signed departs from CPython (pickle/cpython)"),
+            "{}",
+            f.headline()
+        );
+        assert!(
+            f.to_string().contains("referee:  pickle/cpython 200"),
+            "{f}"
+        );
+    }
+
+    /// A real disagreement of two third-party codecs: rmp-serde reads a str
+    /// with invalid UTF-8, rmpv refuses it, and so does msgpack-python.
+    #[test]
+    fn msgpack_python_blames_rmp_serde_for_invalid_utf8() {
+        require_references();
+        let registry = Registry::builtin();
+        let owned: Vec<_> = ["msgpack/rmp-serde", "msgpack/rmpv"]
+            .iter()
+            .map(|id| registry.get(id).expect("built in"))
+            .collect();
+        let codecs: Vec<&dyn Codec> = owned.iter().map(|c| c.as_ref()).collect();
+        let input = Input::bytes(Format::MsgPack, &[0xa1, 0xff]);
+        let f = check::get(DIFFERENTIAL)
+            .expect("registered")
+            .run(&codecs, &input)
+            .expect_err("they disagree");
+        let r = f.referee.as_ref().expect("a referee");
+        assert_eq!(r.reference, "msgpack/msgpack-python");
+        assert_eq!(r.departs, ["msgpack/rmp-serde"], "{f}");
+    }
+
+    /// The in-process testee answers as the process one does, deep answers
+    /// included (serde_json's own 128-level limit once made a 500-deep
+    /// array a crash of the reference).
+    #[test]
+    fn the_in_process_testee_serves_the_references_deep_values_included() {
+        use crossfmt::codecs::external::{self, IN_PROCESS_PYTHON};
+        use crossfmt::Value;
+        let started = external::start_testee(IN_PROCESS_PYTHON, Default::default())
+            .expect("the in-process testee starts");
+        let ids: Vec<&str> = started.codecs.iter().map(|c| c.id()).collect();
+        for (_, id, _) in reference::REFERENCES {
+            assert!(ids.contains(&id), "{id} not among {ids:?}");
+        }
+        let msgpack = started
+            .codecs
+            .iter()
+            .find(|c| c.id() == "msgpack/msgpack-python")
+            .expect("announced");
+        let mut deep = Value::Null;
+        for _ in 0..500 {
+            deep = Value::Array(vec![deep]);
+        }
+        let bytes = msgpack.encode(&deep).expect("encodes 500 levels");
+        assert_eq!(msgpack.decode(&bytes).expect("decodes 500 levels"), deep);
+    }
+}
