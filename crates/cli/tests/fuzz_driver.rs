@@ -247,7 +247,8 @@ fn the_summary_renders_targets_and_crashes() {
 /// Emulates `cargo [+nightly] fuzz {--version,list,build,run,tmin}`. Targets
 /// named `crash*` or `planted*` write an artifact holding `CRASH` and report
 /// a finding; `FAKE_SLEEP` makes them hang afterwards. Replaying a file that
-/// holds `CRASH` reports the same finding.
+/// holds `CRASH` reports the same finding. `FAKE_FIXED` is the bug fixed:
+/// `crash*` targets find nothing and replays pass.
 const FAKE_CARGO: &str = r#"#!/usr/bin/env bash
 [ "$1" = "+nightly" ] && shift
 [ "$1" = "fuzz" ] || { echo "fake cargo: $*" >&2; exit 2; }
@@ -267,7 +268,7 @@ case $cmd in
     [ $# -gt 0 ] && shift
     if [[ " $* " == *" -merge=1 "* ]]; then cp "${dirs[1]}"/* "${dirs[0]}"/; echo "MERGE-OUTER: done"; exit 0; fi
     if [ -f "${dirs[0]}" ]; then
-      if grep -q CRASH "${dirs[0]}"; then finding "$t"; exit 1; fi
+      if [ -z "$FAKE_FIXED" ] && grep -q CRASH "${dirs[0]}"; then finding "$t"; exit 1; fi
       exit 0
     fi
     echo "$*" > "fuzz/flags-$t"
@@ -276,6 +277,9 @@ case $cmd in
     printf '#100\tNEW    cov: 10 ft: 20 corp: 3/4b lim: 4 exec/s: 100 rss: 31Mb L: 2/2 MS: 1 ChangeBit-\n' >&2
     echo "unit of $t" > "${dirs[0]}/new-$t"
     case $t in
+      crash*) [ -n "$FAKE_FIXED" ] && t_fixed=1 ;;
+    esac
+    case ${t_fixed:+fixed}$t in
       crash*|planted*|decode_*)
         printf 'xxCRASHxx-padding' > "$art/crash-0123abcd"
         finding "$t"
@@ -338,7 +342,8 @@ impl Fake {
             .args(args)
             .env("CROSSFMT_FUZZ_CARGO", self.root().join("fake-cargo"))
             .env("FAKE_TARGETS", targets)
-            .env_remove("FAKE_SLEEP");
+            .env_remove("FAKE_SLEEP")
+            .env_remove("FAKE_FIXED");
         c
     }
 
@@ -447,6 +452,114 @@ fn a_night_with_a_new_crash_saves_it_minimised_and_exits_1() {
     assert_eq!(f.regressions("crash_b").len(), 1);
 }
 
+fn ledger(f: &Fake) -> serde_json::Value {
+    let text = fs::read_to_string(f.root().join("target/crossfmt-fuzz/ledger.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn the_ledger_counts_nights_and_tells_fixed_from_regressed() {
+    let f = Fake::new();
+    let sig = "crash_b: finding: bug in crash_b";
+    let night = |fixed: bool| {
+        let mut c = f.command("ok_a crash_b", &["--minutes", "0.1", "--no-merge"]);
+        if fixed {
+            c.env("FAKE_FIXED", "1");
+        }
+        output(&mut c)
+    };
+    let (code, out) = night(false);
+    assert_eq!(code, 1, "{out}");
+    let entry = |l: &serde_json::Value| l["entries"][sig].clone();
+    let e = entry(&ledger(&f));
+    assert_eq!(
+        (e["status"].clone(), e["times_seen"].clone()),
+        ("new".into(), 1.into()),
+        "{e:#}"
+    );
+    assert!(e["regression"]
+        .as_str()
+        .unwrap()
+        .starts_with("fuzz/regressions/crash_b/"));
+    // The new input, for a CI job to upload.
+    assert_eq!(
+        fs::read(
+            f.root()
+                .join("target/crossfmt-fuzz/new/crash_b")
+                .join(crossfmt::corpus::content_name(b"CRASH"))
+        )
+        .unwrap(),
+        b"CRASH"
+    );
+
+    let (code, out) = night(false);
+    assert_eq!(code, 0, "{out}");
+    let e = entry(&ledger(&f));
+    assert_eq!(
+        (e["status"].clone(), e["times_seen"].clone()),
+        ("known".into(), 2.into()),
+        "{e:#}"
+    );
+    assert!(e["first_seen"].as_u64() <= e["last_seen"].as_u64());
+
+    let (code, out) = night(true);
+    assert_eq!(code, 0, "{out}");
+    let e = entry(&ledger(&f));
+    assert_eq!(
+        (e["status"].clone(), e["times_seen"].clone()),
+        ("fixed".into(), 2.into()),
+        "{e:#}"
+    );
+    let sarif = fs::read_to_string(f.root().join("target/crossfmt-fuzz/ledger.sarif")).unwrap();
+    assert!(
+        !sarif.contains(sig),
+        "a fixed finding is not an open result: {sarif}"
+    );
+
+    let (code, out) = night(false);
+    assert_eq!(code, 1, "a regression fails the night: {out}");
+    let e = entry(&ledger(&f));
+    assert_eq!(
+        (e["status"].clone(), e["times_seen"].clone()),
+        ("regressed".into(), 3.into()),
+        "{e:#}"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(f.root().join("target/crossfmt-fuzz/ledger.sarif")).unwrap(),
+    )
+    .unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["partialFingerprints"]["crossfmtSignature/v1"], sig);
+    assert_eq!(result["level"], "error");
+    let md = fs::read_to_string(f.root().join("target/crossfmt-fuzz/summary.md")).unwrap();
+    assert!(
+        md.contains("## Findings ledger") && md.contains("| regressed | 3 |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_damaged_ledger_stops_the_run_before_it_fuzzes() {
+    let f = Fake::new();
+    let out_dir = f.root().join("target/crossfmt-fuzz");
+    fs::create_dir_all(&out_dir).unwrap();
+    fs::write(
+        out_dir.join("ledger.json"),
+        "{\"version\": 1, \"entries\": [",
+    )
+    .unwrap();
+    let (code, out) = output(&mut f.command("crash_b", &["--minutes", "0.1"]));
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("ledger.json is not a findings ledger"),
+        "{out}"
+    );
+    assert!(
+        !f.root().join("fuzz/artifacts/crash_b").exists(),
+        "it fuzzed: {out}"
+    );
+}
+
 #[test]
 fn inputs_of_decode_targets_are_shown_decoded() {
     let f = Fake::new();
@@ -526,6 +639,9 @@ fn sigterm_stops_the_fuzzers_and_keeps_what_was_found() {
     assert_eq!(fs::read(&saved[0]).unwrap(), b"xxCRASHxx-padding");
     assert_eq!(s["targets"][0]["crashes"][0]["minimized"], false);
     assert!(f.root().join("target/crossfmt-fuzz/summary.md").is_file());
+    // And in the ledger.
+    let e = &ledger(&f)["entries"]["crash_slow: finding: bug in crash_slow"];
+    assert_eq!(e["status"], "new", "{e:#}");
 }
 
 // ---- the ClusterFuzzLite build, for real (CI sets CROSSFMT_CFLITE_TEST=1 after its fuzz build) ----

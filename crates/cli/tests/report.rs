@@ -481,3 +481,35 @@ fn datasets_are_a_function_of_the_seed() {
     let raw: Vec<usize> = a.iter().map(|d| d.raw_size).collect();
     assert_eq!(&raw[..4], [113_683, 96_000, 16_797, 111_000]);
 }
+
+#[test]
+fn the_fuzz_summary_brings_its_exec_rates_and_ledger_to_the_report() {
+    use crossfmt_cli::report::{bench_meta, bench_render};
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let summary = dir.path().join("fuzz-summary.json");
+    write(
+        &summary,
+        r#"{"targets": [{"name": "cross_format", "status": "ok", "duration_seconds": 10.2,
+                        "exec_per_sec": 5123, "crashes": []}],
+            "ledger": {"entries": [{"signature": "s", "target": "differential_pickle",
+                        "kind": "finding", "title": "pickle/crossfmt departs from CPython",
+                        "first_seen": 1796600000, "last_seen": 1796690000, "times_seen": 3,
+                        "status": "regressed", "regression": null}]}}"#,
+    );
+    let model = bench_model::load(&Inputs {
+        fuzz: Some(summary),
+        ..inputs(dir.path())
+    })
+    .unwrap();
+    let machine = bench_meta::machine();
+    let md = bench_render::markdown(&model, &machine);
+    assert!(md.contains("| cross_format | ok | 10 | 5123 | 0 |"), "{md}");
+    assert!(md.contains("### Findings ledger"), "{md}");
+    assert!(
+        md.contains("| regressed | 3 | 2026-12-06 23:33 UTC | 2026-12-08 00:33 UTC | differential_pickle | pickle/crossfmt departs from CPython |"),
+        "{md}"
+    );
+    let html = bench_render::html(&model, &machine, &[]);
+    assert!(html.contains("id=\"fuzz-ledger-table\""), "{html}");
+}

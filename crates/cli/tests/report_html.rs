@@ -125,6 +125,20 @@ fn every_table_and_plot_renders() {
         assert!(table.contains("CPython pickle.loads ms"));
     }
 
+    // The fuzz targets with their exec/s, and the findings ledger when the
+    // fuzz run kept one: a row per target, a row per signature.
+    if let Some(fuzz) = json.get("fuzz").filter(|s| !s.is_null()) {
+        let table = element(&dom, "fuzz-table", "</table>");
+        let rows = fuzz.as_array().unwrap().len();
+        assert_eq!(table.matches("<tr>").count(), rows + 1, "fuzz rows");
+        assert!(table.contains("exec/s"));
+        if let Some(ledger) = json.get("fuzz_ledger").filter(|s| !s.is_null()) {
+            let table = element(&dom, "fuzz-ledger-table", "</table>");
+            let rows = ledger.as_array().unwrap().len();
+            assert_eq!(table.matches("<tr>").count(), rows + 1, "ledger rows");
+        }
+    }
+
     let shot = dir.join("screenshot.png");
     let _ = std::fs::remove_file(&shot);
     chromium(&[

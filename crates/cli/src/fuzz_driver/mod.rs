@@ -12,12 +12,14 @@
 //! options files on disk, and gets seeds through [`SeedSource`], so it can be
 //! tested against a stand-in fuzz crate (see `CROSSFMT_FUZZ_CARGO`).
 
+pub mod ledger;
 pub mod libfuzzer;
 pub mod process;
 pub mod signature;
 pub mod summary;
 
 use anyhow::{anyhow, bail, Context, Result};
+use ledger::Ledger;
 use libfuzzer::{parse_stats, Options};
 use signature::{sign, Signature};
 use std::collections::{BTreeMap, BTreeSet};
@@ -247,6 +249,8 @@ pub fn run(cfg: &Config, seeds: &dyn SeedSource) -> Result<u8> {
         Ok(what) => eprintln!("crossfmt fuzz: seeds: {what}"),
         Err(e) => eprintln!("crossfmt fuzz: warning: no seeds materialised: {e:#}"),
     }
+    // Before anything runs: a damaged ledger stops the run with nothing lost.
+    let mut ledger = Ledger::load(&cfg.out)?;
     build(cfg, &tc, &selected, &all)?;
     fs::create_dir_all(cfg.out.join("logs"))?;
 
@@ -278,7 +282,9 @@ pub fn run(cfg: &Config, seeds: &dyn SeedSource) -> Result<u8> {
     let mut runs = fuzz_all(cfg, &tc, &selected, budget, deadline);
     summary.interrupted = interrupt_reason(deadline);
 
-    // Crashes: minimise (unless interrupted), sign, deduplicate, save.
+    // Crashes: minimise (unless interrupted), sign, deduplicate, save, and
+    // enter each in the ledger as soon as it is handled.
+    let now = summary.started_unix;
     let mut known: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut seen_this_run = BTreeSet::new();
     for run in &mut runs {
@@ -293,7 +299,10 @@ pub fn run(cfg: &Config, seeds: &dyn SeedSource) -> Result<u8> {
                 &mut seen_this_run,
             );
             match c {
-                Ok(Some(c)) => run.report.crashes.push(c),
+                Ok(Some(c)) => {
+                    enter(cfg, &mut ledger, &c, now);
+                    run.report.crashes.push(c);
+                }
                 Ok(None) => {}
                 Err(e) => eprintln!("crossfmt fuzz: {}: {e:#}", artifact.display()),
             }
@@ -301,6 +310,11 @@ pub fn run(cfg: &Config, seeds: &dyn SeedSource) -> Result<u8> {
         if Instant::now() >= deadline {
             process::interrupt();
         }
+    }
+    // What earlier runs found and this one did not: fixed when its saved
+    // input no longer crashes the target the same way.
+    if interrupt_reason(deadline).is_none() {
+        settle(cfg, &tc, &mut ledger, &selected, deadline, now);
     }
     summary.interrupted = summary
         .interrupted
@@ -329,8 +343,106 @@ pub fn run(cfg: &Config, seeds: &dyn SeedSource) -> Result<u8> {
     for run in runs {
         summary.targets.push(run.report);
     }
+    summary.regressed = ledger
+        .entries
+        .values()
+        .filter(|e| e.status == ledger::Status::Regressed && e.last_seen == now)
+        .count();
+    summary.ledger = Some(ledger_report(cfg, &ledger));
     finish(cfg, &mut summary, started)?;
     Ok(summary.exit_code)
+}
+
+/// Enters a handled crash in the ledger and saves it; a new one's input is
+/// also copied to `out/new/<target>/` (what a CI job uploads as an
+/// artifact). A planted bug is not a finding.
+fn enter(cfg: &Config, ledger: &mut Ledger, c: &CrashReport, now: u64) {
+    if c.expected {
+        return;
+    }
+    ledger.record(
+        &ledger::Sighting {
+            signature: &c.signature,
+            target: &c.target,
+            kind: &c.kind,
+            title: &c.title,
+            new: c.new,
+            regression: c.saved_as.as_deref(),
+        },
+        now,
+    );
+    if let Err(e) = ledger.save(&cfg.out) {
+        eprintln!("crossfmt fuzz: warning: ledger not saved: {e:#}");
+    }
+    if c.new {
+        let dir = cfg.out.join("new").join(&c.target);
+        let name = crossfmt::corpus::content_name(&hex::decode(&c.input_hex).unwrap_or_default());
+        let written = fs::create_dir_all(&dir).and_then(|()| {
+            fs::write(
+                dir.join(name),
+                hex::decode(&c.input_hex).unwrap_or_default(),
+            )
+        });
+        if let Err(e) = written {
+            eprintln!("crossfmt fuzz: warning: {}: {e}", dir.display());
+        }
+    }
+}
+
+/// Replays the saved input of each open ledger entry of `targets` that this
+/// run did not see; one that no longer crashes the same way is fixed.
+fn settle(
+    cfg: &Config,
+    tc: &Toolchain,
+    ledger: &mut Ledger,
+    targets: &[String],
+    deadline: Instant,
+    now: u64,
+) {
+    for (sig, target, saved) in ledger.unseen(targets) {
+        if process::interrupted() || Instant::now() >= deadline {
+            break;
+        }
+        let input = cfg.root.join(&saved);
+        if !input.is_file() {
+            continue;
+        }
+        let Ok(log) = replay(cfg, tc, &target, &input) else {
+            continue;
+        };
+        if !crashed(&log) || sign(&target, &log).key != sig {
+            eprintln!("crossfmt fuzz: fixed: {target}: {saved} no longer gives {sig}");
+            ledger.settle(&sig, now);
+        }
+    }
+    if let Err(e) = ledger.save(&cfg.out) {
+        eprintln!("crossfmt fuzz: warning: ledger not saved: {e:#}");
+    }
+}
+
+/// The ledger as the summaries show it, and its SARIF beside it.
+fn ledger_report(cfg: &Config, ledger: &Ledger) -> summary::LedgerReport {
+    let sarif = cfg.out.join("ledger.sarif");
+    if let Err(e) = fs::write(&sarif, crate::report::sarif::fuzz_ledger(ledger, &cfg.root)) {
+        eprintln!("crossfmt fuzz: warning: {}: {e}", sarif.display());
+    }
+    summary::LedgerReport {
+        path: cfg.out.join(ledger::FILE).display().to_string(),
+        sarif: sarif.display().to_string(),
+        counts: ledger
+            .counts()
+            .into_iter()
+            .map(|(s, n)| (s.name().to_string(), n))
+            .collect(),
+        entries: ledger
+            .entries
+            .iter()
+            .map(|(sig, e)| summary::LedgerRow {
+                signature: sig.clone(),
+                entry: e.clone(),
+            })
+            .collect(),
+    }
 }
 
 /// Why the run was cut short, if it was.
@@ -379,6 +491,13 @@ fn finish(cfg: &Config, s: &mut Summary, started: Instant) -> Result<()> {
     }
     for m in &s.missed_expected {
         println!("[MISSED] {m}: expected a crash (planted bug) and found none");
+    }
+    if s.regressed > 0 {
+        println!(
+            "[REGRESSED] {} finding(s) the ledger had as fixed are back (see {})",
+            s.regressed,
+            cfg.out.join(ledger::FILE).display()
+        );
     }
     println!(
         "crossfmt fuzz: {} new distinct crash(es){}; summary in {}",

@@ -67,13 +67,46 @@ pub struct Summary {
     pub new_crashes: usize,
     /// Targets run with `--expect-crash` that did not crash.
     pub missed_expected: Vec<String>,
+    /// Findings the ledger had as fixed that this run saw again.
+    pub regressed: usize,
     pub exit_code: u8,
+    /// The findings ledger after this run.
+    pub ledger: Option<LedgerReport>,
+}
+
+/// The findings ledger as the summary carries it.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LedgerReport {
+    /// `ledger.json`.
+    pub path: String,
+    /// `ledger.sarif`, its open entries for code-scanning UIs.
+    pub sarif: String,
+    /// Entries by status.
+    pub counts: std::collections::BTreeMap<String, usize>,
+    pub entries: Vec<LedgerRow>,
+}
+
+/// One ledger entry with its signature.
+#[derive(Clone, Debug, Serialize)]
+pub struct LedgerRow {
+    pub signature: String,
+    #[serde(flatten)]
+    pub entry: super::ledger::Entry,
+}
+
+/// Unix seconds as `2026-12-07 05:44 UTC`.
+pub fn date(unix: u64) -> String {
+    chrono::DateTime::from_timestamp(unix as i64, 0).map_or_else(
+        || unix.to_string(),
+        |d| d.format("%Y-%m-%d %H:%M UTC").to_string(),
+    )
 }
 
 impl Summary {
-    /// 0 nothing new; 1 a new distinct crash, or a planted bug not found.
+    /// 0 nothing new; 1 a new distinct crash, a fixed one back, or a
+    /// planted bug not found.
     pub fn verdict(&self) -> u8 {
-        u8::from(self.new_crashes > 0 || !self.missed_expected.is_empty())
+        u8::from(self.new_crashes > 0 || self.regressed > 0 || !self.missed_expected.is_empty())
     }
 }
 
@@ -118,7 +151,12 @@ pub fn render_markdown(s: &Summary) -> String {
             s.missed_expected.join(", ")
         ),
     };
-    let _ = writeln!(m, "{verdict} Exit status {}.\n", s.exit_code);
+    let back = if s.regressed > 0 {
+        format!(" **{} fixed finding(s) back (regressed).**", s.regressed)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(m, "{verdict}{back} Exit status {}.\n", s.exit_code);
     let _ = writeln!(
         m,
         "| target | status | seconds | execs | exec/s | cov | ft | corpus before → after | peak RSS MB | crashes |"
@@ -145,6 +183,43 @@ pub fn render_markdown(s: &Summary) -> String {
             opt(t.stats.peak_rss_mb),
             t.crashes.len()
         );
+    }
+    if let Some(l) = &s.ledger {
+        let _ = writeln!(m, "\n## Findings ledger\n");
+        let counts: Vec<String> = l.counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        let _ = writeln!(
+            m,
+            "{} signature(s): {}. `{}`, open ones as SARIF in `{}`.\n",
+            l.entries.len(),
+            if counts.is_empty() {
+                "none yet".to_string()
+            } else {
+                counts.join(", ")
+            },
+            l.path,
+            l.sarif
+        );
+        if !l.entries.is_empty() {
+            let _ = writeln!(
+                m,
+                "| status | runs seen | first seen | last seen | target | what |\n|---|---:|---|---|---|---|"
+            );
+        }
+        let mut rows: Vec<&LedgerRow> = l.entries.iter().collect();
+        rows.sort_by_key(|r| (r.entry.status, std::cmp::Reverse(r.entry.last_seen)));
+        for r in rows {
+            let e = &r.entry;
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} | {} | {} | {} |",
+                e.status.name(),
+                e.times_seen,
+                date(e.first_seen),
+                date(e.last_seen),
+                e.target,
+                md_cell(&cut(&e.title, 200))
+            );
+        }
     }
     let crashes: Vec<&CrashReport> = s.targets.iter().flat_map(|t| &t.crashes).collect();
     if !crashes.is_empty() {

@@ -41,6 +41,9 @@ pub struct Model {
     pub conformance: Option<Vec<serde_json::Value>>,
     /// `targets[]` of the fuzz summary, as read.
     pub fuzz: Option<Vec<serde_json::Value>>,
+    /// `ledger.entries[]` of the fuzz summary (the findings ledger), when
+    /// the run kept one.
+    pub fuzz_ledger: Option<Vec<serde_json::Value>>,
     /// The pickle scanner comparison: `throughput[]` and `families[]` rows.
     pub pickle_scan: Option<PickleScan>,
     /// Pickle decoders beside CPython: `rows[]`, and which CPython.
@@ -359,6 +362,10 @@ pub fn load(inputs: &Inputs) -> Result<Model, Refused> {
         &mut problems,
     );
     let fuzz = optional_list(inputs.fuzz.as_deref(), "targets", &mut problems);
+    let fuzz_ledger = fuzz.as_ref().and_then(|_| {
+        let all: serde_json::Value = read_json(inputs.fuzz.as_deref()?).ok()?;
+        all["ledger"]["entries"].as_array().cloned()
+    });
     let pickle_scan = optional_list(inputs.pickle_scan.as_deref(), "throughput", &mut problems)
         .and_then(|throughput| {
             let path = inputs.pickle_scan.as_deref()?;
@@ -392,6 +399,7 @@ pub fn load(inputs: &Inputs) -> Result<Model, Refused> {
         }),
         conformance,
         fuzz,
+        fuzz_ledger,
         pickle_scan,
         pickle_decode,
     })

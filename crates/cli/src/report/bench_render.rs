@@ -222,6 +222,11 @@ pub fn markdown(model: &Model, machine: &Machine) -> String {
         let (head, rows) = fuzz_rows(f);
         md_table(&mut s, &head, &rows);
     }
+    if let Some(l) = &model.fuzz_ledger {
+        let _ = writeln!(s, "\n### Findings ledger\n\n{LEDGER_NOTE}\n");
+        let (head, rows) = ledger_rows(l);
+        md_table(&mut s, &head, &rows);
+    }
     s
 }
 
@@ -312,7 +317,7 @@ const DECODE_NOTE: &str = "Time per pass over each input set (benches/pickle_dec
 const SCAN_NOTE: &str = "`crossfmt pickle scan` beside picklescan and fickling on the same files (benches/pickle_scan_compare.sh): throughput per set, and per bypass family the malicious files each calls dangerous (a resource hazard: anything but safe), then benign files not called safe.";
 
 fn fuzz_rows(targets: &[serde_json::Value]) -> (Vec<String>, Vec<Vec<String>>) {
-    let head = ["target", "status", "seconds", "crashes"]
+    let head = ["target", "status", "seconds", "exec/s", "crashes"]
         .map(String::from)
         .to_vec();
     let rows = targets
@@ -324,7 +329,39 @@ fn fuzz_rows(targets: &[serde_json::Value]) -> (Vec<String>, Vec<Vec<String>>) {
                 t["duration_seconds"]
                     .as_f64()
                     .map_or("–".into(), |d| format!("{d:.0}")),
+                scalar(&t["exec_per_sec"]),
                 t["crashes"].as_array().map_or(0, Vec::len).to_string(),
+            ]
+        })
+        .collect();
+    (head, rows)
+}
+
+const LEDGER_NOTE: &str = "Every signature the nightly fuzz job has found, across runs (crossfmt fuzz's ledger.json): new this run, known (seen again or still reproducing), fixed (its saved input no longer crashes the target that way), regressed (seen again after a fix).";
+
+fn ledger_rows(entries: &[serde_json::Value]) -> (Vec<String>, Vec<Vec<String>>) {
+    use crate::fuzz_driver::summary::date;
+    let head = [
+        "status",
+        "runs seen",
+        "first seen",
+        "last seen",
+        "target",
+        "what",
+    ]
+    .map(String::from)
+    .to_vec();
+    let when = |v: &serde_json::Value| v.as_u64().map_or("–".into(), date);
+    let rows = entries
+        .iter()
+        .map(|e| {
+            vec![
+                scalar(&e["status"]),
+                scalar(&e["times_seen"]),
+                when(&e["first_seen"]),
+                when(&e["last_seen"]),
+                scalar(&e["target"]),
+                scalar(&e["title"]),
             ]
         })
         .collect();
@@ -455,6 +492,15 @@ pub fn html(model: &Model, machine: &Machine, plots: &[String]) -> String {
         let (head, rows) = fuzz_rows(f);
         s.push_str("<section id=\"fuzz\"><h2>Fuzzing</h2>");
         html_table(&mut s, "fuzz-table", &head, &[("fuzz", rows)]);
+        if let Some(l) = &model.fuzz_ledger {
+            let _ = write!(
+                s,
+                "<h3>Findings ledger</h3><p>{}</p>",
+                encode_text(LEDGER_NOTE)
+            );
+            let (head, rows) = ledger_rows(l);
+            html_table(&mut s, "fuzz-ledger-table", &head, &[("ledger", rows)]);
+        }
         s.push_str("</section>\n");
     }
     s.push_str("</body></html>\n");

@@ -1,4 +1,5 @@
-//! SARIF 2.1.0 for code-scanning UIs: the pickle scanner's reports.
+//! SARIF 2.1.0 for code-scanning UIs: the pickle scanner's reports, and the
+//! fuzz findings ledger.
 
 use crossfmt_pickle::scan::{Kind, Report, Severity};
 use serde_sarif::sarif;
@@ -74,8 +75,66 @@ pub fn pickle_scan(reports: &[Report]) -> String {
             );
         }
     }
+    log("crossfmt pickle scan", results)
+}
+
+/// One result per open entry of the fuzz findings ledger: rule ids are the
+/// crash kinds, levels `error` (new, regressed) and `warning` (known), the
+/// saved input (relative to `root`'s repository) as the location, the
+/// signature as the partial fingerprint a code-scanning UI tracks it by, and
+/// the history in `properties`.
+pub fn fuzz_ledger(ledger: &crate::fuzz_driver::ledger::Ledger, _root: &std::path::Path) -> String {
+    use crate::fuzz_driver::ledger::Status;
+    let mut results = Vec::new();
+    for (sig, e) in ledger.entries.iter().filter(|(_, e)| e.status.is_open()) {
+        let level = match e.status {
+            Status::New | Status::Regressed => sarif::ResultLevel::Error,
+            _ => sarif::ResultLevel::Warning,
+        };
+        let mut props = std::collections::BTreeMap::new();
+        props.insert("status".to_string(), e.status.name().into());
+        props.insert("target".to_string(), e.target.clone().into());
+        props.insert("times_seen".to_string(), e.times_seen.into());
+        props.insert("first_seen".to_string(), e.first_seen.into());
+        props.insert("last_seen".to_string(), e.last_seen.into());
+        let mut result = sarif::Result::builder()
+            .rule_id(e.kind.clone())
+            .level(level)
+            .message(
+                sarif::Message::builder()
+                    .text(format!("{} ({}): {}", e.target, e.status.name(), e.title))
+                    .build(),
+            )
+            .partial_fingerprints(std::collections::BTreeMap::from([(
+                "crossfmtSignature/v1".to_string(),
+                sig.clone(),
+            )]))
+            .properties(
+                sarif::PropertyBag::builder()
+                    .additional_properties(props)
+                    .build(),
+            )
+            .build();
+        if let Some(path) = &e.regression {
+            result.locations = Some(vec![sarif::Location::builder()
+                .physical_location(
+                    sarif::PhysicalLocation::builder()
+                        .artifact_location(
+                            sarif::ArtifactLocation::builder().uri(path.clone()).build(),
+                        )
+                        .build(),
+                )
+                .build()]);
+        }
+        results.push(result);
+    }
+    log("crossfmt fuzz", results)
+}
+
+/// A SARIF log of one run of the tool `name`.
+fn log(name: &str, results: Vec<sarif::Result>) -> String {
     let driver = sarif::ToolComponent::builder()
-        .name("crossfmt pickle scan")
+        .name(name)
         .information_uri("https://github.com/crossfmt/crossfmt")
         .version(env!("CARGO_PKG_VERSION"))
         .build();
