@@ -17,7 +17,7 @@
 //! finding your known-findings list records (or crossfmt's own list, for a
 //! built-in codec's bug) returns quietly, so the nightly run keeps hunting.
 
-use super::{case_name, finding_json, known, run_in, target_of, Table, Target};
+use super::{case_name, fuzz_in, known, run_in, target_of, Scope, Table, Target};
 use crate::check::{self, Arity};
 use crate::finding::Finding;
 use crate::known::Known;
@@ -74,7 +74,7 @@ impl CodecTargets {
     /// On a name that is not one of [`CodecTargets::targets`]; the message
     /// lists them.
     pub fn run(&self, name: &str, data: &[u8]) -> Result<(), Box<Finding>> {
-        run_in(&self.table, name, data)
+        run_in(&self.table, name, data, Scope::All)
     }
 
     /// The known-findings entry (yours, then crossfmt's) that records
@@ -90,14 +90,7 @@ impl CodecTargets {
     /// neither list records, prints `CROSSFMT-FINDING {json}` to stderr and
     /// aborts.
     pub fn fuzz_one(&self, name: &str, data: &[u8]) {
-        let Err(finding) = self.run(name, data) else {
-            return;
-        };
-        if self.known(name, &finding).is_some() {
-            return;
-        }
-        eprintln!("CROSSFMT-FINDING {}", finding_json(name, data, &finding));
-        std::process::abort();
+        fuzz_in(&self.table, name, data, |f| self.known(name, f).is_some());
     }
 }
 
