@@ -376,13 +376,9 @@ fn enter(cfg: &Config, ledger: &mut Ledger, c: &CrashReport, now: u64) {
     }
     if c.new {
         let dir = cfg.out.join("new").join(&c.target);
-        let name = crossfmt::corpus::content_name(&hex::decode(&c.input_hex).unwrap_or_default());
-        let written = fs::create_dir_all(&dir).and_then(|()| {
-            fs::write(
-                dir.join(name),
-                hex::decode(&c.input_hex).unwrap_or_default(),
-            )
-        });
+        let input = hex::decode(&c.input_hex).unwrap_or_default();
+        let name = crossfmt::corpus::content_name(&input);
+        let written = fs::create_dir_all(&dir).and_then(|()| fs::write(dir.join(name), &input));
         if let Err(e) = written {
             eprintln!("crossfmt fuzz: warning: {}: {e}", dir.display());
         }
@@ -598,11 +594,10 @@ fn referee_features(cfg: &Config) -> Vec<String> {
     }
     let manifest = fs::read_to_string(cfg.fuzz_dir().join("Cargo.toml")).unwrap_or_default();
     let declares = manifest
-        .lines()
-        .skip_while(|l| l.trim() != "[features]")
-        .skip(1)
-        .take_while(|l| !l.trim_start().starts_with('['))
-        .any(|l| l.trim_start().starts_with("python ") || l.trim_start().starts_with("python="));
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|m| m.get("features")?.get("python").cloned())
+        .is_some();
     if !declares {
         return Vec::new();
     }
