@@ -39,7 +39,8 @@ case "${SANITIZER:-address}" in
   coverage) sanitizer=(--sanitizer none) ;;
 esac
 fuzz build -O "${sanitizer[@]}"
-bin_dir=fuzz/target/x86_64-unknown-linux-gnu/release
+# cargo puts the binaries under $CARGO_TARGET_DIR when it is set.
+bin_dir="${CARGO_TARGET_DIR:-fuzz/target}/x86_64-unknown-linux-gnu/release"
 targets="$(fuzz list)"
 
 # Seeds: the shared corpus written into fuzz/corpus/<target>/. It is a host

@@ -194,10 +194,13 @@ with AddressSanitizer, writes the shared corpus as seeds into fuzz/corpus/<targe
 fuzzes the targets within the budget, minimises each crash, keeps one input per
 distinct signature in <regressions>/<target>/<hash> (replayed by cargo test),
 merges new coverage back into fuzz/corpus/<target>/, and writes summary.json and
-summary.md under --out.
+summary.md under --out. With --coverage, it then replays every target's corpus
+in a coverage build and writes line-coverage reports (HTML per target, and per
+source file of the crate) under --out/coverage/.
 
 Exit status: 0 no new distinct crash; 1 a new distinct crash, or an
---expect-crash target that did not crash; 2 usage or setup errors. Ctrl-C or
+--expect-crash target that did not crash; 2 usage or setup errors (with
+--coverage: also when no target's coverage could be measured). Ctrl-C or
 SIGTERM stops the fuzzers, saves the crashes found so far un-minimised, writes
 the summaries and exits with the same rule.";
 
@@ -248,6 +251,18 @@ struct FuzzArgs {
     /// departs from CPython").
     #[arg(long)]
     no_referee: bool,
+    /// After fuzzing, show what the fuzzers reach: build the targets for
+    /// source-based coverage (cargo fuzz coverage, no sanitizer), replay each
+    /// target's corpus, and write <out>/coverage/: index.html (every target
+    /// and every file of the crate with lines and regions covered), llvm-cov's
+    /// line-by-line HTML per target and for all targets together, and
+    /// summary.json. Installs rustup's llvm-tools when missing.
+    #[arg(long)]
+    coverage: bool,
+    /// Only the coverage reports of the corpus as it is: no fuzzing, and
+    /// summary.json and the ledger are left as they were.
+    #[arg(long, conflicts_with_all = ["coverage", "seeds_only", "expect_crash"])]
+    coverage_only: bool,
     /// The crate whose fuzz/ crate to run: crossfmt's own checkout, or a
     /// codec author's crate (`crossfmt init` writes its fuzz/).
     #[arg(long, default_value = ".", value_name = "DIR")]
@@ -1034,6 +1049,8 @@ fn cmd_fuzz(a: FuzzArgs) -> Result<ExitCode> {
         seeds_only: a.seeds_only,
         merge: !a.no_merge,
         referee: !a.no_referee,
+        coverage: a.coverage || a.coverage_only,
+        coverage_only: a.coverage_only,
     };
     let code = crate::fuzz_driver::run(&cfg, &seeds)?;
     Ok(ExitCode::from(code))

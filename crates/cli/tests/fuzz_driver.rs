@@ -289,6 +289,14 @@ case $cmd in
     esac
     printf 'stat::number_of_executed_units: 12345\nstat::average_exec_per_sec:     4115\nstat::peak_rss_mb:              42\n' >&2
     exit 0 ;;
+  coverage)
+    while [ "${1#-}" != "$1" ]; do
+      case $1 in --sanitizer|--target-dir|--features) [ "$1" = "--target-dir" ] && tdir=$2; shift 2 ;; *) shift ;; esac
+    done
+    t=$1; corpus=$2
+    mkdir -p "$tdir/fake-triple/debug" && echo "binary of $t" > "$tdir/fake-triple/debug/$t"
+    case $t in nocov*) echo "replay of $t crashed" >&2; exit 1 ;; esac
+    mkdir -p "fuzz/coverage/$t" && echo "profile of $t, $(ls "$corpus" | wc -l) inputs" > "fuzz/coverage/$t/coverage.profdata" ;;
   tmin)
     [ "$1" = "-O" ] && shift
     case $1 in
@@ -296,6 +304,28 @@ case $cmd in
       *) printf 'CRASH' ;;
     esac > "fuzz/artifacts/$1/minimized-from-$(basename "$2")" ;;
   *) echo "fake cargo fuzz: unknown $cmd" >&2; exit 2 ;;
+esac
+"#;
+
+/// Stand-ins for llvm-tools (`CROSSFMT_LLVM_BIN`): a merged profile is its
+/// inputs' lines, and `llvm-cov export` says `$FAKE_ROOT/src/lib.rs` has as
+/// many covered lines (of 10) as the profile has lines.
+const FAKE_LLVM_PROFDATA: &str = r#"#!/usr/bin/env bash
+[ "$1" = merge ] || exit 2
+shift; ins=()
+while [ $# -gt 0 ]; do case $1 in -sparse) shift ;; -o) out=$2; shift 2 ;; *) ins+=("$1"); shift ;; esac; done
+cat "${ins[@]}" > "$out"
+"#;
+const FAKE_LLVM_COV: &str = r#"#!/usr/bin/env bash
+sub=$1; shift
+for a in "$@"; do case $a in -instr-profile=*) prof=${a#*=} ;; -output-dir=*) out=${a#*=} ;; esac; done
+case $sub in
+  export)
+    n=$(wc -l < "$prof")
+    c='{"count":10,"covered":'$n'}'
+    echo '{"data":[{"files":[{"filename":"'$FAKE_ROOT'/src/lib.rs","summary":{"lines":'$c',"regions":'$c',"functions":'$c'}},{"filename":"/elsewhere/dep.rs","summary":{"lines":'$c',"regions":'$c',"functions":'$c'}}]}]}' ;;
+  show) mkdir -p "$out" && echo "<html>$*</html>" > "$out/index.html" ;;
+  *) exit 2 ;;
 esac
 "#;
 
@@ -326,6 +356,15 @@ impl Fake {
         fs::write(&cargo, FAKE_CARGO).unwrap();
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&cargo, fs::Permissions::from_mode(0o755)).unwrap();
+        fs::create_dir_all(root.join("llvm")).unwrap();
+        for (name, text) in [
+            ("llvm-profdata", FAKE_LLVM_PROFDATA),
+            ("llvm-cov", FAKE_LLVM_COV),
+        ] {
+            let p = root.join("llvm").join(name);
+            fs::write(&p, text).unwrap();
+            fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
+        }
         Fake { dir }
     }
 
@@ -342,6 +381,8 @@ impl Fake {
             .args(args)
             .env("CROSSFMT_FUZZ_CARGO", self.root().join("fake-cargo"))
             .env("FAKE_TARGETS", targets)
+            .env("FAKE_ROOT", fs::canonicalize(self.root()).unwrap())
+            .env("CROSSFMT_LLVM_BIN", self.root().join("llvm"))
             .env_remove("FAKE_SLEEP")
             .env_remove("FAKE_FIXED");
         c
@@ -578,6 +619,83 @@ fn a_planted_bug_that_is_not_found_fails_the_run() {
     assert_eq!(code, 1, "{out}");
     assert_eq!(f.summary()["missed_expected"][0], "ok_a");
     assert!(out.contains("[MISSED] ok_a"), "{out}");
+}
+
+#[test]
+fn coverage_replays_each_corpus_and_reports_the_crates_files() {
+    let f = Fake::new();
+    fs::create_dir_all(f.root().join("fuzz/corpus/nocov_b")).unwrap();
+    let (code, out) = output(&mut f.command(
+        "ok_a nocov_b ok_c",
+        &["--seconds-per-target", "1", "--coverage"],
+    ));
+    assert_eq!(code, 0, "{out}");
+    let cov = &f.summary()["coverage"];
+    let t = &cov["targets"];
+    assert_eq!(t[0]["status"], "ok", "{cov:#}");
+    assert_eq!(
+        t[0]["lines"],
+        serde_json::json!({"covered": 1, "count": 10})
+    );
+    assert_eq!(t[0]["html"], "targets/ok_a/index.html");
+    assert!(t[1]["status"]
+        .as_str()
+        .unwrap()
+        .starts_with("replay failed"));
+    assert_eq!(t[1]["html"], serde_json::Value::Null);
+    assert_eq!(t[2]["status"], "ok");
+    // Together: the two profiles merged, not either one; files outside the
+    // crate's root left out.
+    assert_eq!(cov["lines"], serde_json::json!({"covered": 2, "count": 10}));
+    assert_eq!(cov["files"].as_array().unwrap().len(), 1);
+    assert_eq!(cov["files"][0]["path"], "src/lib.rs");
+    let dir = f.root().join("target/crossfmt-fuzz/coverage");
+    let page = fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(page.contains("href=\"targets/ok_c/index.html\""), "{page}");
+    assert!(page.contains("href=\"all/index.html\""), "{page}");
+    assert!(dir.join("targets/ok_a/index.html").is_file());
+    let all = fs::read_to_string(dir.join("all/index.html")).unwrap();
+    assert!(all.contains("-object"), "{all}");
+    let md = fs::read_to_string(f.root().join("target/crossfmt-fuzz/summary.md")).unwrap();
+    assert!(
+        md.contains("## Coverage") && md.contains("| `src/lib.rs` | 2/10 (20.0 %)"),
+        "{md}"
+    );
+    // The fuzzing results are all there beside it.
+    assert_eq!(f.summary()["targets"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn coverage_that_cannot_be_measured_keeps_the_night_and_exits_2() {
+    let f = Fake::new();
+    fs::remove_dir_all(f.root().join("llvm")).unwrap();
+    let (code, out) = output(&mut f.command("ok_a", &["--seconds-per-target", "1", "--coverage"]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("llvm-cov"), "{out}");
+    assert_eq!(f.summary()["targets"][0]["status"], "ok");
+    // A night that found something says so, coverage or not.
+    let (code, out) =
+        output(&mut f.command("crash_b", &["--seconds-per-target", "1", "--coverage"]));
+    assert_eq!(code, 1, "{out}");
+}
+
+#[test]
+fn coverage_only_fuzzes_nothing_and_leaves_the_summary_alone() {
+    let f = Fake::new();
+    let (code, out) = output(&mut f.command("ok_a", &["--coverage-only"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(!f.root().join("target/crossfmt-fuzz/summary.json").exists());
+    assert!(
+        !f.root().join("fuzz/corpus/ok_a/new-ok_a").exists(),
+        "it fuzzed"
+    );
+    let cov: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(f.root().join("target/crossfmt-fuzz/coverage/summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(cov["targets"][0]["inputs"], 1);
+    let (code, _) = output(&mut f.command("nocov_b", &["--coverage-only"]));
+    assert_eq!(code, 2);
 }
 
 #[test]

@@ -495,7 +495,12 @@ fn the_fuzz_summary_brings_its_exec_rates_and_ledger_to_the_report() {
             "ledger": {"entries": [{"signature": "s", "target": "differential_pickle",
                         "kind": "finding", "title": "pickle/crossfmt departs from CPython",
                         "first_seen": 1796600000, "last_seen": 1796690000, "times_seen": 3,
-                        "status": "regressed", "regression": null}]}}"#,
+                        "status": "regressed", "regression": null}]},
+            "coverage": {"index": "/ci/target/crossfmt-fuzz/coverage/index.html",
+                         "lines": {"covered": 150, "count": 1000}, "regions": {"covered": 1, "count": 4},
+                         "targets": [{"name": "cross_format", "status": "ok", "inputs": 300,
+                                      "lines": {"covered": 120, "count": 1000},
+                                      "regions": {"covered": 1, "count": 4}}]}}"#,
     );
     let model = bench_model::load(&Inputs {
         fuzz: Some(summary),
@@ -510,6 +515,28 @@ fn the_fuzz_summary_brings_its_exec_rates_and_ledger_to_the_report() {
         md.contains("| regressed | 3 | 2026-12-06 23:33 UTC | 2026-12-08 00:33 UTC | differential_pickle | pickle/crossfmt departs from CPython |"),
         "{md}"
     );
+    assert!(
+        md.contains("| cross_format | ok | 300 | 120/1000 (12.0 %) | 1/4 (25.0 %) |"),
+        "{md}"
+    );
+    assert!(md.contains("lines 150/1000 (15.0 %)"), "{md}");
     let html = bench_render::html(&model, &machine, &[]);
     assert!(html.contains("id=\"fuzz-ledger-table\""), "{html}");
+    assert!(html.contains("id=\"fuzz-coverage-table\""), "{html}");
+    assert!(
+        html.contains("href=\"/ci/target/crossfmt-fuzz/coverage/index.html\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn the_coverage_page_is_linked_relative_to_the_report() {
+    use crossfmt_cli::report::bench_cli::link_from;
+    assert_eq!(
+        link_from(
+            Path::new("/ci/target/crossfmt-report"),
+            Path::new("/ci/target/crossfmt-fuzz/coverage/index.html")
+        ),
+        "../crossfmt-fuzz/coverage/index.html"
+    );
 }

@@ -137,6 +137,16 @@ fn every_table_and_plot_renders() {
             let rows = ledger.as_array().unwrap().len();
             assert_eq!(table.matches("<tr>").count(), rows + 1, "ledger rows");
         }
+        // The coverage per target, linked to its own page, when it ran.
+        if let Some(cov) = json.get("fuzz_coverage").filter(|s| !s.is_null()) {
+            let table = element(&dom, "fuzz-coverage-table", "</table>");
+            let rows = cov["targets"].as_array().unwrap().len();
+            assert_eq!(table.matches("<tr>").count(), rows + 1, "coverage rows");
+            let link = element(&dom, "fuzz-coverage-link", "</a>");
+            let href = cov["index"].as_str().unwrap();
+            assert!(link.contains(href), "{link}");
+            assert!(dir.join(href).is_file(), "{href} from the report");
+        }
     }
 
     let shot = dir.join("screenshot.png");
@@ -152,4 +162,66 @@ fn every_table_and_plot_renders() {
         "screenshot {}",
         shot.display()
     );
+}
+
+/// The coverage pages of `crossfmt fuzz --coverage` (CI's fuzz smoke writes
+/// them): the overview lists every target and every file, each target's
+/// link opens llvm-cov's report, and the pickle machine and the struct
+/// engine were reached.
+#[test]
+#[ignore = "needs `crossfmt fuzz --coverage` and chromium; CI runs it"]
+fn the_coverage_pages_render() {
+    let dir = crate::util::root().join("target/crossfmt-fuzz/coverage");
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("summary.json"))
+            .expect("run crossfmt fuzz --coverage first"),
+    )
+    .unwrap();
+    let index = dir.join("index.html");
+    let dom =
+        String::from_utf8(chromium(&["--dump-dom", &format!("file://{}", index.display())]).stdout)
+            .unwrap();
+    let targets = summary["targets"].as_array().unwrap();
+    let table = element(&dom, "coverage-targets", "</table>");
+    assert_eq!(table.matches("<tr>").count(), targets.len() + 1);
+    let files = summary["files"].as_array().unwrap();
+    let table = element(&dom, "coverage-files", "</table>");
+    assert_eq!(table.matches("<tr>").count(), files.len() + 1);
+    for t in targets {
+        assert_eq!(t["status"], "ok", "{t}");
+        let page = dir.join(t["html"].as_str().unwrap());
+        assert!(page.is_file(), "{}", page.display());
+    }
+    let covered = |path: &str| {
+        files
+            .iter()
+            .find(|f| f["path"] == path)
+            .and_then(|f| f["lines"]["covered"].as_u64())
+            .unwrap_or_else(|| panic!("{path} not in the coverage"))
+    };
+    for f in [
+        "crates/pickle/src/machine.rs",
+        "crates/pystruct/src/unpack.rs",
+        "crates/codecs/src/msgpack.rs",
+    ] {
+        assert!(covered(f) > 0, "{f}: nothing covered");
+    }
+    // llvm-cov's page of all targets together opens and names the files.
+    let all = dir.join(summary["all_html"].as_str().unwrap());
+    let all_dom =
+        String::from_utf8(chromium(&["--dump-dom", &format!("file://{}", all.display())]).stdout)
+            .unwrap();
+    assert!(
+        all_dom.contains("pickle/src/machine.rs"),
+        "all targets page"
+    );
+    let shot = dir.join("screenshot.png");
+    let _ = std::fs::remove_file(&shot);
+    chromium(&[
+        &format!("--screenshot={}", shot.display()),
+        "--window-size=1280,2000",
+        &format!("file://{}", index.display()),
+    ]);
+    let png = std::fs::read(&shot).unwrap();
+    assert!(png.len() > 10_000 && png.starts_with(b"\x89PNG"));
 }

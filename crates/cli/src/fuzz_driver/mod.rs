@@ -12,6 +12,7 @@
 //! options files on disk, and gets seeds through [`SeedSource`], so it can be
 //! tested against a stand-in fuzz crate (see `CROSSFMT_FUZZ_CARGO`).
 
+pub mod coverage;
 pub mod ledger;
 pub mod libfuzzer;
 pub mod process;
@@ -76,6 +77,11 @@ pub struct Config {
     /// Build with the fuzz crate's `python` feature (the referee) when it
     /// has one and the Python reference venv exists.
     pub referee: bool,
+    /// After fuzzing, replay each target's corpus in the coverage build and
+    /// write the line-coverage reports ([`coverage`]).
+    pub coverage: bool,
+    /// Only that: no fuzzing, no summary, no ledger.
+    pub coverage_only: bool,
 }
 
 impl Config {
@@ -239,6 +245,18 @@ pub fn run(cfg: &Config, seeds: &dyn SeedSource) -> Result<u8> {
     ensure_cargo_fuzz(cfg, &tc)?;
     let all = list_targets(cfg, &tc)?;
     let selected = select(&all, &cfg.targets, &cfg.skip)?;
+    if cfg.coverage_only {
+        match seeds.materialise(&fuzz_dir.join("corpus")) {
+            Ok(what) => eprintln!("crossfmt fuzz: seeds: {what}"),
+            Err(e) => eprintln!("crossfmt fuzz: warning: no seeds materialised: {e:#}"),
+        }
+        let report = coverage::run(cfg, &tc, &selected)?;
+        return Ok(if report.any_ok() {
+            EXIT_CLEAN
+        } else {
+            EXIT_USAGE
+        });
+    }
     for e in &cfg.expect_crash {
         if !selected.contains(e) {
             bail!("--expect-crash {e}: not among the selected targets");
@@ -349,7 +367,27 @@ pub fn run(cfg: &Config, seeds: &dyn SeedSource) -> Result<u8> {
         .filter(|e| e.status == ledger::Status::Regressed && e.last_seen == now)
         .count();
     summary.ledger = Some(ledger_report(cfg, &ledger));
+    // The findings are saved before coverage starts its own build.
     finish(cfg, &mut summary, started)?;
+    if cfg.coverage && summary.interrupted.is_none() {
+        match coverage::run(cfg, &tc, &selected) {
+            Ok(report) => {
+                // Asked for and not made: a setup error, unless the night
+                // found something, which matters more.
+                if !report.any_ok() && summary.exit_code == EXIT_CLEAN {
+                    summary.exit_code = EXIT_USAGE;
+                }
+                summary.coverage = Some(report);
+            }
+            Err(e) => {
+                eprintln!("crossfmt fuzz: coverage: {e:#}");
+                if summary.exit_code == EXIT_CLEAN {
+                    summary.exit_code = EXIT_USAGE;
+                }
+            }
+        }
+        write_summaries(&cfg.out, &summary)?;
+    }
     Ok(summary.exit_code)
 }
 

@@ -72,6 +72,8 @@ pub struct Summary {
     pub exit_code: u8,
     /// The findings ledger after this run.
     pub ledger: Option<LedgerReport>,
+    /// What `--coverage` measured.
+    pub coverage: Option<super::coverage::CoverageReport>,
 }
 
 /// The findings ledger as the summary carries it.
@@ -220,6 +222,9 @@ pub fn render_markdown(s: &Summary) -> String {
                 md_cell(&cut(&e.title, 200))
             );
         }
+    }
+    if let Some(c) = &s.coverage {
+        super::coverage::render_markdown(&mut m, c);
     }
     let crashes: Vec<&CrashReport> = s.targets.iter().flat_map(|t| &t.crashes).collect();
     if !crashes.is_empty() {

@@ -81,13 +81,16 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         pickle_scan: Some(args.pickle_scan.clone()),
         pickle_decode: Some(args.pickle_decode.clone()),
     };
-    let model = match bench_model::load(&inputs) {
+    let mut model = match bench_model::load(&inputs) {
         Ok(m) => m,
         Err(refused) => {
             eprint!("crossfmt report: {refused}");
             return ExitCode::from(1);
         }
     };
+    if let Some(c) = &mut model.fuzz_coverage {
+        c.index = link_from(&args.out, Path::new(&c.index));
+    }
     match publish(&model, &bench_meta::machine(), &args.out) {
         Ok(()) => {
             println!(
@@ -101,6 +104,16 @@ pub fn run(args: &ReportArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `file` as a link from a page in `dir`: relative, so the two directories
+/// can move together (a CI artifact); as given when no relative path exists.
+pub fn link_from(dir: &Path, file: &Path) -> String {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    pathdiff::diff_paths(abs(file), abs(dir))
+        .unwrap_or_else(|| file.to_path_buf())
+        .display()
+        .to_string()
 }
 
 /// Renders `model` into `out`, replacing it whole.

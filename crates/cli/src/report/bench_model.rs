@@ -44,10 +44,23 @@ pub struct Model {
     /// `ledger.entries[]` of the fuzz summary (the findings ledger), when
     /// the run kept one.
     pub fuzz_ledger: Option<Vec<serde_json::Value>>,
+    /// What `crossfmt fuzz --coverage` measured, when it ran.
+    pub fuzz_coverage: Option<FuzzCoverage>,
     /// The pickle scanner comparison: `throughput[]` and `families[]` rows.
     pub pickle_scan: Option<PickleScan>,
     /// Pickle decoders beside CPython: `rows[]`, and which CPython.
     pub pickle_decode: Option<PickleDecode>,
+}
+
+/// The fuzz summary's `coverage`: per target, and all targets together.
+#[derive(Clone, Debug, Serialize)]
+pub struct FuzzCoverage {
+    /// The coverage overview page: as the summary names it, relative to the
+    /// report once published.
+    pub index: String,
+    pub lines: serde_json::Value,
+    pub regions: serde_json::Value,
+    pub targets: Vec<serde_json::Value>,
 }
 
 /// Pickle decoding beside CPython's C `pickle.loads`, per input set: each
@@ -366,6 +379,16 @@ pub fn load(inputs: &Inputs) -> Result<Model, Refused> {
         let all: serde_json::Value = read_json(inputs.fuzz.as_deref()?).ok()?;
         all["ledger"]["entries"].as_array().cloned()
     });
+    let fuzz_coverage = fuzz.as_ref().and_then(|_| {
+        let all: serde_json::Value = read_json(inputs.fuzz.as_deref()?).ok()?;
+        let c = &all["coverage"];
+        Some(FuzzCoverage {
+            index: c["index"].as_str()?.to_string(),
+            lines: c["lines"].clone(),
+            regions: c["regions"].clone(),
+            targets: c["targets"].as_array()?.clone(),
+        })
+    });
     let pickle_scan = optional_list(inputs.pickle_scan.as_deref(), "throughput", &mut problems)
         .and_then(|throughput| {
             let path = inputs.pickle_scan.as_deref()?;
@@ -400,6 +423,7 @@ pub fn load(inputs: &Inputs) -> Result<Model, Refused> {
         conformance,
         fuzz,
         fuzz_ledger,
+        fuzz_coverage,
         pickle_scan,
         pickle_decode,
     })

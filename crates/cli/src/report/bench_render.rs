@@ -227,6 +227,18 @@ pub fn markdown(model: &Model, machine: &Machine) -> String {
         let (head, rows) = ledger_rows(l);
         md_table(&mut s, &head, &rows);
     }
+    if let Some(c) = &model.fuzz_coverage {
+        let _ = writeln!(
+            s,
+            "\n### Coverage\n\n{COVERAGE_NOTE} All targets together: lines {}, regions {}; per file: [{}]({}).\n",
+            count(&c.lines),
+            count(&c.regions),
+            c.index,
+            c.index
+        );
+        let (head, rows) = coverage_rows(&c.targets);
+        md_table(&mut s, &head, &rows);
+    }
     s
 }
 
@@ -316,56 +328,80 @@ const DECODE_NOTE: &str = "Time per pass over each input set (benches/pickle_dec
 
 const SCAN_NOTE: &str = "`crossfmt pickle scan` beside picklescan and fickling on the same files (benches/pickle_scan_compare.sh): throughput per set, and per bypass family the malicious files each calls dangerous (a resource hazard: anything but safe), then benign files not called safe.";
 
-fn fuzz_rows(targets: &[serde_json::Value]) -> (Vec<String>, Vec<Vec<String>>) {
-    let head = ["target", "status", "seconds", "exec/s", "crashes"]
-        .map(String::from)
-        .to_vec();
-    let rows = targets
+/// One column of a table whose rows are JSON objects.
+type Column = (&'static str, fn(&serde_json::Value) -> String);
+
+/// A table of `items`, a row each, the columns read by `columns`.
+fn json_rows(items: &[serde_json::Value], columns: &[Column]) -> (Vec<String>, Vec<Vec<String>>) {
+    let head = columns.iter().map(|(h, _)| h.to_string()).collect();
+    let rows = items
         .iter()
-        .map(|t| {
-            vec![
-                scalar(&t["name"]),
-                scalar(&t["status"]),
-                t["duration_seconds"]
-                    .as_f64()
-                    .map_or("–".into(), |d| format!("{d:.0}")),
-                scalar(&t["exec_per_sec"]),
-                t["crashes"].as_array().map_or(0, Vec::len).to_string(),
-            ]
-        })
+        .map(|i| columns.iter().map(|(_, f)| f(i)).collect())
         .collect();
     (head, rows)
+}
+
+fn fuzz_rows(targets: &[serde_json::Value]) -> (Vec<String>, Vec<Vec<String>>) {
+    json_rows(
+        targets,
+        &[
+            ("target", |t| scalar(&t["name"])),
+            ("status", |t| scalar(&t["status"])),
+            ("seconds", |t| {
+                t["duration_seconds"]
+                    .as_f64()
+                    .map_or("–".into(), |d| format!("{d:.0}"))
+            }),
+            ("exec/s", |t| scalar(&t["exec_per_sec"])),
+            ("crashes", |t| {
+                t["crashes"].as_array().map_or(0, Vec::len).to_string()
+            }),
+        ],
+    )
+}
+
+const COVERAGE_NOTE: &str = "Each fuzz target's corpus replayed in a coverage build (crossfmt fuzz --coverage): the lines and regions of the crate's own source files it reaches.";
+
+/// A `{covered, count}` object as `covered/count (p %)`.
+fn count(v: &serde_json::Value) -> String {
+    match (v["covered"].as_u64(), v["count"].as_u64()) {
+        (Some(c), Some(n)) if n > 0 => format!("{c}/{n} ({:.1} %)", c as f64 * 100.0 / n as f64),
+        (Some(c), Some(n)) => format!("{c}/{n}"),
+        _ => "–".into(),
+    }
+}
+
+fn coverage_rows(targets: &[serde_json::Value]) -> (Vec<String>, Vec<Vec<String>>) {
+    json_rows(
+        targets,
+        &[
+            ("target", |t| scalar(&t["name"])),
+            ("status", |t| scalar(&t["status"])),
+            ("inputs", |t| scalar(&t["inputs"])),
+            ("lines", |t| count(&t["lines"])),
+            ("regions", |t| count(&t["regions"])),
+        ],
+    )
 }
 
 const LEDGER_NOTE: &str = "Every signature the nightly fuzz job has found, across runs (crossfmt fuzz's ledger.json): new this run, known (seen again or still reproducing), fixed (its saved input no longer crashes the target that way), regressed (seen again after a fix).";
 
 fn ledger_rows(entries: &[serde_json::Value]) -> (Vec<String>, Vec<Vec<String>>) {
     use crate::fuzz_driver::summary::date;
-    let head = [
-        "status",
-        "runs seen",
-        "first seen",
-        "last seen",
-        "target",
-        "what",
-    ]
-    .map(String::from)
-    .to_vec();
-    let when = |v: &serde_json::Value| v.as_u64().map_or("–".into(), date);
-    let rows = entries
-        .iter()
-        .map(|e| {
-            vec![
-                scalar(&e["status"]),
-                scalar(&e["times_seen"]),
-                when(&e["first_seen"]),
-                when(&e["last_seen"]),
-                scalar(&e["target"]),
-                scalar(&e["title"]),
-            ]
-        })
-        .collect();
-    (head, rows)
+    fn when(v: &serde_json::Value) -> String {
+        v.as_u64().map_or("–".into(), date)
+    }
+    json_rows(
+        entries,
+        &[
+            ("status", |e| scalar(&e["status"])),
+            ("runs seen", |e| scalar(&e["times_seen"])),
+            ("first seen", |e| when(&e["first_seen"])),
+            ("last seen", |e| when(&e["last_seen"])),
+            ("target", |e| scalar(&e["target"])),
+            ("what", |e| scalar(&e["title"])),
+        ],
+    )
 }
 
 fn html_table(s: &mut String, id: &str, head: &[String], sections: &[(&str, Vec<Vec<String>>)]) {
@@ -500,6 +536,18 @@ pub fn html(model: &Model, machine: &Machine, plots: &[String]) -> String {
             );
             let (head, rows) = ledger_rows(l);
             html_table(&mut s, "fuzz-ledger-table", &head, &[("ledger", rows)]);
+        }
+        if let Some(c) = &model.fuzz_coverage {
+            let _ = write!(
+                s,
+                "<h3>Coverage</h3><p>{} All targets together: lines {}, regions {}; <a id=\"fuzz-coverage-link\" href=\"{}\">per file and line by line</a>.</p>",
+                encode_text(COVERAGE_NOTE),
+                encode_text(&count(&c.lines)),
+                encode_text(&count(&c.regions)),
+                html_escape::encode_double_quoted_attribute(&c.index)
+            );
+            let (head, rows) = coverage_rows(&c.targets);
+            html_table(&mut s, "fuzz-coverage-table", &head, &[("coverage", rows)]);
         }
         s.push_str("</section>\n");
     }
