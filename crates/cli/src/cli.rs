@@ -259,8 +259,9 @@ struct FuzzArgs {
     /// summary.json. Installs rustup's llvm-tools when missing.
     #[arg(long)]
     coverage: bool,
-    /// Only the coverage reports of the corpus as it is: no fuzzing, and
-    /// summary.json and the ledger are left as they were.
+    /// Only the coverage reports of the corpus as it is: no fuzzing, the
+    /// ledger untouched; an existing summary.json in --out gains them (for
+    /// `crossfmt report`), its fuzzing results kept.
     #[arg(long, conflicts_with_all = ["coverage", "seeds_only", "expect_crash"])]
     coverage_only: bool,
     /// The crate whose fuzz/ crate to run: crossfmt's own checkout, or a

@@ -680,7 +680,7 @@ fn coverage_that_cannot_be_measured_keeps_the_night_and_exits_2() {
 }
 
 #[test]
-fn coverage_only_fuzzes_nothing_and_leaves_the_summary_alone() {
+fn coverage_only_fuzzes_nothing_and_joins_an_existing_summary() {
     let f = Fake::new();
     let (code, out) = output(&mut f.command("ok_a", &["--coverage-only"]));
     assert_eq!(code, 0, "{out}");
@@ -696,6 +696,14 @@ fn coverage_only_fuzzes_nothing_and_leaves_the_summary_alone() {
     assert_eq!(cov["targets"][0]["inputs"], 1);
     let (code, _) = output(&mut f.command("nocov_b", &["--coverage-only"]));
     assert_eq!(code, 2);
+    // After a night, it joins the night's summary.json, which keeps the rest.
+    let (code, out) = output(&mut f.command("ok_a", &["--seconds-per-target", "1"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(f.summary()["coverage"].is_null());
+    let (code, out) = output(&mut f.command("ok_a", &["--coverage-only"]));
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(f.summary()["coverage"]["targets"][0]["status"], "ok");
+    assert_eq!(f.summary()["targets"][0]["name"], "ok_a");
 }
 
 #[test]

@@ -312,6 +312,226 @@ fn coverage_binary(target_dir: &Path, target: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Where `cargo fuzz coverage` leaves a target's merged profile.
+fn profile_of(fuzz_dir: &Path, target: &str) -> PathBuf {
+    fuzz_dir
+        .join("coverage")
+        .join(target)
+        .join("coverage.profdata")
+}
+
+/// The bytes of the files directly in `dir`.
+fn corpus_bytes(dir: &Path) -> u64 {
+    fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok()?.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// One running `cargo fuzz coverage`.
+struct Replay {
+    index: usize,
+    child: std::process::Child,
+    started: Instant,
+    limit: Duration,
+}
+
+/// Runs `cargo fuzz coverage` for every target, `cfg.jobs` at a time after
+/// the first (which builds every dependency, alone); each one's status
+/// (`ok` when it left a profile) and how long it took, in `targets`' order.
+fn replay_all(
+    cfg: &Config,
+    tc: &Toolchain,
+    targets: &[String],
+    target_dir: &Path,
+    logs: &Path,
+) -> Result<Vec<(String, Duration)>> {
+    let fuzz_dir = cfg.fuzz_dir();
+    let mut done: Vec<Option<(String, Duration)>> = vec![None; targets.len()];
+    // The smallest corpus first, alone, to build; then the largest first,
+    // so that no long replay is left running by itself at the end.
+    let bytes: Vec<u64> = targets
+        .iter()
+        .map(|t| corpus_bytes(&cfg.corpus_dir(t)))
+        .collect();
+    let mut order: Vec<usize> = (0..targets.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(bytes[i]));
+    if let Some(last) = order.pop() {
+        order.insert(0, last);
+    }
+    let first = order.first().copied();
+    let mut pending = order.into_iter();
+    let mut running: Vec<Replay> = Vec::new();
+    let log_of = |i: usize| logs.join(format!("{}.log", targets[i]));
+    loop {
+        let built = first.is_none_or(|f| done[f].is_some());
+        let width = if built { cfg.jobs.max(1) } else { 1 };
+        while running.len() < width && !process::interrupted() {
+            let Some(i) = pending.next() else { break };
+            let target = &targets[i];
+            let corpus = cfg.corpus_dir(target);
+            fs::create_dir_all(&corpus)?;
+            // cargo-fuzz merges every raw profile it finds there.
+            let _ = fs::remove_dir_all(fuzz_dir.join("coverage").join(target));
+            let spawned = fs::File::create(log_of(i))
+                .and_then(|f| Ok((f.try_clone()?, f)))
+                .and_then(|(out, err)| {
+                    let mut c = tc.fuzz(
+                        &cfg.root,
+                        &[
+                            "coverage",
+                            "--dev",
+                            "--sanitizer",
+                            "none",
+                            "--target-dir",
+                            &target_dir.display().to_string(),
+                            target,
+                            &corpus.display().to_string(),
+                        ],
+                    );
+                    // Coverage maps need no debug info, and without it the
+                    // dev build of every dependency takes a quarter less.
+                    c.env("CARGO_PROFILE_DEV_DEBUG", "0")
+                        .stdout(out)
+                        .stderr(err);
+                    process::spawn_group(&mut c)
+                });
+            match spawned {
+                Ok(child) => running.push(Replay {
+                    index: i,
+                    child,
+                    started: Instant::now(),
+                    limit: if Some(i) == first {
+                        FIRST_LIMIT
+                    } else {
+                        REPLAY_LIMIT
+                    },
+                }),
+                Err(e) => {
+                    done[i] = Some((
+                        format!("could not run cargo fuzz coverage: {e}"),
+                        Duration::ZERO,
+                    ))
+                }
+            }
+        }
+        if running.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        let mut still = Vec::new();
+        for mut r in running {
+            let took = r.started.elapsed();
+            let status = match r.child.try_wait() {
+                Ok(Some(s))
+                    if s.success() && profile_of(&fuzz_dir, &targets[r.index]).is_file() =>
+                {
+                    "ok".to_string()
+                }
+                Ok(Some(s)) => format!("replay failed ({s}; see {})", log_of(r.index).display()),
+                Ok(None) if process::interrupted() => {
+                    process::stop_group(&mut r.child, Duration::from_secs(3));
+                    "interrupted".into()
+                }
+                Ok(None) if took > r.limit => {
+                    process::stop_group(&mut r.child, Duration::from_secs(3));
+                    format!("replay took over {} s", r.limit.as_secs())
+                }
+                Ok(None) => {
+                    still.push(r);
+                    continue;
+                }
+                Err(e) => format!("waiting for cargo fuzz coverage: {e}"),
+            };
+            done[r.index] = Some((status, took));
+        }
+        running = still;
+    }
+    Ok(done
+        .into_iter()
+        .map(|d| d.unwrap_or_else(|| ("interrupted".into(), Duration::ZERO)))
+        .collect())
+}
+
+/// What a target's replay contributes to the all-targets report.
+#[derive(Clone)]
+struct Made {
+    profile: PathBuf,
+    binary: PathBuf,
+    sources: Vec<PathBuf>,
+}
+
+/// Where things are, for [`report_target`].
+struct Place<'a> {
+    llvm: &'a Llvm,
+    root: &'a Path,
+    fuzz_dir: &'a Path,
+    target_dir: &'a Path,
+    dir: &'a Path,
+}
+
+/// One target's totals and llvm-cov page, from its replay's profile.
+fn report_target(
+    p: &Place<'_>,
+    target: &str,
+    corpus: &Path,
+    status: String,
+) -> (TargetCoverage, Option<Made>) {
+    let mut t = TargetCoverage {
+        name: target.to_string(),
+        inputs: super::count_files(corpus),
+        status,
+        ..TargetCoverage::default()
+    };
+    if t.status != "ok" {
+        return (t, None);
+    }
+    let profile = profile_of(p.fuzz_dir, target);
+    let Some(binary) = coverage_binary(p.target_dir, target) else {
+        t.status = format!("no coverage binary under {}", p.target_dir.display());
+        return (t, None);
+    };
+    let files = match summarise(p.llvm, p.root, &profile, std::slice::from_ref(&binary)) {
+        Ok(files) => files,
+        Err(e) => {
+            t.status = format!("{e:#}");
+            return (t, None);
+        }
+    };
+    (t.lines, t.regions) = totals(&files);
+    // A target's page shows the files it reached (every file is on the
+    // all-targets page): a sixth of the size.
+    let reached: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| f.lines.covered > 0)
+        .map(|f| p.root.join(&f.path))
+        .collect();
+    let html = p.dir.join("targets").join(target);
+    match p.llvm.html(
+        &profile,
+        std::slice::from_ref(&binary),
+        &reached,
+        target,
+        &html,
+    ) {
+        Ok(()) => t.html = Some(format!("targets/{target}/index.html")),
+        Err(e) => eprintln!("crossfmt fuzz: coverage: {target}: {e:#}"),
+    }
+    let sources = files.iter().map(|f| p.root.join(&f.path)).collect();
+    (
+        t,
+        Some(Made {
+            profile,
+            binary,
+            sources,
+        }),
+    )
+}
+
 /// Builds the coverage flavour of `targets`, replays each one's corpus and
 /// writes the reports under `<out>/coverage/`. Stops at an interruption with
 /// what it has. An error is a setup error (no llvm-tools).
@@ -341,103 +561,80 @@ pub fn run(cfg: &Config, tc: &Toolchain, targets: &[String]) -> Result<CoverageR
         "crossfmt fuzz: coverage: building {} target(s) with -Cinstrument-coverage and replaying their corpora…",
         targets.len()
     );
-    for (i, target) in targets.iter().enumerate() {
-        if process::interrupted() {
-            break;
-        }
-        let corpus = cfg.corpus_dir(target);
-        fs::create_dir_all(&corpus)?;
-        let mut t = TargetCoverage {
-            name: target.clone(),
-            inputs: super::count_files(&corpus),
-            ..TargetCoverage::default()
-        };
-        let profdata = fuzz_dir
-            .join("coverage")
-            .join(target)
-            .join("coverage.profdata");
-        // cargo-fuzz merges every raw profile it finds there.
-        let _ = fs::remove_dir_all(fuzz_dir.join("coverage").join(target));
-        let log = dir.join("logs").join(format!("{target}.log"));
-        let replay = fs::File::create(&log)
-            .and_then(|f| Ok((f.try_clone()?, f)))
-            .map(|(out, err)| {
-                let mut c = tc.fuzz(
-                    &cfg.root,
-                    &[
-                        "coverage",
-                        "--dev",
-                        "--sanitizer",
-                        "none",
-                        "--target-dir",
-                        &target_dir.display().to_string(),
-                        target,
-                        &corpus.display().to_string(),
-                    ],
-                );
-                c.stdout(out).stderr(err);
-                c
-            });
-        let limit = if i == 0 { FIRST_LIMIT } else { REPLAY_LIMIT };
-        let step = Instant::now();
-        let status = match replay {
-            Ok(mut c) => process::run_bounded(&mut c, limit),
-            Err(e) => Err(e),
-        };
-        t.status = match status {
-            Ok(Some(s)) if s.success() && profdata.is_file() => "ok".into(),
-            Ok(Some(s)) => format!("replay failed ({s}; see {})", log.display()),
-            Ok(None) if process::interrupted() => "interrupted".into(),
-            Ok(None) => format!("replay took over {} s", limit.as_secs()),
-            Err(e) => format!("could not run cargo fuzz coverage: {e}"),
-        };
-        let binary = coverage_binary(&target_dir, target);
-        if t.status == "ok" {
-            match (
-                &binary,
-                summarise(&llvm, &root, &profdata, binary.as_slice()),
-            ) {
-                (Some(bin), Ok(files)) => {
-                    (t.lines, t.regions) = totals(&files);
-                    let paths: Vec<PathBuf> = files.iter().map(|f| root.join(&f.path)).collect();
-                    // A target's page shows the files it reached (every
-                    // file is on the all-targets page): a sixth of the size.
-                    let reached: Vec<PathBuf> = files
-                        .iter()
-                        .filter(|f| f.lines.covered > 0)
-                        .map(|f| root.join(&f.path))
-                        .collect();
-                    let html = dir.join("targets").join(target);
-                    match llvm.html(
-                        &profdata,
-                        std::slice::from_ref(bin),
-                        &reached,
-                        target,
-                        &html,
-                    ) {
-                        Ok(()) => t.html = Some(format!("targets/{target}/index.html")),
-                        Err(e) => eprintln!("crossfmt fuzz: coverage: {target}: {e:#}"),
-                    }
-                    sources.extend(paths);
-                    profiles.push(profdata.clone());
-                    objects.push(bin.clone());
+    let replays = replay_all(cfg, &tc, targets, &target_dir, &dir.join("logs"))?;
+    // llvm-cov per target, `jobs` threads at a time: a second or so each.
+    let reports: Vec<(TargetCoverage, Option<Made>)> = {
+        let work: Vec<(usize, &String, String)> = targets
+            .iter()
+            .zip(&replays)
+            .enumerate()
+            .map(|(i, (t, (status, _)))| (i, t, status.clone()))
+            .collect();
+        let width = cfg.jobs.max(1);
+        let mut slots: Vec<Option<(TargetCoverage, Option<Made>)>> = vec![None; work.len()];
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..width)
+                .map(|w| {
+                    let work = &work;
+                    let (llvm, root, fuzz_dir, target_dir, dir) =
+                        (&llvm, &root, &fuzz_dir, &target_dir, &dir);
+                    scope.spawn(move || {
+                        work.iter()
+                            .skip(w)
+                            .step_by(width)
+                            .map(|(i, target, status)| {
+                                let corpus = cfg.corpus_dir(target);
+                                let place = Place {
+                                    llvm,
+                                    root,
+                                    fuzz_dir,
+                                    target_dir,
+                                    dir,
+                                };
+                                (*i, report_target(&place, target, &corpus, status.clone()))
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for h in handles {
+                for (i, r) in h.join().unwrap_or_default() {
+                    slots[i] = Some(r);
                 }
-                (None, _) => {
-                    t.status = format!("no coverage binary under {}", target_dir.display())
-                }
-                (_, Err(e)) => t.status = format!("{e:#}"),
             }
-        }
+        });
+        slots
+            .into_iter()
+            .zip(targets)
+            .map(|(slot, name)| {
+                slot.unwrap_or_else(|| {
+                    let t = TargetCoverage {
+                        name: name.clone(),
+                        status: "its report failed (a panic in crossfmt)".into(),
+                        ..TargetCoverage::default()
+                    };
+                    (t, None)
+                })
+            })
+            .collect()
+    };
+    for (i, ((t, made), (_, took))) in reports.into_iter().zip(&replays).enumerate() {
         eprintln!(
-            "crossfmt fuzz: coverage [{}/{}] {target}: {}, {} inputs, lines {}, regions {} ({:.0?})",
+            "crossfmt fuzz: coverage [{}/{}] {}: {}, {} inputs, lines {}, regions {} ({:.0?})",
             i + 1,
             targets.len(),
+            t.name,
             t.status,
             t.inputs,
             t.lines,
             t.regions,
-            step.elapsed()
+            took
         );
+        if let Some(m) = made {
+            sources.extend(m.sources);
+            profiles.push(m.profile);
+            objects.push(m.binary);
+        }
         report.targets.push(t);
     }
 
@@ -480,6 +677,24 @@ pub fn run(cfg: &Config, tc: &Toolchain, targets: &[String]) -> Result<CoverageR
         report.index
     );
     Ok(report)
+}
+
+/// Puts `report` into the fuzz summary in `out` when there is one (what
+/// `--coverage-only` measured, for the comparison report to show); the
+/// rest of the summary stays as the fuzzing run wrote it.
+pub fn attach(out: &Path, report: &CoverageReport) -> Result<()> {
+    let path = out.join("summary.json");
+    let Ok(text) = fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let mut summary: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a fuzz summary", path.display()))?;
+    let Some(fields) = summary.as_object_mut() else {
+        bail!("{} is not a fuzz summary", path.display());
+    };
+    fields.insert("coverage".into(), serde_json::to_value(report)?);
+    fs::write(&path, serde_json::to_string_pretty(&summary)?)?;
+    Ok(())
 }
 
 /// The crate's files in the coverage of `objects` under `profile`.

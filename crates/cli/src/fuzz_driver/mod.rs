@@ -251,6 +251,7 @@ pub fn run(cfg: &Config, seeds: &dyn SeedSource) -> Result<u8> {
             Err(e) => eprintln!("crossfmt fuzz: warning: no seeds materialised: {e:#}"),
         }
         let report = coverage::run(cfg, &tc, &selected)?;
+        coverage::attach(&cfg.out, &report)?;
         return Ok(if report.any_ok() {
             EXIT_CLEAN
         } else {
