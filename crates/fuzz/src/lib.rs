@@ -27,6 +27,19 @@ macro_rules! target {
         $crate::libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             $crate::crossfmt::fuzz::fuzz_one(stringify!($name), data);
         });
+        $crate::libfuzzer_sys::fuzz_mutator!(|data: &mut [u8],
+                                              size: usize,
+                                              max_size: usize,
+                                              seed: u32| {
+            $crate::crossfmt::fuzz::mutate(
+                stringify!($name),
+                data,
+                size,
+                max_size,
+                seed,
+                $crate::libfuzzer_sys::fuzzer_mutate,
+            )
+        });
     };
 }
 
@@ -39,15 +52,29 @@ macro_rules! codec_target {
         $crate::codec_target!($target, $codec, known = "");
     };
     ($target:ident, $codec:expr, known = $known:expr) => {
+        static TARGETS: ::std::sync::OnceLock<$crate::crossfmt::fuzz::CodecTargets> =
+            ::std::sync::OnceLock::new();
+        fn targets() -> &'static $crate::crossfmt::fuzz::CodecTargets {
+            TARGETS.get_or_init(|| {
+                $crate::crossfmt::fuzz::CodecTargets::new(::std::sync::Arc::new($codec))
+                    .with_known($known, "the known-findings list compiled into this target")
+            })
+        }
         $crate::libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-            static TARGETS: ::std::sync::OnceLock<$crate::crossfmt::fuzz::CodecTargets> =
-                ::std::sync::OnceLock::new();
-            TARGETS
-                .get_or_init(|| {
-                    $crate::crossfmt::fuzz::CodecTargets::new(::std::sync::Arc::new($codec))
-                        .with_known($known, "the known-findings list compiled into this target")
-                })
-                .fuzz_one(stringify!($target), data);
+            targets().fuzz_one(stringify!($target), data);
+        });
+        $crate::libfuzzer_sys::fuzz_mutator!(|data: &mut [u8],
+                                              size: usize,
+                                              max_size: usize,
+                                              seed: u32| {
+            targets().mutate(
+                stringify!($target),
+                data,
+                size,
+                max_size,
+                seed,
+                $crate::libfuzzer_sys::fuzzer_mutate,
+            )
         });
     };
 }

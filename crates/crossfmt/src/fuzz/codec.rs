@@ -92,6 +92,20 @@ impl CodecTargets {
     pub fn fuzz_one(&self, name: &str, data: &[u8]) {
         fuzz_in(&self.table, name, data, |f| self.known(name, f).is_some());
     }
+
+    /// The structure-aware mutator of target `name` ([`super::mutate()`]):
+    /// what the target's `LLVMFuzzerCustomMutator` calls.
+    pub fn mutate(
+        &self,
+        name: &str,
+        data: &mut [u8],
+        size: usize,
+        max_size: usize,
+        seed: u32,
+        bytes: super::mutate::ByteMutator,
+    ) -> usize {
+        super::mutate::mutate_in(&self.table, name, data, size, max_size, seed, bytes)
+    }
 }
 
 /// The targets a codec of `format` gets, described without the codec (what

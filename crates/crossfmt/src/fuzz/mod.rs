@@ -72,8 +72,10 @@
 //! target also gets its regressions.
 
 pub mod codec;
+pub mod mutate;
 
 pub use codec::{targets_for, CodecTargets};
+pub use mutate::mutate;
 
 use crate::check::{self, Arity, Check, InputKind};
 use crate::corpus::{self, Corpus};
