@@ -133,20 +133,9 @@ pub fn mutate_value(v: &mut Value, rng: &mut SplitMix64) {
     }
 }
 
-fn children(v: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
-    match v {
-        Value::Array(xs) | Value::Tuple(xs) | Value::Set(xs) | Value::FrozenSet(xs) => {
-            Box::new(xs.iter())
-        }
-        Value::Map(kvs) => Box::new(kvs.iter().flat_map(|(k, v)| [k, v])),
-        Value::Tag(_, inner) => Box::new(std::iter::once(inner.as_ref())),
-        _ => Box::new(std::iter::empty()),
-    }
-}
-
 /// Nodes in `v`, itself included.
 fn count(v: &Value) -> usize {
-    1 + children(v).map(count).sum::<usize>()
+    1 + v.children().map(count).sum::<usize>()
 }
 
 /// The `k`-th node in pre-order.
@@ -156,7 +145,7 @@ fn pick(v: &Value, k: usize) -> Option<&Value> {
             return Some(v);
         }
         *k -= 1;
-        children(v).find_map(|c| go(c, k))
+        v.children().find_map(|c| go(c, k))
     }
     go(v, &mut { k })
 }
