@@ -107,6 +107,7 @@ impl<'a> Ops<'a> {
         self.pos
     }
 
+    #[inline]
     fn take(&mut self, n: u64, op: &'static OpInfo, at: usize) -> Result<&'a [u8], LexError> {
         let rest = (self.input.len() - self.pos) as u64;
         if n > rest {
@@ -120,6 +121,7 @@ impl<'a> Ops<'a> {
         Ok(s)
     }
 
+    #[inline]
     fn le(&mut self, n: u64, op: &'static OpInfo, at: usize) -> Result<u64, LexError> {
         Ok(self
             .take(n, op, at)?
@@ -140,6 +142,7 @@ impl<'a> Ops<'a> {
         Ok(n as u64)
     }
 
+    #[inline]
     fn line(&mut self, op: &'static OpInfo, at: usize) -> Result<&'a [u8], LexError> {
         let rest = &self.input[self.pos..];
         let i = memchr::memchr(b'\n', rest).ok_or(LexError {
@@ -150,6 +153,7 @@ impl<'a> Ops<'a> {
         Ok(&rest[..i])
     }
 
+    #[inline]
     fn arg(&mut self, op: &'static OpInfo, at: usize) -> Result<Arg<'a>, LexError> {
         use ArgKind as K;
         Ok(match op.arg {
@@ -216,6 +220,7 @@ impl<'a> Ops<'a> {
 impl<'a> Iterator for Ops<'a> {
     type Item = Result<Op<'a>, LexError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;
@@ -252,6 +257,89 @@ impl<'a> Iterator for Ops<'a> {
 }
 
 impl std::iter::FusedIterator for Ops<'_> {}
+
+/// The op at `at` when it is one of those that make up most of a data
+/// pickle (scalars, short strings, containers, memo references) and whole:
+/// the same [`Op`] [`ops`] would yield, read without the table's general
+/// dispatch, for the scanner's inner loop. `None` for any other op, and
+/// for a truncated one (the lexer then says why).
+#[inline(always)]
+pub(crate) fn hot(bytes: &[u8], at: usize) -> Option<Op<'_>> {
+    use opcodes::op;
+    let code = *bytes.get(at)?;
+    let rest = &bytes[at + 1..];
+    let le = |n: usize| -> Option<u64> {
+        let b = rest.get(..n)?;
+        Some(
+            b.iter()
+                .rev()
+                .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)),
+        )
+    };
+    fn short(rest: &[u8]) -> Option<(&[u8], usize)> {
+        let n = usize::from(*rest.first()?);
+        Some((rest.get(1..1 + n)?, 1 + n))
+    }
+    let (arg, len) = match code {
+        op::MARK
+        | op::NONE
+        | op::NEWTRUE
+        | op::NEWFALSE
+        | op::EMPTY_LIST
+        | op::EMPTY_DICT
+        | op::EMPTY_SET
+        | op::EMPTY_TUPLE
+        | op::APPEND
+        | op::APPENDS
+        | op::SETITEM
+        | op::SETITEMS
+        | op::ADDITEMS
+        | op::TUPLE
+        | op::TUPLE1
+        | op::TUPLE2
+        | op::TUPLE3
+        | op::LIST
+        | op::DICT
+        | op::MEMOIZE => (Arg::None, 0),
+        op::BININT1 | op::BINGET | op::BINPUT => (Arg::Int(le(1)? as i64), 1),
+        op::BININT2 => (Arg::Int(le(2)? as i64), 2),
+        op::BININT => (Arg::Int(i64::from(le(4)? as u32 as i32)), 4),
+        op::LONG_BINGET | op::LONG_BINPUT => (Arg::Int(le(4)? as i64), 4),
+        op::BINFLOAT => (
+            Arg::Float(f64::from_be_bytes(rest.get(..8)?.try_into().ok()?)),
+            8,
+        ),
+        op::LONG1 => {
+            let (b, n) = short(rest)?;
+            (Arg::Long(b), n)
+        }
+        op::SHORT_BINUNICODE => {
+            let (b, n) = short(rest)?;
+            (Arg::Text(b), n)
+        }
+        op::SHORT_BINBYTES | op::SHORT_BINSTRING => {
+            let (b, n) = short(rest)?;
+            (Arg::Bytes(b), n)
+        }
+        op::BINUNICODE => {
+            let n = usize::try_from(le(4)?).ok()?;
+            (Arg::Text(rest.get(4..4 + n)?), 4 + n)
+        }
+        // Protocol 0 writes every scalar and memo key as a line.
+        op::INT | op::LONG | op::FLOAT | op::UNICODE | op::STRING | op::GET | op::PUT => {
+            let n = memchr::memchr(b'\n', rest)?;
+            (Arg::Line(&rest[..n]), n + 1)
+        }
+        _ => return None,
+    };
+    Some(Op {
+        offset: at,
+        code,
+        info: opcodes::info(code).expect("a known opcode"),
+        arg,
+        end: at + 1 + len,
+    })
+}
 
 #[cfg(test)]
 #[path = "lexer_tests.rs"]

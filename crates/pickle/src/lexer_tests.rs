@@ -109,3 +109,29 @@ fn stops_after_stop_and_after_an_error() {
     assert!(it.next().unwrap().is_err());
     assert!(it.next().is_none());
 }
+
+/// `hot` reads the ops it knows exactly as `ops` does, at every op of every
+/// vector and of every truncation of one (where it must not read past the
+/// end).
+#[test]
+fn hot_ops_read_as_the_lexer_reads_them() {
+    let mut read = 0;
+    for (hex, _) in vectors::CASES {
+        let whole = unhex(hex);
+        for cut in 1..=whole.len() {
+            let bytes = &whole[..cut];
+            for item in ops(bytes) {
+                match item {
+                    Ok(o) => {
+                        if let Some(h) = hot(bytes, o.offset) {
+                            assert_eq!(h, o, "{hex} cut at {cut}");
+                            read += 1;
+                        }
+                    }
+                    Err(e) => assert_eq!(hot(bytes, e.offset), None, "{hex} cut at {cut}: {e}"),
+                }
+            }
+        }
+    }
+    assert!(read > 10_000, "only {read} ops read by hot");
+}

@@ -253,6 +253,36 @@ pub fn raw_unicode_escape_wtf8(b: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Whether [`raw_unicode_escape_wtf8`] decodes `b`, without decoding it: the
+/// scanner decodes a protocol 0 string only if something reads it.
+pub fn raw_unicode_escape_valid(b: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(j) = memchr::memchr(b'\\', &b[i..]) {
+        let at = i + j;
+        let n = match b.get(at + 1) {
+            Some(b'u') => 4,
+            Some(b'U') => 8,
+            _ => {
+                i = at + 1;
+                continue;
+            }
+        };
+        let point = b
+            .get(at + 2..at + 2 + n)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .map(|h| {
+                h.iter().fold(0u32, |c, &d| {
+                    (c << 4) | (d as char).to_digit(16).unwrap_or(0)
+                })
+            });
+        if point.is_none_or(|c| c > 0x10FFFF) {
+            return false;
+        }
+        i = at + 2 + n;
+    }
+    true
+}
+
 /// The code points of a raw-unicode-escape line; an `Err`-like `None` item
 /// where an escape is malformed.
 fn raw_unicode_escape_points(b: &[u8]) -> impl Iterator<Item = Option<u32>> + '_ {
@@ -370,4 +400,46 @@ pub fn float_repr(x: f64) -> String {
         format!("{m}e{esign}{:02}", exp.abs())
     };
     format!("{sign}{body}")
+}
+
+#[cfg(test)]
+mod tests {
+    /// The validator agrees with the decoder on every string of a small
+    /// alphabet of escapes, up to length 7, and on long escapes.
+    #[test]
+    fn raw_unicode_escape_valid_is_the_decoder_succeeding() {
+        let alphabet = [b'\\', b'u', b'U', b'0', b'1', b'f', b'x'];
+        let mut checked = 0;
+        for len in 0..=7u32 {
+            for n in 0..alphabet.len().pow(len) {
+                let mut k = n;
+                let s: Vec<u8> = (0..len)
+                    .map(|_| {
+                        let c = alphabet[k % alphabet.len()];
+                        k /= alphabet.len();
+                        c
+                    })
+                    .collect();
+                assert_eq!(
+                    super::raw_unicode_escape_valid(&s),
+                    super::raw_unicode_escape_wtf8(&s).is_some(),
+                    "{}",
+                    String::from_utf8_lossy(&s)
+                );
+                checked += 1;
+            }
+        }
+        for s in [
+            &b"\\U0010ffff"[..],
+            b"\\U00110000",
+            b"\\ud800x",
+            b"a\\u00e9\\U0001F600",
+        ] {
+            assert_eq!(
+                super::raw_unicode_escape_valid(s),
+                super::raw_unicode_escape_wtf8(s).is_some()
+            );
+        }
+        assert!(checked > 900_000);
+    }
 }

@@ -258,6 +258,24 @@ fn work_is_bounded_by_the_input_on_hostile_pickles() {
     dups.push(b'.');
     let r = scan_bytes("dup", &dups, &Policy::default_policy(), Limits::default());
     assert_eq!(r.ops, dups.len() as u64);
+    // A stack past its cap forgets its oldest entries (said once), and the
+    // ops after it are read as before.
+    let mut deep = vec![0x80, 4];
+    deep.extend(std::iter::repeat_n(b'N', 200_000));
+    deep.extend_from_slice(b"\x8c\x02os\x8c\x06system\x93\x8c\x01x\x85R.");
+    let r = scan_bytes("deep", &deep, &Policy::default_policy(), Limits::default());
+    assert_eq!(r.verdict, Severity::Dangerous);
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.kind == Kind::Call && f.global.as_deref() == Some("os.system")));
+    let limits: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.kind == Kind::Limit)
+        .collect();
+    assert_eq!(limits.len(), 1, "{limits:?}");
+    assert!(limits[0].message.contains("stack deeper than 65536"));
 }
 
 #[test]

@@ -34,6 +34,11 @@ impl<V> Memo<V> {
         self.dense_limit = dense_limit as u64;
     }
 
+    /// Entries the dense part holds without growing.
+    pub fn capacity(&self) -> usize {
+        self.dense.capacity()
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
@@ -54,10 +59,16 @@ impl<V> Memo<V> {
     pub fn insert(&mut self, key: u64, v: V) -> bool {
         let new = if key < self.dense_limit {
             let i = key as usize;
-            if i >= self.dense.len() {
-                self.dense.resize_with(i + 1, || None);
+            if i == self.dense.len() {
+                // The usual case: the next key.
+                self.dense.push(Some(v));
+                true
+            } else {
+                if i > self.dense.len() {
+                    self.dense.resize_with(i + 1, || None);
+                }
+                self.dense[i].replace(v).is_none()
             }
-            self.dense[i].replace(v).is_none()
         } else {
             self.sparse.insert(key, v).is_none()
         };

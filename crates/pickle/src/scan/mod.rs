@@ -35,6 +35,7 @@ mod memo;
 pub mod output;
 pub mod policy;
 pub mod stream;
+mod sym;
 
 pub use policy::Policy;
 use serde::Serialize;

@@ -4,231 +4,23 @@
 //! Python object.
 
 use super::memo::Memo;
+use super::sym::{Break, Src, Stack, Sym, Tables};
 use super::{Finding, Kind, Severity, Sink};
 use crate::lexer::{self, Arg, LexErrorKind, Op};
 use crate::opcodes::{op, HIGHEST_PROTOCOL};
 use crate::text;
-use std::collections::VecDeque;
 use std::rc::Rc;
-
-/// Tuple items kept: enough for the arguments the scanner reads (a payload,
-/// an encoding name); the rest are counted as unknown.
-const TUPLE_KEEP: usize = 4;
-
-/// A string's bytes: borrowed from the input (no copy however big the
-/// payload), made by the scanner (unescaped, decoded), or the latin-1
-/// encoding of text in the input, computed only if something reads it
-/// (protocols 0-2 write every bytes object as `_codecs.encode(text,
-/// 'latin1')`, so decoding each eagerly would copy every payload).
-#[derive(Clone, Debug)]
-enum Bytes<'a> {
-    In(&'a [u8]),
-    Made(Rc<[u8]>),
-    Latin1(&'a [u8]),
-}
-
-impl Bytes<'_> {
-    /// The bytes; a latin-1 encoding CPython would refuse (a character
-    /// past U+00FF, text that is not UTF-8) is empty, since the call that
-    /// made it raises.
-    fn get(&self) -> std::borrow::Cow<'_, [u8]> {
-        use std::borrow::Cow;
-        match self {
-            Bytes::In(b) => Cow::Borrowed(b),
-            Bytes::Made(b) => Cow::Borrowed(b),
-            Bytes::Latin1(t) => Cow::Owned(super::decode::latin1(t).unwrap_or_default()),
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-enum Sym<'a> {
-    Data {
-        bytes: Bytes<'a>,
-        text: bool,
-    },
-    Global {
-        full: Rc<str>,
-        severity: Severity,
-    },
-    /// An import the scanner could not resolve.
-    Unresolved,
-    /// What calling or constructing this global returned, with the
-    /// global's verdict (so `BUILD` on it is judged as the import was).
-    Made(Rc<str>, Severity),
-    /// Items of a tuple; never a tuple inside (those become `Container`),
-    /// so dropping one never recurses.
-    Tuple(Rc<[Sym<'a>]>),
-    /// A list, dict, set or tuple the scanner reads nothing from: only
-    /// fetching one from the memo can multiply a result's size.
-    Container,
-    Other,
-}
-
-impl<'a> Sym<'a> {
-    fn flat(self) -> Sym<'a> {
-        match self {
-            Sym::Tuple(_) => Sym::Container,
-            s => s,
-        }
-    }
-
-    fn tuple(items: impl IntoIterator<Item = Sym<'a>>) -> Sym<'a> {
-        Sym::Tuple(items.into_iter().take(TUPLE_KEEP).map(Sym::flat).collect())
-    }
-
-    fn describe(&self) -> String {
-        match self {
-            Sym::Data { .. } => "a string".into(),
-            Sym::Global { full, .. } => full.to_string(),
-            Sym::Unresolved => "an unresolved global".into(),
-            Sym::Made(g, _) => format!("the result of {g}"),
-            Sym::Tuple(_) => "a tuple".into(),
-            Sym::Container => "a container".into(),
-            Sym::Other => "a value".into(),
-        }
-    }
-
-    /// Nothing the scanner reads: a scalar or a container of such.
-    fn inert(&self) -> bool {
-        matches!(self, Sym::Other | Sym::Container)
-    }
-}
-
-/// Why the simulation of a pickle stops where CPython's unpickler would.
-struct Break(String);
-
-struct Stack<'a> {
-    items: VecDeque<Sym<'a>>,
-    /// Entries forgotten at the bottom when the stack reached its cap.
-    forgotten: usize,
-    marks: VecDeque<usize>,
-    marks_forgotten: bool,
-}
-
-impl<'a> Stack<'a> {
-    fn new() -> Self {
-        Stack {
-            items: VecDeque::new(),
-            forgotten: 0,
-            marks: VecDeque::new(),
-            marks_forgotten: false,
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.forgotten + self.items.len()
-    }
-
-    /// Returns true when an entry had to be forgotten.
-    fn push(&mut self, s: Sym<'a>, cap: usize) -> bool {
-        self.items.push_back(s);
-        if self.items.len() > cap {
-            self.items.pop_front();
-            self.forgotten += 1;
-            return true;
-        }
-        false
-    }
-
-    fn fence(&self) -> usize {
-        self.marks.back().copied().unwrap_or(0)
-    }
-
-    fn clear(&mut self) {
-        self.items.clear();
-        self.forgotten = 0;
-        self.marks.clear();
-        self.marks_forgotten = false;
-    }
-
-    fn pop(&mut self) -> Result<Sym<'a>, Break> {
-        if self.len() <= self.fence() {
-            return Err(Break("unpickling stack underflow".into()));
-        }
-        Ok(match self.items.pop_back() {
-            Some(s) => s,
-            None => {
-                self.forgotten -= 1;
-                Sym::Other
-            }
-        })
-    }
-
-    fn top(&mut self) -> Result<&mut Sym<'a>, Break> {
-        if self.len() <= self.fence() {
-            return Err(Break("unpickling stack underflow".into()));
-        }
-        if self.items.is_empty() {
-            self.forgotten -= 1;
-            self.items.push_back(Sym::Other);
-        }
-        Ok(self.items.back_mut().expect("not empty"))
-    }
-
-    fn mark(&mut self, cap: usize) -> bool {
-        self.marks.push_back(self.len());
-        if self.marks.len() > cap {
-            self.marks.pop_front();
-            self.marks_forgotten = true;
-            return true;
-        }
-        false
-    }
-
-    /// The items above the last mark as one symbol: `Other` when none of
-    /// them is anything the scanner reads (no allocation), else a tuple.
-    fn pop_mark_tuple(&mut self) -> Result<Sym<'a>, Break> {
-        let m = self.marks.back().copied();
-        let known_from = m.map_or(0, |m| m.saturating_sub(self.forgotten));
-        if self
-            .items
-            .range(known_from.min(self.items.len())..)
-            .all(Sym::inert)
-        {
-            self.discard_mark()?;
-            return Ok(Sym::Container);
-        }
-        Ok(Sym::tuple(self.pop_mark()?))
-    }
-
-    /// Pops the items above the last mark and the mark, keeping nothing.
-    fn discard_mark(&mut self) -> Result<(), Break> {
-        let Some(m) = self.marks.pop_back() else {
-            if self.marks_forgotten {
-                return Ok(());
-            }
-            return Err(Break("could not find MARK".into()));
-        };
-        let known_from = m.saturating_sub(self.forgotten);
-        self.items.truncate(known_from);
-        self.forgotten = self.forgotten.min(m);
-        Ok(())
-    }
-
-    /// The items above the last mark, oldest first (forgotten ones are not
-    /// returned), and the mark removed.
-    fn pop_mark(&mut self) -> Result<Vec<Sym<'a>>, Break> {
-        let Some(m) = self.marks.pop_back() else {
-            if self.marks_forgotten {
-                return Ok(Vec::new());
-            }
-            return Err(Break("could not find MARK".into()));
-        };
-        let known_from = m.saturating_sub(self.forgotten);
-        let out: Vec<Sym<'a>> = self.items.drain(known_from..).collect();
-        self.forgotten = self.forgotten.min(m);
-        Ok(out)
-    }
-}
 
 /// The simulation of one pickle.
 struct Machine<'s, 'p, 'l, 'a> {
     sink: &'s mut Sink<'p>,
     label: &'l str,
     depth: usize,
-    stack: Stack<'a>,
-    memo: Memo<Sym<'a>>,
+    /// The stream the ops' offsets are in.
+    bytes: &'a [u8],
+    stack: Stack,
+    memo: Memo<Sym>,
+    tables: Tables,
     /// Keys `MEMOIZE` has assigned, kept or not.
     memo_count: u64,
     memo_overflowed: bool,
@@ -284,16 +76,20 @@ impl<'a> Machine<'_, '_, '_, 'a> {
         }
     }
 
-    fn push(&mut self, s: Sym<'a>, at: &Op) {
+    #[inline]
+    fn push(&mut self, s: Sym, at: &Op) {
         if self.stack.push(s, self.sink.limits.max_stack) {
-            self.limit(
-                at,
-                &format!("stack deeper than {}", self.sink.limits.max_stack),
-            );
+            self.stack_limit(at);
         }
     }
 
-    fn import(&mut self, module: &[u8], name: &[u8], at: &Op) -> Sym<'a> {
+    #[cold]
+    fn stack_limit(&mut self, at: &Op) {
+        let what = format!("stack deeper than {}", self.sink.limits.max_stack);
+        self.limit(at, &what);
+    }
+
+    fn import(&mut self, module: &[u8], name: &[u8], at: &Op) -> Sym {
         let module = String::from_utf8_lossy(module);
         let name = String::from_utf8_lossy(name);
         let (severity, why) = self.sink.policy.judge(&module, &name);
@@ -315,14 +111,19 @@ impl<'a> Machine<'_, '_, '_, 'a> {
                 format!("{} imports {full} ({why})", at.info.name),
             );
         }
-        Sym::Global { full, severity }
+        self.tables.names.push(full);
+        Sym::Global {
+            id: self.tables.names.len() - 1,
+            severity,
+        }
     }
 
     /// A call site: `callee(*args)` in whatever form the opcode spells it.
-    fn call(&mut self, callee: Sym<'a>, args: Option<&Sym<'a>>, at: &Op) -> Sym<'a> {
+    fn call(&mut self, callee: Sym, args: Option<&Sym>, at: &Op) -> Sym {
         let site = at.info.name;
         match callee {
-            Sym::Global { full, severity } => {
+            Sym::Global { id, severity } => {
+                let full = Rc::clone(&self.tables.names[id]);
                 if severity > Severity::Safe {
                     self.finding(
                         severity,
@@ -332,32 +133,38 @@ impl<'a> Machine<'_, '_, '_, 'a> {
                         format!("{site} calls {full}"),
                     );
                 }
-                let first = match args {
-                    Some(Sym::Tuple(items)) => items.first(),
+                let first = match self.tables.items(args).first() {
+                    Some(&Sym::Data { src, text, at }) => Some((src, text, at)),
                     _ => None,
                 };
-                let first = match first {
-                    Some(Sym::Data { bytes, text }) => Some((bytes.clone(), *text)),
-                    _ => None,
-                };
-                if let Some((payload, is_text)) = first {
-                    if let (Bytes::In(text), true) = (&payload, is_latin1_encode(&full, args)) {
-                        return Sym::Data {
-                            bytes: Bytes::Latin1(text),
-                            text: false,
+                if let Some((src, is_text, data_at)) = first {
+                    if is_text && self.is_latin1_encode(&full, args) {
+                        let src = match src {
+                            Src::Arg => Some(Src::Latin1),
+                            Src::UnicodeLine => Some(Src::Latin1Line),
+                            _ => None,
                         };
+                        if let Some(src) = src {
+                            return Sym::Data {
+                                src,
+                                text: false,
+                                at: data_at,
+                            };
+                        }
                     }
-                    let payload = payload.get();
+                    let payload = self.tables.bytes(self.bytes, src, data_at).into_owned();
                     if is_loads(&full) {
                         self.nested(&full, &payload, at);
                     } else if let Some(out) = self.transform(&full, &payload, is_text, args, at) {
+                        self.tables.made.push(out);
                         return Sym::Data {
-                            bytes: Bytes::Made(out.into()),
+                            src: Src::Made,
                             text: false,
+                            at: self.tables.made.len() - 1,
                         };
                     }
                 }
-                Sym::Made(full, severity)
+                Sym::Made { id, severity }
             }
             Sym::Unresolved => {
                 self.finding(
@@ -370,9 +177,9 @@ impl<'a> Machine<'_, '_, '_, 'a> {
                 Sym::Other
             }
             other => {
-                let what = other.describe();
-                let origin = match &other {
-                    Sym::Made(g, _) => Some(g.to_string()),
+                let what = self.tables.describe(&other);
+                let origin = match other {
+                    Sym::Made { id, .. } => Some(self.tables.names[id].to_string()),
                     _ => None,
                 };
                 self.finding(
@@ -384,6 +191,20 @@ impl<'a> Machine<'_, '_, '_, 'a> {
                 );
                 Sym::Other
             }
+        }
+    }
+
+    /// `_codecs.encode(text, 'latin1')`, what CPython writes for bytes
+    /// before protocol 3.
+    fn is_latin1_encode(&self, full: &str, args: Option<&Sym>) -> bool {
+        if !matches!(full, "_codecs.encode" | "codecs.encode") {
+            return false;
+        }
+        match self.tables.items(args).get(1) {
+            Some(&Sym::Data { src, at, .. }) => {
+                super::decode::is_latin1_name(&self.tables.bytes(self.bytes, src, at))
+            }
+            _ => false,
         }
     }
 
@@ -416,7 +237,7 @@ impl<'a> Machine<'_, '_, '_, 'a> {
         full: &str,
         input: &[u8],
         is_text: bool,
-        args: Option<&Sym<'a>>,
+        args: Option<&Sym>,
         at: &Op,
     ) -> Option<Vec<u8>> {
         let budget = self
@@ -424,11 +245,8 @@ impl<'a> Machine<'_, '_, '_, 'a> {
             .limits
             .max_decoded
             .saturating_sub(self.sink.decoded);
-        let encoding = match args {
-            Some(Sym::Tuple(items)) => match items.get(1) {
-                Some(Sym::Data { bytes, .. }) => Some(bytes.get()),
-                _ => None,
-            },
+        let encoding = match self.tables.items(args).get(1) {
+            Some(&Sym::Data { src, at, .. }) => Some(self.tables.bytes(self.bytes, src, at)),
             _ => None,
         };
         let out = super::decode::decode(full, input, is_text, encoding.as_deref(), budget)?;
@@ -446,6 +264,9 @@ impl<'a> Machine<'_, '_, '_, 'a> {
         Some(out)
     }
 
+    /// An op that ends past the frame being read: it leaves the frame (at
+    /// or after its end) or runs across its end.
+    #[cold]
     fn check_frame(&mut self, at: &Op) {
         if let Some((end, frame_at)) = self.frame {
             if at.offset >= end {
@@ -466,17 +287,123 @@ impl<'a> Machine<'_, '_, '_, 'a> {
         }
     }
 
-    /// One op; `Err` where CPython's unpickler would raise.
+    /// One op; `Err` where CPython's unpickler would raise. The ops that
+    /// make up most of a data pickle are here, inlined into the loop; the
+    /// rest are [`Machine::step_rest`]'s.
+    #[inline(always)]
     fn step(&mut self, o: &Op<'a>, index: usize, input_len: usize) -> Result<(), Break> {
         self.sink.ops += 1;
-        self.check_frame(o);
-        let made = |bytes: &[u8], text: bool| Sym::Data {
-            bytes: Bytes::Made(bytes.into()),
+        if self.frame.is_some_and(|(end, _)| o.end > end) {
+            self.check_frame(o);
+        }
+        let data = |src: Src, text: bool| Sym::Data {
+            src,
             text,
+            at: o.offset,
         };
-        let data = |bytes: &'a [u8], text: bool| Sym::Data {
-            bytes: Bytes::In(bytes),
+        match o.code {
+            op::MARK => {
+                if self.stack.mark(self.sink.limits.max_marks) {
+                    self.limit(
+                        o,
+                        &format!("more than {} open marks", self.sink.limits.max_marks),
+                    );
+                }
+            }
+            op::TUPLE1 | op::TUPLE2 | op::TUPLE3 => {
+                let n = usize::from(o.code - op::TUPLE1 + 1);
+                let mut items = [Sym::Other, Sym::Other, Sym::Other];
+                for i in (0..n).rev() {
+                    items[i] = self.stack.pop()?;
+                }
+                let t = if items[..n].iter().all(Sym::inert) {
+                    Sym::Container
+                } else {
+                    self.tables.tuple(items.into_iter().take(n))
+                };
+                self.push(t, o)
+            }
+            op::EMPTY_LIST | op::EMPTY_DICT | op::EMPTY_SET => self.push(Sym::Container, o),
+            op::APPENDS | op::SETITEMS | op::ADDITEMS => {
+                self.stack.discard_mark()?;
+                self.stack.top()?;
+            }
+            op::APPEND => {
+                self.stack.pop()?;
+                self.stack.top()?;
+            }
+            op::SETITEM => {
+                self.stack.pop()?;
+                self.stack.pop()?;
+                self.stack.top()?;
+            }
+            op::GET | op::BINGET | op::LONG_BINGET => {
+                let key = self.memo_key(o)?;
+                let v = match self.memo.get(key) {
+                    Some(v) => *v,
+                    None if self.memo_overflowed => Sym::Container,
+                    None => return Err(Break(format!("memo value not found at index {key}"))),
+                };
+                if v.shared() {
+                    self.shared_gets += 1;
+                }
+                self.push(v, o)
+            }
+            op::PUT | op::BINPUT | op::LONG_BINPUT | op::MEMOIZE => {
+                let key = if o.code == op::MEMOIZE {
+                    self.memo_count
+                } else {
+                    self.memo_key(o)?
+                };
+                let v = *self.stack.top()?;
+                if o.code != op::MEMOIZE {
+                    self.memo_hazard(key, o);
+                }
+                let known = self.memo.contains(key);
+                if !known {
+                    self.memo_count += 1;
+                }
+                if known || self.memo.len() < self.memo_cap {
+                    self.memo.insert(key, v);
+                } else {
+                    self.memo_overflowed = true;
+                    let what = format!(
+                        "more than {} memo entries, one for every two bytes of the pickle",
+                        self.memo_cap
+                    );
+                    self.limit(o, &what);
+                }
+            }
+            op::NONE
+            | op::NEWTRUE
+            | op::NEWFALSE
+            | op::BININT
+            | op::BININT1
+            | op::BININT2
+            | op::BINFLOAT
+            | op::LONG1
+            | op::INT
+            | op::LONG
+            | op::FLOAT => self.push(Sym::Other, o),
+            _ => match o.arg {
+                Arg::Text(_) => self.push(data(Src::Arg, true), o),
+                Arg::Bytes(_) => {
+                    // BINSTRING/SHORT_BINSTRING are str in Python 3.
+                    let text = matches!(o.code, op::BINSTRING | op::SHORT_BINSTRING);
+                    self.push(data(Src::Arg, text), o)
+                }
+                _ => self.step_rest(o, index, input_len)?,
+            },
+        }
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn step_rest(&mut self, o: &Op<'a>, index: usize, input_len: usize) -> Result<(), Break> {
+        let data = |src: Src, text: bool| Sym::Data {
+            src,
             text,
+            at: o.offset,
         };
         match o.code {
             op::PROTO => {
@@ -526,14 +453,6 @@ impl<'a> Machine<'_, '_, '_, 'a> {
                 self.frame = Some((o.end.saturating_add(n.min(remaining) as usize), o.offset));
             }
             op::STOP => {}
-            op::MARK => {
-                if self.stack.mark(self.sink.limits.max_marks) {
-                    self.limit(
-                        o,
-                        &format!("more than {} open marks", self.sink.limits.max_marks),
-                    );
-                }
-            }
             op::POP => {
                 // CPython's POP removes an empty mark group's mark.
                 if self.stack.marks.back() == Some(&self.stack.len())
@@ -546,111 +465,56 @@ impl<'a> Machine<'_, '_, '_, 'a> {
             }
             op::POP_MARK => self.stack.discard_mark()?,
             op::DUP => {
-                let t = self.stack.top()?.clone();
-                if matches!(t, Sym::Container | Sym::Made(..) | Sym::Tuple(_)) {
+                let t = *self.stack.top()?;
+                if t.shared() {
                     self.shared_gets += 1;
                 }
                 self.push(t, o);
             }
             op::STRING => {
                 let Arg::Line(l) = o.arg else { unreachable!() };
-                let s = text::string_literal(l)
-                    .ok_or_else(|| Break("the STRING opcode argument must be quoted".into()))?;
-                self.push(made(&s, true), o);
+                let quoted = l.len() >= 2 && l[0] == l[l.len() - 1] && matches!(l[0], b'\'' | b'"');
+                let sym = if quoted && memchr::memchr(b'\\', l).is_none() {
+                    data(Src::StringLine, true)
+                } else {
+                    let s = text::string_literal(l)
+                        .ok_or_else(|| Break("the STRING opcode argument must be quoted".into()))?;
+                    self.made(s, true)
+                };
+                self.push(sym, o);
             }
             op::UNICODE => {
                 let Arg::Line(l) = o.arg else { unreachable!() };
-                let s = text::raw_unicode_escape_wtf8(l)
-                    .ok_or_else(|| Break("UNICODE argument is not raw-unicode-escape".into()))?;
-                self.push(made(&s, true), o);
-            }
-            _ => match o.arg {
-                Arg::Text(b) => self.push(data(b, true), o),
-                Arg::Bytes(b) => {
-                    // BINSTRING/SHORT_BINSTRING are str in Python 3.
-                    let text = matches!(o.code, op::BINSTRING | op::SHORT_BINSTRING);
-                    self.push(data(b, text), o)
+                if !text::raw_unicode_escape_valid(l) {
+                    return Err(Break("UNICODE argument is not raw-unicode-escape".into()));
                 }
-                _ => self.structural(o)?,
-            },
+                self.push(data(Src::UnicodeLine, true), o);
+            }
+            _ => self.structural(o)?,
         }
         Ok(())
+    }
+
+    /// A string the scanner made.
+    fn made(&mut self, bytes: Vec<u8>, text: bool) -> Sym {
+        self.tables.made.push(bytes);
+        Sym::Data {
+            src: Src::Made,
+            text,
+            at: self.tables.made.len() - 1,
+        }
     }
 
     fn structural(&mut self, o: &Op<'a>) -> Result<(), Break> {
         match o.code {
             op::EMPTY_TUPLE => self.push(Sym::Container, o),
             op::TUPLE => {
-                let t = self.stack.pop_mark_tuple()?;
-                self.push(t, o)
-            }
-            op::TUPLE1 | op::TUPLE2 | op::TUPLE3 => {
-                let n = usize::from(o.code - op::TUPLE1 + 1);
-                let mut items = [Sym::Other, Sym::Other, Sym::Other];
-                for i in (0..n).rev() {
-                    items[i] = self.stack.pop()?;
-                }
-                let t = if items[..n].iter().all(Sym::inert) {
-                    Sym::Container
-                } else {
-                    Sym::tuple(items.into_iter().take(n))
-                };
+                let t = self.stack.pop_mark_tuple(&mut self.tables)?;
                 self.push(t, o)
             }
             op::LIST | op::DICT | op::FROZENSET => {
                 self.stack.discard_mark()?;
                 self.push(Sym::Container, o)
-            }
-            op::EMPTY_LIST | op::EMPTY_DICT | op::EMPTY_SET => self.push(Sym::Container, o),
-            op::APPENDS | op::SETITEMS | op::ADDITEMS => {
-                self.stack.discard_mark()?;
-                self.stack.top()?;
-            }
-            op::APPEND => {
-                self.stack.pop()?;
-                self.stack.top()?;
-            }
-            op::SETITEM => {
-                self.stack.pop()?;
-                self.stack.pop()?;
-                self.stack.top()?;
-            }
-            op::GET | op::BINGET | op::LONG_BINGET => {
-                let key = self.memo_key(o)?;
-                let v = match self.memo.get(key) {
-                    Some(v) => v.clone(),
-                    None if self.memo_overflowed => Sym::Container,
-                    None => return Err(Break(format!("memo value not found at index {key}"))),
-                };
-                if matches!(v, Sym::Container | Sym::Made(..) | Sym::Tuple(_)) {
-                    self.shared_gets += 1;
-                }
-                self.push(v, o)
-            }
-            op::PUT | op::BINPUT | op::LONG_BINPUT | op::MEMOIZE => {
-                let key = if o.code == op::MEMOIZE {
-                    self.memo_count
-                } else {
-                    self.memo_key(o)?
-                };
-                let v = self.stack.top()?.clone();
-                if o.code != op::MEMOIZE {
-                    self.memo_hazard(key, o);
-                }
-                let known = self.memo.contains(key);
-                if !known {
-                    self.memo_count += 1;
-                }
-                if known || self.memo.len() < self.memo_cap {
-                    self.memo.insert(key, v);
-                } else {
-                    self.memo_overflowed = true;
-                    let what = format!(
-                        "more than {} memo entries, one for every two bytes of the pickle",
-                        self.memo_cap
-                    );
-                    self.limit(o, &what);
-                }
             }
             op::GLOBAL => {
                 let Arg::Pair(m, n) = o.arg else {
@@ -665,23 +529,28 @@ impl<'a> Machine<'_, '_, '_, 'a> {
                 let g = match (module, name) {
                     (
                         Sym::Data {
-                            bytes: m,
+                            src: ms,
                             text: true,
+                            at: ma,
                         },
                         Sym::Data {
-                            bytes: n,
+                            src: ns,
                             text: true,
+                            at: na,
                         },
-                    ) => self.import(&m.get(), &n.get(), o),
-                    (m @ Sym::Data { .. }, n @ Sym::Data { .. }) => {
-                        let _ = (m, n);
+                    ) => {
+                        let m = self.tables.bytes(self.bytes, ms, ma).into_owned();
+                        let n = self.tables.bytes(self.bytes, ns, na).into_owned();
+                        self.import(&m, &n, o)
+                    }
+                    (Sym::Data { .. }, Sym::Data { .. }) => {
                         return Err(Break("STACK_GLOBAL requires str".into()));
                     }
                     (m, n) => {
                         let msg = format!(
                             "STACK_GLOBAL with module {} and name {}: could not resolve",
-                            m.describe(),
-                            n.describe()
+                            self.tables.describe(&m),
+                            self.tables.describe(&n)
                         );
                         self.finding(Severity::Dangerous, Kind::UnresolvedImport, o, None, msg);
                         Sym::Unresolved
@@ -695,7 +564,8 @@ impl<'a> Machine<'_, '_, '_, 'a> {
                 };
                 let items = self.stack.pop_mark()?;
                 let g = self.import(m, n, o);
-                let r = self.call(g, Some(&Sym::tuple(items)), o);
+                let args = self.tables.tuple(items);
+                let r = self.call(g, Some(&args), o);
                 self.push(r, o)
             }
             op::OBJ => {
@@ -703,7 +573,8 @@ impl<'a> Machine<'_, '_, '_, 'a> {
                 let cls = items
                     .next()
                     .ok_or_else(|| Break("OBJ without a class".into()))?;
-                let r = self.call(cls, Some(&Sym::tuple(items)), o);
+                let args = self.tables.tuple(items);
+                let r = self.call(cls, Some(&args), o);
                 self.push(r, o)
             }
             op::REDUCE | op::NEWOBJ => {
@@ -721,20 +592,22 @@ impl<'a> Machine<'_, '_, '_, 'a> {
             }
             op::BUILD => {
                 self.stack.pop()?;
-                let inst = self.stack.top()?.clone();
-                let (severity, global) = match &inst {
-                    Sym::Made(g, severity) => {
+                let inst = *self.stack.top()?;
+                let (severity, global) = match inst {
+                    Sym::Made { id, severity } => {
+                        let g = &self.tables.names[id];
                         if &**g == "joblib.numpy_pickle.NumpyArrayWrapper" {
                             self.joblib_array_end = Some(o.end);
                         }
-                        (*severity, Some(g.to_string()))
+                        (severity, Some(g))
                     }
                     _ => (Severity::Suspicious, None),
                 };
                 if severity > Severity::Safe {
+                    let global = global.map(|g| g.to_string());
                     let msg = format!(
                         "BUILD sets the state of {} (runs __setstate__)",
-                        inst.describe()
+                        self.tables.describe(&inst)
                     );
                     self.finding(severity, Kind::Call, o, global.as_deref(), msg);
                 }
@@ -749,9 +622,11 @@ impl<'a> Machine<'_, '_, '_, 'a> {
                     o.info.name
                 );
                 self.finding(Severity::Suspicious, Kind::Import, o, Some(&full), msg);
+                self.tables.names.push(full);
+                let id = self.tables.names.len() - 1;
                 self.push(
                     Sym::Global {
-                        full,
+                        id,
                         severity: Severity::Suspicious,
                     },
                     o,
@@ -797,14 +672,6 @@ impl<'a> Machine<'_, '_, '_, 'a> {
             _ => unreachable!("memo opcodes take an int or a line"),
         }
     }
-}
-
-/// `_codecs.encode(text, 'latin1')`, what CPython writes for bytes before
-/// protocol 3.
-fn is_latin1_encode(full: &str, args: Option<&Sym>) -> bool {
-    matches!(full, "_codecs.encode" | "codecs.encode")
-        && matches!(args, Some(Sym::Tuple(items)) if matches!(items.get(1),
-            Some(Sym::Data { bytes: Bytes::In(e), .. }) if super::decode::is_latin1_name(e)))
 }
 
 /// Calls that unpickle (or load a file that may be a zip or `.npy` of
@@ -881,9 +748,10 @@ const LEGACY_TORCH_PICKLES: usize = 5;
 /// Stack and memo kept between the pickles of one stream, so that probing
 /// every offset of a data region does not allocate per probe.
 #[derive(Default)]
-struct Reuse<'a> {
-    stack: Option<Stack<'a>>,
-    memo: Memo<Sym<'a>>,
+struct Reuse {
+    stack: Option<Stack>,
+    memo: Memo<Sym>,
+    tables: Tables,
 }
 
 /// Scans the pickles in `bytes` one after another, as repeated
@@ -893,7 +761,28 @@ struct Reuse<'a> {
 /// (resynchronisation), so a payload behind padding, garbage or data is
 /// scanned as a loader that skipped to it would run it.
 pub(crate) fn scan_stream(bytes: &[u8], label: &str, depth: usize, sink: &mut Sink, mode: Mode) {
-    let mut reuse = Reuse::default();
+    thread_local! {
+        /// The last stream's allocations, for the next: a scanner run over
+        /// many files would otherwise fault in a fresh memo for each.
+        static SPARE: std::cell::Cell<Option<Reuse>> = const { std::cell::Cell::new(None) };
+    }
+    // A nested stream (a pickle inside a pickle) finds none and makes its own.
+    let mut reuse = SPARE.take().unwrap_or_default();
+    scan_stream_with(bytes, label, depth, sink, mode, &mut reuse);
+    // Kept unless a big pickle made it big.
+    if reuse.memo.capacity() <= 1 << 20 && reuse.tables.tuples.capacity() <= 1 << 20 {
+        SPARE.set(Some(reuse));
+    }
+}
+
+fn scan_stream_with(
+    bytes: &[u8],
+    label: &str,
+    depth: usize,
+    sink: &mut Sink,
+    mode: Mode,
+    reuse: &mut Reuse,
+) {
     let mut pos = 0;
     let mut index = 0;
     let mut mode = mode;
@@ -913,7 +802,7 @@ pub(crate) fn scan_stream(bytes: &[u8], label: &str, depth: usize, sink: &mut Si
         let here = format!("{label}#{index}");
         if mode != Mode::Data {
             let quiet = mode == Mode::PicklesThenData && index > 0;
-            match scan_one(bytes, pos, &here, depth, sink, quiet, &mut reuse) {
+            match scan_one(bytes, pos, &here, depth, sink, quiet, reuse) {
                 Ok(end) => {
                     legacy_torch |= index == 0 && is_legacy_torch_magic(&bytes[pos..end]);
                     pos = end;
@@ -927,9 +816,7 @@ pub(crate) fn scan_stream(bytes: &[u8], label: &str, depth: usize, sink: &mut Si
                 Err(at) => pos = at + 1,
             }
         }
-        match resync(
-            bytes, pos, &here, depth, sink, &mut reuse, budget, &mut spent,
-        ) {
+        match resync(bytes, pos, &here, depth, sink, reuse, budget, &mut spent) {
             Some((_, Ok(end))) => {
                 pos = end;
                 index += 1;
@@ -958,24 +845,24 @@ pub(crate) fn scan_stream(bytes: &[u8], label: &str, depth: usize, sink: &mut Si
 /// pickle reads it misaligned (`torc` + `h._utils`) and would name what is
 /// not there.
 #[allow(clippy::too_many_arguments)]
-fn resync<'a>(
-    bytes: &'a [u8],
+fn resync(
+    bytes: &[u8],
     from: usize,
     label: &str,
     depth: usize,
     sink: &mut Sink,
-    reuse: &mut Reuse<'a>,
+    reuse: &mut Reuse,
     budget: usize,
     spent: &mut usize,
 ) -> Option<(usize, Result<usize, usize>)> {
     #[allow(clippy::too_many_arguments)]
-    fn probe<'p, 'a>(
-        bytes: &'a [u8],
+    fn probe<'p>(
+        bytes: &[u8],
         p: usize,
         label: &str,
         depth: usize,
         sink: &mut Sink<'p>,
-        reuse: &mut Reuse<'a>,
+        reuse: &mut Reuse,
         spent: &mut usize,
     ) -> Result<Hit<'p>, (Ended, Vec<super::GlobalRef>)> {
         let mut probe = Sink::new(sink.policy, sink.limits);
@@ -1155,25 +1042,29 @@ fn first_import(probe: &Sink) -> Option<usize> {
 /// One pickle from `start`: the offset after its `STOP`, or the offset of
 /// the op where the stream breaks (reported, unless `quiet` and the very
 /// first op breaks: data expected after pickles).
-fn scan_one<'a>(
-    bytes: &'a [u8],
+fn scan_one(
+    bytes: &[u8],
     start: usize,
     label: &str,
     depth: usize,
     sink: &mut Sink,
     quiet: bool,
-    reuse: &mut Reuse<'a>,
+    reuse: &mut Reuse,
 ) -> Result<usize, usize> {
     let mut stack = reuse.stack.take().unwrap_or_else(Stack::new);
     stack.clear();
     let memo_cap = sink.limits.max_memo.max((bytes.len() - start) / 2);
     let mut memo = std::mem::take(&mut reuse.memo);
     memo.reset(memo_cap);
+    let mut tables = std::mem::take(&mut reuse.tables);
+    tables.clear();
     let mut m = Machine {
         sink,
         label,
         depth,
+        bytes,
         stack,
+        tables,
         memo,
         memo_count: 0,
         memo_overflowed: false,
@@ -1189,6 +1080,7 @@ fn scan_one<'a>(
     let r = m.run(bytes, start, quiet);
     reuse.stack = Some(m.stack);
     reuse.memo = m.memo;
+    reuse.tables = m.tables;
     r
 }
 
@@ -1304,17 +1196,32 @@ impl<'a> Machine<'_, '_, '_, 'a> {
         let mut seg = start;
         let mut index = 0;
         'segments: loop {
-            for item in lexer::ops(&bytes[seg..]) {
+            let mut pos = seg;
+            loop {
                 index += 1;
                 let index = index - 1;
+                let item = match lexer::hot(bytes, pos) {
+                    Some(o) => Ok(o),
+                    None => match lexer::ops(&bytes[pos..]).next() {
+                        Some(Ok(mut o)) => {
+                            o.offset += pos;
+                            o.end += pos;
+                            Ok(o)
+                        }
+                        Some(Err(mut e)) => {
+                            e.offset += pos;
+                            Err(e)
+                        }
+                        None => unreachable!("the lexer yields an op or an error"),
+                    },
+                };
                 let o = match item {
-                    Ok(mut o) => {
-                        o.offset += seg;
-                        o.end += seg;
+                    Ok(o) => {
+                        pos = o.end;
                         o
                     }
                     Err(e) => {
-                        let offset = e.offset + seg;
+                        let offset = e.offset;
                         if let Some(resume) = self.joblib_resume(bytes, offset) {
                             seg = resume;
                             continue 'segments;
@@ -1381,7 +1288,6 @@ impl<'a> Machine<'_, '_, '_, 'a> {
                     return Ok(o.end);
                 }
             }
-            return Err(bytes.len());
         }
     }
 
