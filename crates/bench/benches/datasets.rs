@@ -9,18 +9,19 @@
 //! `CROSSFMT_BENCH_QUICK=1` shortens warm-up and measurement (CI).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use crossfmt_bench::{criterion_config, run, Plan};
+use crossfmt_bench::{run, Plan};
+
+mod common;
 
 fn benches(c: &mut Criterion) {
     if let Err(e) = run::run(c, &Plan::builtin()) {
-        eprintln!("datasets bench: {e}");
-        std::process::exit(2)
+        common::fail("datasets", e.to_string())
     }
 }
 
 criterion_group! {
     name = datasets_benches;
-    config = criterion_config();
+    config = common::config();
     targets = benches
 }
 criterion_main!(datasets_benches);

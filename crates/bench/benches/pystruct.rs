@@ -9,6 +9,8 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use crossfmt_pystruct::{iter_unpack, pack, Layout};
 
+mod common;
+
 struct Spec {
     seed: u64,
     records: usize,

@@ -2,6 +2,11 @@
 //! `cargo run --release -p crossfmt-pickle --example scan_speed -- FILE...`.
 //! A quick loop for profiling the scanner (`perf record` on it); the
 //! comparison with other scanners is `crates/bench/benches/pickle_scan_compare.sh`.
+
+// The `crossfmt` binary's allocator, so that the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use crossfmt_pickle::scan::{scan_bytes, Limits, Policy};
 use std::time::Instant;
 

@@ -32,13 +32,16 @@ use crate::opcodes::{op::*, HIGHEST_PROTOCOL};
 use crate::text;
 use crossfmt_value::Value;
 use foldhash::{HashMap, HashMapExt};
+use std::collections::hash_map::Entry;
 use std::hash::BuildHasher;
 
 /// The value of the pickle at the start of `input` and the offset just past
 /// its `STOP`, or `None` when the machine must read it.
 pub fn run(input: &[u8]) -> Option<(Value, usize)> {
     let mut d = Direct {
-        stack: Vec::new(),
+        // A data pickle's stack is its nesting plus one batch of items
+        // (the pickler writes 1000 a batch): sized once for that.
+        stack: Vec::with_capacity(input.len().min(2 * 1000 + 64)),
         marks: Vec::new(),
         memo: Vec::new(),
         memo_len: 0,
@@ -47,15 +50,16 @@ pub fn run(input: &[u8]) -> Option<(Value, usize)> {
         pushed: None,
         hasher: foldhash::fast::FixedState::with_seed(0),
     };
-    for op in lexer::ops(input) {
-        let op = op.ok()?;
+    let mut pos = 0;
+    loop {
+        let op = lexer::op_at(input, pos).ok()?;
         if op.code == STOP {
             let top = d.pop()?;
             return Some((top.value, op.end));
         }
         d.step(&op, input)?;
+        pos = op.end;
     }
-    None
 }
 
 /// One object on the stack.
@@ -373,29 +377,35 @@ impl<'a> Direct<'a> {
         match (code, &mut slot.value) {
             (APPEND | APPENDS, Value::Array(xs)) => xs.extend(items),
             (DICT | SETITEM | SETITEMS, Value::Map(kvs)) => {
+                let pairs = items.len() / 2;
+                kvs.reserve(pairs);
+                if let Some(index) = &mut slot.index {
+                    index.reserve(pairs);
+                }
                 while let (Some(k), Some(v)) = (items.next(), items.next()) {
                     if !plain_key(&k) {
                         return None;
                     }
-                    let found = match &slot.index {
+                    let found = match &mut slot.index {
                         None => kvs.iter().position(|(x, _)| *x == k),
-                        Some(index) => match index.get(&key_hash(&hasher, &k)) {
-                            Some(&i) if kvs[i].0 == k => Some(i),
+                        // One probe: a new key's index is set as it is found absent.
+                        Some(index) => match index.entry(key_hash(&hasher, &k)) {
+                            Entry::Vacant(e) => {
+                                e.insert(kvs.len());
+                                None
+                            }
+                            Entry::Occupied(e) if kvs[*e.get()].0 == k => Some(*e.get()),
                             // Two keys of one hash: search them all.
-                            Some(_) => kvs.iter().position(|(x, _)| *x == k),
-                            None => None,
+                            Entry::Occupied(_) => kvs.iter().position(|(x, _)| *x == k),
                         },
                     };
                     match found {
                         // Python keeps the first key object, and the last value.
                         Some(i) => kvs[i].1 = v,
                         None => {
-                            if let Some(index) = &mut slot.index {
-                                index.entry(key_hash(&hasher, &k)).or_insert(kvs.len());
-                            }
                             kvs.push((k, v));
                             if slot.index.is_none() && kvs.len() > SCAN {
-                                let mut index = HashMap::with_capacity(kvs.len() * 2);
+                                let mut index = HashMap::with_capacity(kvs.capacity());
                                 for (i, (x, _)) in kvs.iter().enumerate() {
                                     index.entry(key_hash(&hasher, x)).or_insert(i);
                                 }

@@ -258,6 +258,27 @@ impl<'a> Iterator for Ops<'a> {
 
 impl std::iter::FusedIterator for Ops<'_> {}
 
+/// The op at `at` of `bytes`, or why none can be read there, with offsets
+/// in `bytes`: [`hot`] where it can, else the general lexer.
+#[inline(always)]
+pub(crate) fn op_at(bytes: &[u8], at: usize) -> Result<Op<'_>, LexError> {
+    if let Some(o) = hot(bytes, at) {
+        return Ok(o);
+    }
+    match ops(&bytes[at..]).next() {
+        Some(Ok(mut o)) => {
+            o.offset += at;
+            o.end += at;
+            Ok(o)
+        }
+        Some(Err(mut e)) => {
+            e.offset += at;
+            Err(e)
+        }
+        None => unreachable!("the lexer yields an op or an error"),
+    }
+}
+
 /// The op at `at` when it is one of those that make up most of a data
 /// pickle (scalars, short strings, containers, memo references) and whole:
 /// the same [`Op`] [`ops`] would yield, read without the table's general

@@ -1200,22 +1200,7 @@ impl<'a> Machine<'_, '_, '_, 'a> {
             loop {
                 index += 1;
                 let index = index - 1;
-                let item = match lexer::hot(bytes, pos) {
-                    Some(o) => Ok(o),
-                    None => match lexer::ops(&bytes[pos..]).next() {
-                        Some(Ok(mut o)) => {
-                            o.offset += pos;
-                            o.end += pos;
-                            Ok(o)
-                        }
-                        Some(Err(mut e)) => {
-                            e.offset += pos;
-                            Err(e)
-                        }
-                        None => unreachable!("the lexer yields an op or an error"),
-                    },
-                };
-                let o = match item {
+                let o = match lexer::op_at(bytes, pos) {
                     Ok(o) => {
                         pos = o.end;
                         o
