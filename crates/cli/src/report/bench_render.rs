@@ -324,7 +324,7 @@ const DECODE_COLUMNS: &[&str] = &[
     "pickle/crossfmt / CPython",
 ];
 
-const DECODE_NOTE: &str = "Time per pass over each input set (benches/pickle_decode.rs: the CPython suite's accepted cases, one pickle each of 10 000 dicts at protocols 4 and 2): criterion's median for the Rust decoders, the median of timed passes of CPython's C pickle.loads on the same bytes right after (benches/pickle_decode_cpython.py); the last column is pickle/crossfmt's time over CPython's.";
+const DECODE_NOTE: &str = "Time per pass over each input set (benches/pickle_decode.rs: the CPython suite's accepted cases, one pickle each of 10 000 dicts at protocols 4 and 2): criterion's median for the Rust decoders, the median of timed passes of CPython's C pickle.loads on the same bytes right after (benches/pickle_decode_cpython.py); the last column is pickle/crossfmt's time over CPython's. The Rust decoders run with mimalloc, the crossfmt binary's allocator, as CPython's objects come from its own small-object allocator.";
 
 const SCAN_NOTE: &str = "`crossfmt pickle scan` beside picklescan and fickling on the same files (benches/pickle_scan_compare.sh): throughput per set, and per bypass family the malicious files each calls dangerous (a resource hazard: anything but safe), then benign files not called safe.";
 

@@ -276,19 +276,30 @@ pub fn scan_file(
     max_bytes: u64,
 ) -> std::io::Result<Report> {
     use std::io::Read;
+    thread_local! {
+        /// The last file's buffer, for the next: scanning a directory of
+        /// files would otherwise have the kernel zero fresh pages for each.
+        static SPARE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
     let mut f = std::fs::File::open(path)?;
     // Sized once: growing by doubling would copy a big file several times.
     let len = f.metadata().map_or(0, |m| m.len().min(max_bytes));
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    let mut bytes = SPARE.take();
+    bytes.clear();
+    bytes.reserve(usize::try_from(len).unwrap_or(0).saturating_add(1));
     (&mut f).take(max_bytes).read_to_end(&mut bytes)?;
     let mut more = [0u8; 1];
     let truncated = f.read(&mut more)? > 0;
     let mut report = scan_bytes(&path.display().to_string(), &bytes, policy, limits);
+    let read = bytes.len();
+    if bytes.capacity() <= 64 << 20 {
+        SPARE.set(bytes);
+    }
     if truncated {
         report.verdict = report.verdict.max(Severity::Suspicious);
         report.findings.push(Finding::note(
             Kind::Limit,
-            bytes.len(),
+            read,
             "",
             format!("file longer than the {max_bytes}-byte read limit; the rest is not scanned"),
         ));

@@ -956,6 +956,20 @@ fn resync(
     Some((p, end))
 }
 
+/// Why a pickle stopped being read: the lexer's error, or the op the
+/// simulation refused (its name) and why.
+enum Why {
+    Lex(LexErrorKind),
+    Step(&'static str, String),
+}
+
+/// What [`Machine::run`] does after a stop: resume the pickle at an offset
+/// (after joblib's array data), or end with this.
+enum After {
+    Resume(usize),
+    Return(Result<usize, usize>),
+}
+
 /// How one pickle's simulation ended: the offset after its `STOP`, or the
 /// offset of the op where it broke.
 type Ended = Result<usize, usize>;
@@ -1155,44 +1169,80 @@ impl<'a> Machine<'_, '_, '_, 'a> {
         }
     }
 
-    fn run(&mut self, bytes: &'a [u8], start: usize, quiet: bool) -> Result<usize, usize> {
-        let input = &bytes[start..];
-        let broke = |m: &mut Machine,
-                     offset: usize,
-                     opcode: Option<&'static str>,
-                     message: String,
-                     trailing: bool| {
-            if trailing && quiet {
-                return Err(offset);
+    /// Where the stream stopped being a pickle (at an op the lexer or the
+    /// simulation refuses): reported, unless it is joblib's array data,
+    /// which the pickle resumes after. Kept out of [`Machine::run`]'s loop.
+    #[cold]
+    #[inline(never)]
+    fn stopped(
+        &mut self,
+        bytes: &'a [u8],
+        start: usize,
+        quiet: bool,
+        first: bool,
+        offset: usize,
+        why: Why,
+    ) -> After {
+        if let Some(resume) = self.joblib_resume(bytes, offset) {
+            return After::Resume(resume);
+        }
+        let (opcode, message) = match why {
+            Why::Lex(kind) => {
+                if let LexErrorKind::Truncated(_) = kind {
+                    self.length_hazard(bytes, offset);
+                }
+                let message = match kind {
+                    LexErrorKind::UnknownOpcode(c) => {
+                        format!("unknown opcode {c:#04x} at offset {offset}")
+                    }
+                    LexErrorKind::Truncated(name) => {
+                        format!("truncated in the argument of {name} at offset {offset}")
+                    }
+                    LexErrorKind::BadArgument(name, why) => {
+                        format!("{name} at offset {offset}: {why}")
+                    }
+                    LexErrorKind::NoStop => {
+                        format!("the data ends at offset {offset} without STOP")
+                    }
+                };
+                (None, message)
             }
-            let (kind, message) = if trailing {
-                (
-                    Kind::Trailing,
-                    format!(
-                        "{} bytes after the last pickle are not a pickle: {message}",
-                        input.len() - (offset - start)
-                    ),
-                )
-            } else if offset == 0 {
-                (Kind::Break, format!("not a pickle: {message}"))
-            } else {
-                (
-                    Kind::Break,
-                    format!("{message}; an unpickler stops here, after running everything before"),
-                )
-            };
-            let f = Finding {
-                severity: Severity::Suspicious,
-                kind,
-                global: None,
-                opcode,
-                offset,
-                location: m.label.to_string(),
-                message,
-            };
-            m.sink.push(f);
-            Err(offset)
+            Why::Step(name, why) => (Some(name), format!("{name} at offset {offset}: {why}")),
         };
+        let trailing = first && start > 0;
+        if trailing && quiet {
+            return After::Return(Err(offset));
+        }
+        let (kind, message) = if trailing {
+            (
+                Kind::Trailing,
+                format!(
+                    "{} bytes after the last pickle are not a pickle: {message}",
+                    bytes.len() - offset
+                ),
+            )
+        } else if offset == 0 {
+            (Kind::Break, format!("not a pickle: {message}"))
+        } else {
+            (
+                Kind::Break,
+                format!("{message}; an unpickler stops here, after running everything before"),
+            )
+        };
+        let f = Finding {
+            severity: Severity::Suspicious,
+            kind,
+            global: None,
+            opcode,
+            offset,
+            location: self.label.to_string(),
+            message,
+        };
+        self.sink.push(f);
+        After::Return(Err(offset))
+    }
+
+    fn run(&mut self, bytes: &'a [u8], start: usize, quiet: bool) -> Result<usize, usize> {
         let mut seg = start;
         let mut index = 0;
         'segments: loop {
@@ -1206,34 +1256,20 @@ impl<'a> Machine<'_, '_, '_, 'a> {
                         o
                     }
                     Err(e) => {
-                        let offset = e.offset;
-                        if let Some(resume) = self.joblib_resume(bytes, offset) {
-                            seg = resume;
-                            continue 'segments;
+                        let why = Why::Lex(e.kind);
+                        match self.stopped(bytes, start, quiet, index == 0, e.offset, why) {
+                            After::Resume(at) => {
+                                seg = at;
+                                continue 'segments;
+                            }
+                            After::Return(r) => return r,
                         }
-                        let trailing = index == 0 && start > 0;
-                        if let LexErrorKind::Truncated(_) = e.kind {
-                            self.length_hazard(bytes, offset);
-                        }
-                        let message = match e.kind {
-                            LexErrorKind::UnknownOpcode(c) => {
-                                format!("unknown opcode {c:#04x} at offset {offset}")
-                            }
-                            LexErrorKind::Truncated(name) => {
-                                format!("truncated in the argument of {name} at offset {offset}")
-                            }
-                            LexErrorKind::BadArgument(name, why) => {
-                                format!("{name} at offset {offset}: {why}")
-                            }
-                            LexErrorKind::NoStop => {
-                                format!("the data ends at offset {offset} without STOP")
-                            }
-                        };
-                        return broke(self, offset, None, message, trailing);
                     }
                 };
-                let nested_ok = self.depth < self.sink.limits.max_nesting;
-                if o.code == op::PROTO && self.joblib_array_end == Some(o.offset) && nested_ok {
+                if o.code == op::PROTO
+                    && self.joblib_array_end == Some(o.offset)
+                    && self.depth < self.sink.limits.max_nesting
+                {
                     // An object array: joblib pickles it on its own, inside
                     // (one nesting level: object arrays of object arrays are
                     // bounded like nested pickles).
@@ -1254,13 +1290,14 @@ impl<'a> Machine<'_, '_, '_, 'a> {
                     continue 'segments;
                 }
                 if let Err(Break(why)) = self.step(&o, index, bytes.len()) {
-                    if let Some(resume) = self.joblib_resume(bytes, o.offset) {
-                        seg = resume;
-                        continue 'segments;
+                    let why = Why::Step(o.info.name, why);
+                    match self.stopped(bytes, start, quiet, index == 0, o.offset, why) {
+                        After::Resume(at) => {
+                            seg = at;
+                            continue 'segments;
+                        }
+                        After::Return(r) => return r,
                     }
-                    let msg = format!("{} at offset {}: {why}", o.info.name, o.offset);
-                    let trailing = index == 0 && start > 0;
-                    return broke(self, o.offset, Some(o.info.name), msg, trailing);
                 }
                 if o.code == op::STOP {
                     if let Some((end, frame_at)) = self.frame.filter(|(end, _)| *end > o.end) {
