@@ -269,6 +269,11 @@ pub fn scan_bytes(path: &str, bytes: &[u8], policy: &Policy, mut limits: Limits)
 
 /// Scans one file read from disk, at most `max_bytes` of it; a longer file
 /// is scanned up to there and rated at least suspicious.
+///
+/// Each thread keeps the last file's buffer (when it is at most 64 MiB) and
+/// the scanner's memo and stack for its next scan, so that a directory of
+/// files costs no fresh pages per file; a long-lived program that scanned
+/// once holds that memory until its thread ends.
 pub fn scan_file(
     path: &std::path::Path,
     policy: &Policy,
