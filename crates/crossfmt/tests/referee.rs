@@ -59,6 +59,17 @@ mod in_process {
         );
     }
 
+    /// `codecs` disagree on `input`, and `reference` blames `departs` alone.
+    fn assert_verdict(codecs: &[&dyn Codec], input: &Input, reference: &str, departs: &str) {
+        let f = check::get(DIFFERENTIAL)
+            .expect("registered")
+            .run(codecs, input)
+            .expect_err("they disagree");
+        let r = f.referee.as_ref().expect("a referee");
+        assert_eq!(r.reference, reference);
+        assert_eq!(r.departs, [departs], "{f}");
+    }
+
     /// A real disagreement of two third-party codecs: rmp-serde reads a str
     /// with invalid UTF-8, rmpv refuses it, and so does msgpack-python.
     #[test]
@@ -71,13 +82,68 @@ mod in_process {
             .collect();
         let codecs: Vec<&dyn Codec> = owned.iter().map(|c| c.as_ref()).collect();
         let input = Input::bytes(Format::MsgPack, &[0xa1, 0xff]);
-        let f = check::get(DIFFERENTIAL)
-            .expect("registered")
-            .run(&codecs, &input)
-            .expect_err("they disagree");
-        let r = f.referee.as_ref().expect("a referee");
-        assert_eq!(r.reference, "msgpack/msgpack-python");
-        assert_eq!(r.departs, ["msgpack/rmp-serde"], "{f}");
+        assert_verdict(
+            &codecs,
+            &input,
+            "msgpack/msgpack-python",
+            "msgpack/rmp-serde",
+        );
+    }
+
+    /// A user's message decoded by their codec and by one that changes a
+    /// string: upb reads the bytes under the same message and blames the
+    /// changer. Read unbound, the field meant something else and upb blamed
+    /// both.
+    #[test]
+    fn upb_reads_a_users_message_under_its_schema() {
+        use crossfmt::codecs::protobuf::dynamic::Dynamic;
+        use crossfmt::{Caps, CodecError, Value};
+        use std::sync::Arc;
+
+        struct Changes(Arc<Dynamic>);
+        impl Codec for Changes {
+            fn id(&self) -> &str {
+                "test/changes-a-string"
+            }
+            fn format(&self) -> Format {
+                Format::Protobuf
+            }
+            fn caps(&self) -> Caps {
+                self.0.caps()
+            }
+            fn schema(&self) -> Option<&str> {
+                self.0.schema()
+            }
+            fn encode(&self, v: &Value) -> Result<Vec<u8>, CodecError> {
+                self.0.encode(v)
+            }
+            fn decode(&self, b: &[u8]) -> Result<Value, CodecError> {
+                Ok(self.0.decode(b)?.map_scalars(&|x| match x {
+                    Value::Text(t) if t == "hi" => Some(Value::text("ho")),
+                    _ => None,
+                }))
+            }
+        }
+
+        require_references();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("m.proto");
+        std::fs::write(
+            &file,
+            "syntax = \"proto3\";\npackage t;\nmessage M { string name = 7; }\n",
+        )
+        .unwrap();
+        let mine = Arc::new(Dynamic::compile(&file, "t.M", &[]).unwrap());
+        let changes = Changes(Arc::clone(&mine));
+        let codecs: Vec<&dyn Codec> = vec![&*mine, &changes];
+        // Field 7, a string: "hi".
+        let input = Input::bytes(Format::Protobuf, &[0x3a, 0x02, b'h', b'i']);
+        assert_verdict(
+            &codecs,
+            &input,
+            "protobuf/python-protobuf",
+            "test/changes-a-string",
+        );
     }
 
     /// The in-process testee answers as the process one does, deep answers

@@ -172,7 +172,13 @@ fn referee(
                 .collect(),
         });
     }
-    let reference = crate::reference::for_format(format)?;
+    let mut reference = crate::reference::for_format(format)?;
+    // Bytes bound to a schema (a protobuf message of the user's `.proto`)
+    // mean something only under it: the reference reads them under the same
+    // schema, or gives no verdict. Read unbound, it blamed both sides.
+    if let Some(spec) = codecs[0].schema() {
+        reference = reference.for_schema(spec).ok()?;
+    }
     let seen = Seen::of_value(&decode(&*reference, bytes));
     let alone = Rules {
         referee: false,
