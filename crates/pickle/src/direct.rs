@@ -39,9 +39,7 @@ use std::hash::BuildHasher;
 /// its `STOP`, or `None` when the machine must read it.
 pub fn run(input: &[u8]) -> Option<(Value, usize)> {
     let mut d = Direct {
-        // A data pickle's stack is its nesting plus one batch of items
-        // (the pickler writes 1000 a batch): sized once for that.
-        stack: Vec::with_capacity(input.len().min(2 * 1000 + 64)),
+        stack: Vec::new(),
         marks: Vec::new(),
         memo: Vec::new(),
         memo_len: 0,

@@ -256,31 +256,7 @@ pub fn raw_unicode_escape_wtf8(b: &[u8]) -> Option<Vec<u8>> {
 /// Whether [`raw_unicode_escape_wtf8`] decodes `b`, without decoding it: the
 /// scanner decodes a protocol 0 string only if something reads it.
 pub fn raw_unicode_escape_valid(b: &[u8]) -> bool {
-    let mut i = 0;
-    while let Some(j) = memchr::memchr(b'\\', &b[i..]) {
-        let at = i + j;
-        let n = match b.get(at + 1) {
-            Some(b'u') => 4,
-            Some(b'U') => 8,
-            _ => {
-                i = at + 1;
-                continue;
-            }
-        };
-        let point = b
-            .get(at + 2..at + 2 + n)
-            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
-            .map(|h| {
-                h.iter().fold(0u32, |c, &d| {
-                    (c << 4) | (d as char).to_digit(16).unwrap_or(0)
-                })
-            });
-        if point.is_none_or(|c| c > 0x10FFFF) {
-            return false;
-        }
-        i = at + 2 + n;
-    }
-    true
+    raw_unicode_escape_points(b).all(|c| c.is_some())
 }
 
 /// The code points of a raw-unicode-escape line; an `Err`-like `None` item
