@@ -128,7 +128,9 @@ fn walk(e: &Value, a: &Value, path: &mut String) -> Option<Difference> {
             if let Some((i, ek, ak)) = unmatched_keys(x, y) {
                 let len = path.len();
                 path.push_str(&format!("{{#{i} key}}"));
-                let d = here(path, node(ek), node(ak));
+                // Inside the two keys: a NaN quieted in an array key is an
+                // f32 difference, not an array one.
+                let d = walk(ek, ak, path);
                 path.truncate(len);
                 return d;
             }
@@ -275,6 +277,19 @@ mod tests {
             (Value::Bytes(b"b".to_vec()), int(2)),
         ]);
         assert_eq!(first(&e, &swapped).unwrap().path, "{#0 key}");
+    }
+
+    #[test]
+    fn inside_a_key_one_map_lacks_the_difference_is_where_the_keys_differ() {
+        let key =
+            |bits: u32| Value::Array(vec![Value::f32(f32::from_bits(bits)), Value::from(1i64)]);
+        let e = Value::Map(vec![(key(0x7f80_0001), Value::from(1i64))]);
+        let a = Value::Map(vec![(key(0x7fc0_0001), Value::from(1i64))]);
+        let d = first(&e, &a).unwrap();
+        assert_eq!(
+            (d.path.as_str(), d.class().as_str()),
+            ("{#0 key}[0]", "f32->f32")
+        );
     }
 
     #[test]
