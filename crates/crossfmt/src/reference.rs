@@ -57,8 +57,24 @@ pub fn for_format(format: Format) -> Option<CodecRef> {
     if SUSPENDED.with(|s| s.get()) {
         return None;
     }
-    let (_, id, _) = REFERENCES.iter().find(|(f, _, _)| *f == format)?;
-    available().iter().find(|c| c.id() == *id).cloned()
+    participant(id_of(format)?)
+}
+
+/// The reference codec `id` itself, as a participant rather than a judge:
+/// a fuzz target that compares a format's one built-in implementation with
+/// its reference (`differential_cbor`) needs it even inside [`without`].
+/// `None` when this build or machine has no such reference.
+pub fn participant(id: &str) -> Option<CodecRef> {
+    available().iter().find(|c| c.id() == id).cloned()
+}
+
+/// The id of `format`'s reference codec (`cbor/cbor2`), whether or not this
+/// build can run it.
+pub fn id_of(format: Format) -> Option<&'static str> {
+    REFERENCES
+        .iter()
+        .find(|(f, _, _)| *f == format)
+        .map(|(_, id, _)| *id)
 }
 
 /// The in-process references, started once; empty without them.

@@ -26,6 +26,37 @@ fn without_a_reference_a_disagreement_blames_nobody() {
     assert!(!f.headline().contains("departs"), "{}", f.headline());
 }
 
+/// `[1, 2]` then `f6`: cbor2 reads the first item, ciborium refuses the
+/// trailing byte.
+const CBOR_TRAILING: &[u8] = &[0x82, 0x01, 0x02, 0xf6];
+
+#[cfg(not(feature = "python"))]
+#[test]
+fn a_target_that_compares_with_a_reference_says_it_cannot_run_without_one() {
+    let mut with_reference: Vec<_> = crossfmt::fuzz::targets()
+        .into_iter()
+        .filter(|t| t.reference.is_some())
+        .map(|t| t.name)
+        .collect();
+    with_reference.sort();
+    assert_eq!(
+        with_reference,
+        [
+            "differential_cbor",
+            "differential_json",
+            "differential_protobuf",
+            "differential_struct"
+        ]
+    );
+    for t in &with_reference {
+        let why = crossfmt::fuzz::unavailable(t).expect("no reference in this build");
+        assert!(why.contains("`python` feature"), "{why}");
+    }
+    // Nothing to compare: no finding, and the drivers were told beforehand.
+    run_target("differential_cbor", CBOR_TRAILING).expect("nothing compared");
+    assert_eq!(crossfmt::fuzz::unavailable("differential_msgpack"), None);
+}
+
 #[cfg(feature = "python")]
 mod in_process {
     use super::*;
@@ -37,6 +68,37 @@ mod in_process {
         assert!(
             reference::for_format(Format::Pickle).is_some(),
             "no in-process CPython: run conformance/testees/python/setup first"
+        );
+    }
+
+    #[test]
+    fn the_reference_takes_part_where_a_format_has_one_rust_implementation() {
+        require_references();
+        assert_eq!(crossfmt::fuzz::unavailable("differential_cbor"), None);
+        let f = run_target("differential_cbor", CBOR_TRAILING).expect_err("cbor2 reads it");
+        assert_eq!(f.codecs, ["cbor/ciborium", "cbor/cbor2"]);
+        assert!(
+            f.headline()
+                .starts_with("cbor/ciborium departs from cbor2 (cbor/cbor2)"),
+            "{}",
+            f.headline()
+        );
+        // The known list records it (cbor2 ignores what follows the first
+        // item), so the fuzz target passes over it.
+        let case = crossfmt::fuzz::case_name("differential_cbor");
+        assert!(crossfmt::fuzz::known().find(&f, &case).is_some(), "{f}");
+        // Both agree on one item.
+        run_target("differential_cbor", &[0x82, 0x01, 0x02]).expect("agree");
+        // A struct input is `format NUL record`, both sides bound to the
+        // format: a record of the wrong size is refused by both.
+        run_target("differential_struct", b"<h\0\xff\xff").expect("agree on -1");
+        run_target("differential_struct", b"<h\0\xff").expect("both refuse");
+        let f = run_target("differential_json", b"[NaN]").expect_err("CPython reads NaN");
+        assert!(
+            f.headline()
+                .starts_with("json/serde_json departs from CPython (json/cpython)"),
+            "{}",
+            f.headline()
         );
     }
 

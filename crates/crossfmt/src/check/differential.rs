@@ -65,7 +65,7 @@ pub fn schema_decode(engine: &dyn Codec, reference: &dyn Codec, bytes: &[u8]) ->
             check: SCHEMA_DECODE,
             consistent_refusals_skip: false,
             tuples_as_arrays: true,
-            referee: false,
+            referee: true,
         },
     )
 }

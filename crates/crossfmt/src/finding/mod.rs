@@ -491,6 +491,25 @@ impl Finding {
         self
     }
 
+    /// The finding with codec `from` called `to` wherever it is named: a
+    /// codec bound per input to a schema the input carries (the struct
+    /// engine as `pystruct:<format>`) is signed by the codec it was bound
+    /// from, so that one disagreement over many formats is one signature;
+    /// the schema stays in [`Finding::schema`].
+    pub fn renamed(mut self, from: &str, to: &str) -> Self {
+        let rename = |id: &mut String| {
+            if id == from {
+                *id = to.to_string();
+            }
+        };
+        self.codecs.iter_mut().for_each(rename);
+        self.outcomes.iter_mut().for_each(|r| rename(&mut r.codec));
+        if let Some(r) = &mut self.referee {
+            r.departs.iter_mut().for_each(rename);
+        }
+        self
+    }
+
     /// Records the reference implementation's verdict.
     pub fn referee(mut self, r: Option<Referee>) -> Self {
         self.referee = r;

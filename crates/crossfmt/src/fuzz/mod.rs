@@ -18,6 +18,8 @@
 //! | `cross_format` | `cross_format` | one pair of built-in codecs per input, chosen by its first byte | a `Value` from the rest |
 //! | `differential_<format>` | `differential` | every pair of the format's implementations | bytes |
 //! | `differential_protobuf_proto3`, `_proto2` | `differential` | prost and prost-reflect bound to Google's test message | bytes, seeded from its conformance cases |
+//! | `differential_cbor`, `_json`, `_protobuf` | `differential` | the format's one built-in implementation and its reference (cbor2, CPython `json`, upb) | bytes |
+//! | `differential_struct` | `schema-decode` | the struct engine and CPython's `struct`, both bound to the input's format | a format, NUL, a record |
 //! | `struct_format`, `struct_unpack` | `struct-layout`, `struct-unpack` | — (the engine) | a format string; format, NUL, record |
 //! | `pickle_scan` | `pickle-scan` | — (the scanner) | any file's bytes |
 //!
@@ -41,6 +43,14 @@
 //! the format's reference, and the finding's headline names the one that
 //! departs from it (`pickle/crossfmt departs from CPython (pickle/cpython)`).
 //! The pairs compared, and so the signatures, stay the same.
+//!
+//! A format with one built-in implementation has no pair to compare, so
+//! its `differential_` target takes the reference as the other side
+//! ([`Target::reference`]): every finding there is a disagreement with the
+//! reference, and the known list records where the reference is the one
+//! that departs. Such a target runs only in a build with the referee;
+//! without it [`unavailable`] says why, and `crossfmt fuzz` and `build.sh`
+//! leave it out.
 //!
 //! `<codec>` is the codec id with `/` and `-` mapped to `_`. Schema-driven
 //! codecs (the built-in `pystruct:<format>` layouts) have no per-codec
@@ -105,6 +115,12 @@ pub struct Target {
     /// implementations (`differential_protobuf_proto3`); seeded from the
     /// conformance cases of that message.
     pub schema: Option<String>,
+    /// The reference codec the target compares its built-in implementation
+    /// with (`cbor/cbor2` for `differential_cbor`): one that runs only in a
+    /// build with the `python` feature. Without it the target has nothing
+    /// to compare ([`unavailable`] says so), and `crossfmt fuzz` and
+    /// ClusterFuzzLite's `build.sh` leave it out.
+    pub reference: Option<String>,
 }
 
 /// The planted-bug target that decodes bytes.
@@ -167,6 +183,7 @@ fn target_of(
         codecs: codecs.iter().map(|c| c.id().to_string()).collect(),
         max_len: MAX_LEN,
         schema: None,
+        reference: None,
     }
 }
 
@@ -198,6 +215,7 @@ fn build_table() -> Table {
         .collect();
     let mut out: Table = Vec::new();
     let mut schemas: Vec<(String, String)> = Vec::new();
+    let mut referenced: Table = Vec::new();
     let mut push = |name: String, check: Option<&'static Check>, format, codecs: Vec<CodecRef>| {
         let apps = match check {
             Some(c) => c
@@ -241,6 +259,29 @@ fn build_table() -> Table {
                     schemas.push((target.clone(), message));
                     push(target, Some(c), Some(bound[0].format()), bound);
                 }
+                // A format with one built-in implementation is compared
+                // with its reference; see `against_reference`.
+                for (f, reference, _) in crate::reference::REFERENCES {
+                    let group: Vec<CodecRef> =
+                        codecs.iter().filter(|c| c.format() == f).cloned().collect();
+                    let (check, group) = if f.has_schema() {
+                        let engine = registry.of_format(f).into_iter().next();
+                        let engine = engine.and_then(|e| e.for_schema("").ok());
+                        (
+                            check::get(check::SCHEMA_DECODE),
+                            engine.into_iter().collect(),
+                        )
+                    } else {
+                        (Some(c), group)
+                    };
+                    if group.len() != 1 {
+                        continue;
+                    }
+                    let mut t = target_of(format!("{name}{}", f.name()), check, Some(f), &group);
+                    t.codecs.push(reference.to_string());
+                    t.reference = Some(reference.to_string());
+                    referenced.push((t, vec![group]));
+                }
             }
             (Arity::Engine, _) => push(name.into(), Some(c), c.format, Vec::new()),
             _ => push(name.into(), Some(c), None, codecs.clone()),
@@ -274,6 +315,7 @@ fn build_table() -> Table {
         Some(signed.format()),
         vec![signed, serde_pickle],
     );
+    out.extend(referenced);
     for (t, _) in &mut out {
         t.schema = schemas
             .iter()
@@ -339,6 +381,9 @@ fn run_in(table: &Table, name: &str, data: &[u8], scope: Scope) -> Result<(), Bo
         let _ = crate::guard::decode(apps[0][0].as_ref(), data);
         return Ok(());
     };
+    if let Some(reference) = &t.reference {
+        return against_reference(t, c, &apps[0], reference, data);
+    }
     let (chosen, input) = match c.input {
         InputKind::Bytes => (None, Input::bytes(t.format.unwrap_or(Format::Struct), data)),
         InputKind::Value => {
@@ -366,6 +411,63 @@ fn run_in(table: &Table, name: &str, data: &[u8], scope: Scope) -> Result<(), Bo
         c.run(&refs, &input)?;
     }
     Ok(())
+}
+
+/// Runs `check` on each of `builtin` paired with the reference codec
+/// `reference`, built-in side first (so a finding's pair reads as the
+/// testee path's, `cbor/ciborium+cbor/cbor2`, and the known list's lines
+/// for that pair apply). The reference is a participant here, not only a
+/// judge: a finding is a disagreement with it, and its verdict names the
+/// built-in side. For a schema format (`struct`) the input is `schema NUL
+/// bytes`, and both sides are bound to the schema first.
+///
+/// Without the reference in this build there is nothing to compare: every
+/// input passes ([`unavailable`] tells a driver so beforehand).
+fn against_reference(
+    t: &Target,
+    check: &'static Check,
+    builtin: &[CodecRef],
+    reference: &str,
+    data: &[u8],
+) -> Result<(), Box<Finding>> {
+    let Some(reference) = crate::reference::participant(reference) else {
+        return Ok(());
+    };
+    let format = t.format.unwrap_or_else(|| reference.format());
+    for codec in builtin {
+        let pair = [codec.clone(), reference.clone()];
+        if format.has_schema() {
+            let (schema, bytes) = check::struct_layout::split_input(data);
+            let input = Input::bytes(format, bytes);
+            // Both sides bind to any schema (a bad one refuses every
+            // record), so an error here is a broken target, not an input.
+            check::run_bound(check, &pair, &schema, &input)
+                .unwrap_or_else(|e| panic!("{}: {e}", t.name))
+                .map_err(|f| match codec.for_schema(&schema) {
+                    Ok(bound) => Box::new(f.renamed(bound.id(), codec.id())),
+                    Err(_) => f,
+                })?;
+        } else {
+            let refs: Vec<&dyn Codec> = pair.iter().map(|c| c.as_ref()).collect();
+            check.run(&refs, &Input::bytes(format, data))?;
+        }
+    }
+    Ok(())
+}
+
+/// Why target `name` cannot run in this build or on this machine, if it
+/// cannot: it compares with a reference codec that is not here (a build
+/// without the `python` feature, or no reference venv).
+pub fn unavailable(name: &str) -> Option<String> {
+    let t = target(name)?;
+    let reference = t.reference.as_deref()?;
+    crate::reference::participant(reference).is_none().then(|| {
+        format!(
+            "{name} compares with {reference}, which runs only in a build with the \
+             `python` feature and the Python reference venv \
+             (conformance/testees/python/setup)"
+        )
+    })
 }
 
 /// The `Value` a value-input target reads from `data`.
@@ -473,6 +575,11 @@ pub fn options_text(t: &Target) -> String {
     if let Some(f) = t.format {
         let _ = writeln!(s, "format = {}", f.name());
     }
+    if let Some(r) = &t.reference {
+        // Read by `crossfmt fuzz` and `build.sh`: a build without the
+        // reference leaves the target out.
+        let _ = writeln!(s, "reference = {r}");
+    }
     s.push_str("\n[libfuzzer]\n");
     let _ = writeln!(s, "max_len = {}", t.max_len);
     let _ = writeln!(s, "timeout = 25");
@@ -542,6 +649,7 @@ pub fn described_target(
         codecs: Vec::new(),
         max_len: MAX_LEN,
         schema: None,
+        reference: None,
     })
 }
 
@@ -561,7 +669,9 @@ pub fn materialise_seeds(
         let mut seeds: Vec<Vec<u8>> = Vec::new();
         match (t.check, t.takes_bytes(), t.format) {
             (Some(check::STRUCT_LAYOUT), ..) => seeds.extend(check::struct_layout::seeds(false)),
-            (Some(check::STRUCT_UNPACK), ..) => seeds.extend(check::struct_layout::seeds(true)),
+            (Some(check::STRUCT_UNPACK | check::SCHEMA_DECODE), ..) => {
+                seeds.extend(check::struct_layout::seeds(true))
+            }
             (Some(check::PICKLE_SCAN), ..) => {
                 // The scanner's own corpora: every bypass family and benign file.
                 for sub in ["pickles/malicious", "pickles/benign"] {
@@ -691,6 +801,10 @@ mod tests {
             "differential_pickle",
             "differential_protobuf_proto3",
             "differential_protobuf_proto2",
+            "differential_cbor",
+            "differential_json",
+            "differential_protobuf",
+            "differential_struct",
             "planted_decode",
             "planted_chunked",
             "planted_roundtrip",
@@ -703,7 +817,10 @@ mod tests {
         ] {
             assert!(names.contains(&n.to_string()), "{n} missing from {names:?}");
         }
-        assert_eq!(names.len(), 7 + 7 + 7 + 2 + 2 + 2 + 4 + 2 + 1);
+        // decode_, bare_decode_, chunked_, value-first, differential_ over
+        // pairs, over Google's messages, with a reference, planted, struct,
+        // scanner.
+        assert_eq!(names.len(), 7 + 7 + 7 + 2 + 2 + 2 + 4 + 4 + 2 + 1);
     }
 
     #[test]
