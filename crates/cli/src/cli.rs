@@ -165,11 +165,15 @@ enum Command {
         codec: String,
     },
     /// Run one fuzz target's checks on one input, without libFuzzer (what
-    /// `cargo test` does for every file under corpus/regressions/<target>/).
+    /// `cargo test` does for every file under corpus/regressions/<target>/),
+    /// or on every file of a directory (a corpus): then one line per
+    /// distinct finding, with its count, an input that shows it, and
+    /// whether corpus/known-findings.txt records it as the fuzz target
+    /// would (exit 1 when one is not).
     Replay {
         /// The fuzz target (`cargo fuzz list` in fuzz/).
         target: String,
-        /// The input file, or `hex:<HEX>`.
+        /// The input file, a directory of inputs, or `hex:<HEX>`.
         input: String,
     },
     /// List the records of a file of many values (a MessagePack or JSON Lines
@@ -214,8 +218,10 @@ struct FuzzArgs {
     /// what that takes, plus the reserve).
     #[arg(long, value_name = "S", conflicts_with = "minutes")]
     seconds_per_target: Option<u64>,
-    /// Only these targets (repeatable). Default: every target of `cargo fuzz list`.
-    #[arg(long = "target", value_name = "T")]
+    /// Only these targets, comma-separated or repeated. Default: every
+    /// target of `cargo fuzz list` (those that compare with a Python
+    /// reference only with the referee).
+    #[arg(long = "target", value_delimiter = ',', value_name = "T,...")]
     targets: Vec<String>,
     /// Leave these targets out, comma-separated or repeated.
     #[arg(long, value_delimiter = ',', value_name = "T,...")]
@@ -248,7 +254,9 @@ struct FuzzArgs {
     /// venv exists (conformance/testees/python/setup), the targets are built
     /// with it: CPython, msgpack-python and cbor2 run inside each target and
     /// decide every disagreement a differential target finds ("pickle/crossfmt
-    /// departs from CPython").
+    /// departs from CPython"), and the targets that compare a format's one
+    /// Rust implementation with its reference (differential_cbor, _json,
+    /// _protobuf, _struct) run; without it they are left out.
     #[arg(long)]
     no_referee: bool,
     /// After fuzzing, show what the fuzzers reach: build the targets for
@@ -928,6 +936,13 @@ fn cmd_replay(target: &str, input: &str) -> Result<ExitCode> {
             names.join(", ")
         );
     }
+    if let Some(why) = crossfmt::fuzz::unavailable(target) {
+        // "no finding" would be a lie: nothing was compared.
+        bail!("cannot replay here: {why}");
+    }
+    if std::path::Path::new(input).is_dir() {
+        return replay_dir(target, std::path::Path::new(input));
+    }
     let data = match input.strip_prefix("hex:") {
         Some(h) => parse_hex(h.as_bytes(), "the hex: input")?,
         None => std::fs::read(input).with_context(|| format!("reading {input}"))?,
@@ -942,6 +957,49 @@ fn cmd_replay(target: &str, input: &str) -> Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// `crossfmt replay TARGET DIR`: every file of `dir`, findings grouped by
+/// signature.
+fn replay_dir(target: &str, dir: &std::path::Path) -> Result<ExitCode> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .with_context(|| format!("reading {}", dir.display()))?;
+    files.retain(|p| p.is_file());
+    files.sort();
+    // signature -> (count, first file, known)
+    let mut seen: std::collections::BTreeMap<String, (usize, std::path::PathBuf, bool)> =
+        Default::default();
+    let case = crossfmt::fuzz::case_name(target);
+    for path in &files {
+        let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        if let Err(f) = crossfmt::fuzz::run_target(target, &data) {
+            let known = crossfmt::fuzz::known().find(&f, &case).is_some();
+            seen.entry(f.signature())
+                .or_insert((0, path.clone(), known))
+                .0 += 1;
+        }
+    }
+    let new = seen.values().filter(|(_, _, known)| !known).count();
+    for (sig, (n, path, known)) in &seen {
+        let mark = if *known { "known" } else { "NEW" };
+        println!(
+            "{mark:5} {n:6}  {sig}\n              e.g. {}",
+            path.display()
+        );
+    }
+    println!(
+        "{} inputs, {} distinct findings, {new} not in the known list",
+        files.len(),
+        seen.len()
+    );
+    Ok(if new > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_result(r: CheckResult) -> ExitCode {

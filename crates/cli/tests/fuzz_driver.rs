@@ -707,6 +707,34 @@ fn coverage_only_fuzzes_nothing_and_joins_an_existing_summary() {
 }
 
 #[test]
+fn a_target_that_compares_with_a_reference_is_left_out_without_the_referee() {
+    let f = Fake::new();
+    fs::write(
+        f.root().join("fuzz/options/ref_d.options"),
+        "[crossfmt]\ncheck = differential\nformat = cbor\nreference = cbor/cbor2\n",
+    )
+    .unwrap();
+    // The fake fuzz crate has no `python` feature: no referee.
+    let (code, out) = output(&mut f.command("ok_a ref_d", &["--seconds-per-target", "1"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("left out without the referee: ref_d (cbor/cbor2)"),
+        "{out}"
+    );
+    let names: Vec<_> = f.summary()["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].clone())
+        .collect();
+    assert_eq!(names, ["ok_a"]);
+    // Named, it is a usage error rather than a night that compared nothing.
+    let (code, out) = output(&mut f.command("ok_a ref_d", &["--target", "ref_d"]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("ref_d compares with cbor/cbor2"), "{out}");
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let f = Fake::new();
     let (code, out) = output(&mut f.command("ok_a", &["--target", "nope"]));
@@ -803,8 +831,17 @@ fn clusterfuzzlite_build_puts_every_target_with_seeds_and_options_in_out() {
         .collect();
     assert!(!targets.is_empty(), "cargo fuzz list named no targets");
     use std::os::unix::fs::PermissionsExt;
+    let options = repo.join("fuzz/options");
+    let mut left_out = 0;
     for t in &targets {
         let bin = out.path().join(t);
+        let described = crossfmt_cli::fuzz_driver::libfuzzer::Options::load(&options, t).unwrap();
+        if described.crossfmt.contains_key("reference") {
+            // It compares with a Python reference, which this build lacks.
+            assert!(!bin.exists(), "{t} compares nothing here, yet is in OUT");
+            left_out += 1;
+            continue;
+        }
         let meta = fs::metadata(&bin).unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
         assert!(
             meta.permissions().mode() & 0o111 != 0,
@@ -827,6 +864,7 @@ fn clusterfuzzlite_build_puts_every_target_with_seeds_and_options_in_out() {
             );
         }
     }
+    assert_eq!(log.contains("left out"), left_out > 0, "{log}");
 }
 
 #[test]

@@ -544,6 +544,13 @@ pub fn run(cfg: &Config, tc: &Toolchain, targets: &[String]) -> Result<CoverageR
         features: Vec::new(),
         ..tc.clone()
     };
+    // A target that compares with a reference compares nothing without it.
+    let targets: Vec<String> = targets
+        .iter()
+        .filter(|t| super::reference_of(cfg, t).is_none())
+        .cloned()
+        .collect();
+    let targets = targets.as_slice();
     let root =
         fs::canonicalize(&cfg.root).with_context(|| format!("resolving {}", cfg.root.display()))?;
     let fuzz_dir = cfg.fuzz_dir();

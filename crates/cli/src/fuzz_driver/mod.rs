@@ -245,6 +245,7 @@ pub fn run(cfg: &Config, seeds: &dyn SeedSource) -> Result<u8> {
     ensure_cargo_fuzz(cfg, &tc)?;
     let all = list_targets(cfg, &tc)?;
     let selected = select(&all, &cfg.targets, &cfg.skip)?;
+    let selected = runnable(cfg, &tc.features, selected)?;
     if cfg.coverage_only {
         match seeds.materialise(&fuzz_dir.join("corpus")) {
             Ok(what) => eprintln!("crossfmt fuzz: seeds: {what}"),
@@ -621,6 +622,50 @@ pub fn select(all: &[String], wanted: &[String], skip: &[String]) -> Result<Vec<
         bail!("no fuzz target left to run");
     }
     Ok(out)
+}
+
+/// The reference codec target `t` compares with (`reference` in the
+/// `[crossfmt]` section of its options file), if any: such a target runs
+/// only in a build with the `python` feature.
+pub fn reference_of(cfg: &Config, t: &str) -> Option<String> {
+    Options::load(&cfg.fuzz_dir().join("options"), t)
+        .ok()?
+        .crossfmt
+        .get("reference")
+        .cloned()
+}
+
+/// `selected` without the targets that compare with a reference when
+/// `features` cannot run one: they would pass every input, so running them
+/// would only spend the budget. Leaving out a target that was named with
+/// `--target` is an error; leaving out the rest is said on stderr.
+fn runnable(cfg: &Config, features: &[String], selected: Vec<String>) -> Result<Vec<String>> {
+    if features.iter().any(|f| f == "python") {
+        return Ok(selected);
+    }
+    let mut kept = Vec::new();
+    let mut left_out = Vec::new();
+    for t in selected {
+        match reference_of(cfg, &t) {
+            Some(r) if cfg.targets.contains(&t) => bail!(
+                "{t} compares with {r}, which runs only with the referee (the fuzz \
+                 crate's `python` feature and the Python reference venv; \
+                 conformance/testees/python/setup makes it, and --no-referee turns it off)"
+            ),
+            Some(r) => left_out.push(format!("{t} ({r})")),
+            None => kept.push(t),
+        }
+    }
+    if !left_out.is_empty() {
+        eprintln!(
+            "crossfmt fuzz: left out without the referee: {}",
+            left_out.join(", ")
+        );
+    }
+    if kept.is_empty() {
+        bail!("no fuzz target left to run");
+    }
+    Ok(kept)
 }
 
 /// `["python"]` when the referee can be built in: asked for, the fuzz crate
