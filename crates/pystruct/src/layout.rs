@@ -211,7 +211,12 @@ impl Layout {
             i += 1;
             // Native alignment pads before every run, even an empty one (`0l`).
             let pad = (code.align - size % code.align) % code.align;
-            size = size.checked_add(pad).ok_or_else(|| too_long(start))?;
+            // The padding alone can carry a size already at the limit past it
+            // (`@9223372036854775807bq`), which CPython refuses.
+            size = size
+                .checked_add(pad)
+                .filter(|n| *n <= MAX_SIZE)
+                .ok_or_else(|| too_long(start))?;
             let len = count
                 .checked_mul(code.size)
                 .filter(|n| *n <= MAX_SIZE - size)
@@ -276,4 +281,23 @@ impl Iterator for Fields<'_> {
 /// `struct.calcsize`.
 pub fn calcsize(format: &str) -> Result<usize, StructError> {
     Ok(Layout::parse(format)?.size)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padding_past_the_size_limit_is_too_long() {
+        // Found by struct_format (the coverage replay's debug build caught
+        // the subtraction overflow): a run that reaches isize::MAX, then
+        // an item whose alignment pads past it. CPython 3.11:
+        // struct.error: total struct size too long.
+        for format in ["@9223372036854775807bq", "@9223372036854775807bqhl"] {
+            let e = calcsize(format).expect_err(format);
+            assert!(e.to_string().contains("total struct size too long"), "{e}");
+        }
+        // At the limit exactly, with nothing to pad, it still parses.
+        assert_eq!(calcsize("@9223372036854775807b"), Ok(isize::MAX as usize));
+    }
 }
