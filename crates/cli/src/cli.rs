@@ -972,11 +972,10 @@ fn replay_dir(target: &str, dir: &std::path::Path) -> Result<ExitCode> {
     // signature -> (count, first file, known)
     let mut seen: std::collections::BTreeMap<String, (usize, std::path::PathBuf, bool)> =
         Default::default();
-    let case = crossfmt::fuzz::case_name(target);
     for path in &files {
         let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         if let Err(f) = crossfmt::fuzz::run_target(target, &data) {
-            let known = crossfmt::fuzz::known().find(&f, &case).is_some();
+            let known = crossfmt::fuzz::is_known(target, &f);
             seen.entry(f.signature())
                 .or_insert((0, path.clone(), known))
                 .0 += 1;

@@ -178,6 +178,10 @@ fn referee(
     // schema, or gives no verdict. Read unbound, it blamed both sides.
     if let Some(spec) = codecs[0].schema() {
         reference = reference.for_schema(spec).ok()?;
+    } else if format.has_schema() {
+        // A struct layout's codec does not say its format, so the reference
+        // cannot be bound to it; unbound it would read nothing and blame all.
+        return None;
     }
     let seen = Seen::of_value(&decode(&*reference, bytes));
     let alone = Rules {

@@ -467,7 +467,10 @@ pub fn bind(codecs: &[CodecRef], schema: &str) -> Result<Vec<CodecRef>, String> 
 }
 
 /// Runs `check` on `codecs` bound to `schema`, and records the schema in
-/// a finding so that its repro command binds them again.
+/// a finding so that its repro command binds them again. The finding names
+/// the codecs as the caller did: a codec whose id spells its schema once
+/// bound (the struct engine, `pystruct:<format>`) is signed by its unbound
+/// id, so one disagreement over many schemas is one signature.
 pub fn run_bound(
     check: &Check,
     codecs: &[CodecRef],
@@ -477,8 +480,12 @@ pub fn run_bound(
     let bound = bind(codecs, schema)?;
     let refs: Vec<&dyn Codec> = bound.iter().map(|c| c.as_ref()).collect();
     check.accepts(&refs)?;
-    Ok(check.run(&refs, input).map_err(|mut f| {
+    Ok(check.run(&refs, input).map_err(|f| {
+        let mut f = codecs
+            .iter()
+            .zip(&bound)
+            .fold(*f, |f, (c, b)| f.renamed(b.id(), c.id()));
         f.schema = Some(schema.to_string());
-        f
+        Box::new(f)
     }))
 }
